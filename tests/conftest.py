@@ -1,0 +1,23 @@
+import pytest
+
+from tiaojie.testing import PASSWORD, build_world
+
+
+@pytest.fixture
+def world(db):
+    """Two counties, townships, villages, a court and a police room, one user per role."""
+    return build_world()
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

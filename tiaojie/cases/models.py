@@ -1,0 +1,401 @@
+"""Disputes (纠纷案件) and everything recorded on them.
+
+Status changes only through ``tiaojie.cases.transitions``; nothing else assigns ``status``.
+"""
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from tiaojie.cases import crypto
+from tiaojie.orgs.validators import mask_id, mask_phone
+
+
+class DisputeType(models.Model):
+    """The coded dispute-type list of DOMAIN.md §3, with optional sub-types (admin-editable)."""
+
+    code = models.CharField("代码", max_length=10, unique=True)
+    name = models.CharField("名称", max_length=40)
+    parent = models.ForeignKey("self", verbose_name="上级类型", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="subtypes")
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("在用", default=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "纠纷类型"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self):
+        return f"{self.parent.name}·{self.name}" if self.parent_id else self.name
+
+    @property
+    def top(self) -> "DisputeType":
+        return self.parent if self.parent_id else self
+
+
+class Source(models.TextChoices):
+    APPLICATION = "application", "当事人申请"
+    INITIATIVE = "initiative", "调委会主动调解/排查发现"
+    COURT = "court", "法院委派委托"
+    POLICE = "police", "公安移交"
+    PETITION = "petition", "信访转办"
+    DEPARTMENT = "department", "其他部门移交"
+
+
+# Official report grouping of sources (DOMAIN.md §4).
+SOURCE_REPORT_GROUP = {
+    Source.APPLICATION: "申请调解",
+    Source.INITIATIVE: "主动调解",
+    Source.COURT: "接受委托移送调解",
+    Source.POLICE: "接受委托移送调解",
+    Source.PETITION: "接受委托移送调解",
+    Source.DEPARTMENT: "接受委托移送调解",
+}
+
+
+class Channel(models.TextChoices):
+    WINDOW = "window", "窗口"
+    PHONE = "phone", "电话"
+    ONLINE = "online", "网上"
+    VISIT = "visit", "上门"
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", "已登记待受理"
+    ACCEPTED = "accepted", "已受理待指派"
+    REJECTED = "rejected", "不予受理"
+    MEDIATING = "mediating", "调解中"
+    SUCCEEDED = "succeeded", "调解成功"
+    FAILED = "failed", "调解不成"
+    TERMINATED = "terminated", "终止调解"
+    FOLLOWED_UP = "followed_up", "已回访"
+    ARCHIVED = "archived", "已归档"
+
+
+OPEN_STATUSES = (Status.REGISTERED, Status.ACCEPTED, Status.MEDIATING)
+TIMED_STATUSES = (Status.ACCEPTED, Status.MEDIATING)
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success", "调解成功"
+    FAILED = "failed", "调解不成"
+    TERMINATED = "terminated", "终止调解"
+    REJECTED = "rejected", "不予受理"
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The scope rule: cases handled by an organization in the user's subtree."""
+        from tiaojie.accounts.scope import scope_path
+
+        path = scope_path(user)
+        if path is None:
+            return self.none()
+        if path == "":
+            return self
+        return self.filter(organization__path__startswith=path)
+
+    def overdue(self, today: dt.date | None = None):
+        today = today or timezone.localdate()
+        return self.filter(status__in=TIMED_STATUSES, due_on__lt=today)
+
+    def follow_up_due(self, today: dt.date | None = None):
+        today = today or timezone.localdate()
+        limit = today - dt.timedelta(days=settings.TIAOJIE_FOLLOW_UP_DUE_DAYS)
+        return self.filter(status=Status.SUCCEEDED, closed_on__lte=limit)
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def search(self, text: str):
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(number__icontains=text) | Q(facts__icontains=text) | Q(parties__name__icontains=text)
+        ).distinct()
+
+
+class Case(models.Model):
+    """One dispute (一件纠纷) from registration (登记) to archive (归档)."""
+
+    number = models.CharField("案号", max_length=60, unique=True)
+    year = models.PositiveSmallIntegerField("年度")
+    seq = models.PositiveIntegerField("序号")
+    organization = models.ForeignKey("orgs.Organization", verbose_name="承办调委会", on_delete=models.PROTECT,
+                                     related_name="cases")
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
+    registered_at = models.DateTimeField("登记时间", default=timezone.now)
+    source = models.CharField("案件来源", max_length=20, choices=Source.choices)
+    channel = models.CharField("受理渠道", max_length=10, choices=Channel.choices)
+    dispute_type = models.ForeignKey(DisputeType, verbose_name="纠纷类型", on_delete=models.PROTECT)
+    facts = models.TextField("纠纷简要情况")
+    claims = models.TextField("申请事项", blank=True)
+    region = models.ForeignKey("orgs.Region", verbose_name="纠纷发生地", on_delete=models.PROTECT,
+                               related_name="+")
+    place_detail = models.CharField("详细地点", max_length=200, blank=True)
+    arose_on = models.DateField("纠纷发生日期")
+    people_count = models.PositiveIntegerField("涉及人数", default=2)
+    amount_at_stake = models.DecimalField("涉及金额（元）", max_digits=14, decimal_places=2, default=0)
+
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.REGISTERED)
+    outcome = models.CharField("结果", max_length=20, choices=Outcome.choices, blank=True)
+    accepted_on = models.DateField("受理日期", null=True, blank=True)
+    time_limit_days = models.PositiveSmallIntegerField("调解期限（天）", default=30)
+    extended_days = models.PositiveSmallIntegerField("延长天数", default=0)
+    due_on = models.DateField("期限届满日", null=True, blank=True)
+    closed_on = models.DateField("结案日期", null=True, blank=True)
+    archived_at = models.DateTimeField("归档时间", null=True, blank=True)
+    close_reason = models.TextField("不予受理/调解不成/终止原因", blank=True)
+    routes_informed = models.BooleanField("已告知仲裁、行政、诉讼等途径", default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "纠纷案件"
+        ordering = ["-registered_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["organization", "year", "seq"], name="uniq_case_seq")]
+        indexes = [
+            models.Index(fields=["organization", "status"]),
+            models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["registered_at"]),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status in TIMED_STATUSES and self.due_on is not None and self.due_on < timezone.localdate()
+
+    @property
+    def is_read_only(self) -> bool:
+        return self.status == Status.ARCHIVED
+
+    @property
+    def days_left(self) -> int | None:
+        if self.status not in TIMED_STATUSES or self.due_on is None:
+            return None
+        return (self.due_on - timezone.localdate()).days
+
+    def active_mediators(self):
+        return [a.mediator for a in self.assignments.filter(active=True).select_related("mediator")]
+
+
+class Party(models.Model):
+    """A party (当事人) or an agent (代理人) of one."""
+
+    class Role(models.TextChoices):
+        APPLICANT = "applicant", "申请人"
+        RESPONDENT = "respondent", "被申请人"
+        THIRD = "third", "第三人"
+        AGENT = "agent", "代理人"
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "自然人"
+        ORG = "org", "法人或其他组织"
+
+    class IdType(models.TextChoices):
+        RESIDENT = "resident", "居民身份证"
+        PASSPORT = "passport", "护照"
+        HMT = "hmt", "港澳台居民居住证/通行证"
+        FOREIGN = "foreign", "外国人永久居留身份证"
+        OTHER = "other", "其他"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField("身份", max_length=12, choices=Role.choices)
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices, default=Kind.PERSON)
+    agent_for = models.ForeignKey("self", verbose_name="被代理人", null=True, blank=True,
+                                  on_delete=models.CASCADE, related_name="agents")
+    name = models.CharField("姓名/名称", max_length=100)
+    gender = models.CharField("性别", max_length=2, blank=True)
+    ethnicity = models.CharField("民族", max_length=12, blank=True)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    occupation = models.CharField("职业或职务", max_length=50, blank=True)
+    id_type = models.CharField("证件类型", max_length=10, choices=IdType.choices, blank=True)
+    id_number_enc = models.TextField(blank=True, editable=False)
+    id_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_masked = models.CharField("证件号码", max_length=30, blank=True, editable=False)
+    phone_enc = models.TextField(blank=True, editable=False)
+    phone_masked = models.CharField("联系电话", max_length=20, blank=True, editable=False)
+    address = models.CharField("住址/单位", max_length=200, blank=True)
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    legal_rep = models.CharField("法定代表人", max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "当事人"
+        ordering = ["case_id", "id"]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.name}"
+
+    @property
+    def id_number(self) -> str:
+        return crypto.decrypt(self.id_number_enc)
+
+    @id_number.setter
+    def id_number(self, value: str) -> None:
+        value = (value or "").strip().upper()
+        self.id_number_enc = crypto.encrypt(value)
+        self.id_hash = crypto.lookup_hash(value)
+        self.id_masked = mask_id(value)
+
+    @property
+    def phone(self) -> str:
+        return crypto.decrypt(self.phone_enc)
+
+    @phone.setter
+    def phone(self, value: str) -> None:
+        value = (value or "").strip()
+        self.phone_enc = crypto.encrypt(value)
+        self.phone_masked = mask_phone(value)
+
+    @property
+    def age(self) -> int | None:
+        if not self.birth_date:
+            return None
+        today = timezone.localdate()
+        return today.year - self.birth_date.year - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
+
+
+class Assignment(models.Model):
+    """A mediator assigned to a case (指派调解员); released on 回避 or replacement."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    mediator = models.ForeignKey("orgs.Mediator", verbose_name="调解员", on_delete=models.PROTECT,
+                                 related_name="assignments")
+    lead = models.BooleanField("主办", default=False)
+    active = models.BooleanField(default=True)
+    assigned_at = models.DateTimeField(default=timezone.now)
+    released_at = models.DateTimeField(null=True, blank=True)
+    release_reason = models.CharField("更换原因", max_length=200, blank=True)
+    recused = models.BooleanField("因当事人申请回避", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "调解员指派"
+        ordering = ["case_id", "-lead", "id"]
+
+
+class MediationSession(models.Model):
+    """人民调解记录: one mediation session."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sessions")
+    held_at = models.DateTimeField("调解时间")
+    place = models.CharField("地点", max_length=200)
+    participants = models.CharField("参加人", max_length=300)
+    content = models.TextField("调解情况（各方陈述、调解过程）")
+    recorder = models.CharField("记录人", max_length=30, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "调解记录"
+        ordering = ["held_at", "id"]
+
+
+class Investigation(models.Model):
+    """人民调解调查记录."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="investigations")
+    held_at = models.DateTimeField("调查时间")
+    place = models.CharField("地点", max_length=200)
+    subject = models.CharField("被调查人", max_length=100)
+    investigators = models.CharField("调查人", max_length=100)
+    content = models.TextField("调查内容")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "调查记录"
+        ordering = ["held_at", "id"]
+
+
+class Agreement(models.Model):
+    """调解协议: written (Art.29 content) or oral (content recorded by the mediator, Art.28)."""
+
+    class Kind(models.TextChoices):
+        WRITTEN = "written", "书面协议"
+        ORAL = "oral", "口头协议"
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="agreement")
+    kind = models.CharField("协议形式", max_length=10, choices=Kind.choices)
+    facts = models.TextField("纠纷主要事实", blank=True)
+    issues = models.TextField("争议事项", blank=True)
+    responsibilities = models.TextField("各方责任", blank=True)
+    terms = models.TextField("协议内容")
+    performance_method = models.CharField("履行方式", max_length=200, blank=True)
+    performance_deadline = models.DateField("履行期限", null=True, blank=True)
+    amount = models.DecimalField("协议金额（元）", max_digits=14, decimal_places=2, default=0)
+    effective_on = models.DateField("生效日期")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "调解协议"
+
+
+class FollowUp(models.Model):
+    """人民调解回访记录."""
+
+    class Performance(models.TextChoices):
+        FULL = "full", "已履行"
+        PARTIAL = "partial", "部分履行"
+        NONE = "none", "未履行"
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", "满意"
+        BASIC = "basic", "基本满意"
+        UNSATISFIED = "unsatisfied", "不满意"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="follow_ups")
+    visited_on = models.DateField("回访日期")
+    visitor = models.CharField("回访人", max_length=30)
+    method = models.CharField("回访方式", max_length=10, default="上门")
+    performance = models.CharField("履行情况", max_length=10, choices=Performance.choices)
+    satisfaction = models.CharField("当事人满意度", max_length=12, choices=Satisfaction.choices)
+    notes = models.TextField("回访情况", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "回访记录"
+        ordering = ["visited_on", "id"]
+
+
+class CaseEvent(models.Model):
+    """One line of a case's timeline: who did what, when and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30)
+    label = models.CharField("事项", max_length=60)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    actor_name = models.CharField("操作人", max_length=60, blank=True)
+    at = models.DateTimeField("时间", default=timezone.now)
+    reason = models.TextField("说明", blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "案件时间线"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.label}"
+
+
+class CaseNumberCounter(models.Model):
+    """Last sequence number used per organization and year (row-locked when numbering)."""
+
+    organization = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="uniq_counter")]

@@ -1,0 +1,197 @@
+"""行政区划 (regions), mediation organizations (调解组织) and mediators (人民调解员).
+
+Both trees keep a materialized ``path`` ("/1/5/23/") so that a subtree is one indexed
+``path__startswith`` query; the path is maintained in ``save()``.
+"""
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from tiaojie.orgs.validators import validate_id_number_field
+
+
+class RegionLevel(models.TextChoices):
+    CITY = "city", "市"
+    COUNTY = "county", "县（市、区）"
+    TOWNSHIP = "township", "乡镇（街道）"
+    VILLAGE = "village", "村（社区）"
+
+
+class Region(models.Model):
+    """A GB/T 2260 / 统计用区划代码 region: city → county → township → village."""
+
+    code = models.CharField("区划代码", max_length=12, unique=True)
+    name = models.CharField("名称", max_length=60)
+    level = models.CharField("层级", max_length=10, choices=RegionLevel.choices)
+    parent = models.ForeignKey("self", verbose_name="上级区划", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "行政区划"
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def full_name(self) -> str:
+        names, node = [], self
+        while node is not None:
+            names.append(node.name)
+            node = node.parent
+        return "".join(reversed(names))
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        new_path = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
+        if new_path != self.path:
+            old = self.path
+            Region.objects.filter(pk=self.pk).update(path=new_path)
+            self.path = new_path
+            if old:
+                for child in Region.objects.filter(path__startswith=old).exclude(pk=self.pk):
+                    Region.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old):])
+
+
+class OrgKind(models.TextChoices):
+    CITY_BUREAU = "city_bureau", "市司法局"
+    COUNTY_CENTER = "county_center", "县级人民调解中心"
+    TOWNSHIP = "township", "乡镇（街道）人民调解委员会"
+    VILLAGE = "village", "村（社区）人民调解委员会"
+    TRADE = "trade", "行业性专业性人民调解委员会"
+    ENTERPRISE = "enterprise", "企事业单位人民调解委员会"
+    COURT_ROOM = "court_room", "法院诉前人民调解工作室"
+    LAWYER_ROOM = "lawyer_room", "律师调解室"
+    POLICE_ROOM = "police_room", "警民联调工作室"
+
+
+# Statistical grouping of committee kinds used by official reports (DOMAIN.md §4).
+KIND_REPORT_GROUP = {
+    OrgKind.VILLAGE: "村/社区",
+    OrgKind.TOWNSHIP: "乡镇/街道",
+    OrgKind.ENTERPRISE: "企事业单位",
+    OrgKind.TRADE: "行业性专业性",
+    OrgKind.COUNTY_CENTER: "县级调解中心",
+    OrgKind.COURT_ROOM: "行业性专业性",
+    OrgKind.LAWYER_ROOM: "行业性专业性",
+    OrgKind.POLICE_ROOM: "行业性专业性",
+}
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def subtree_of(self, org: "Organization"):
+        """The organization and everything it supervises, directly or not."""
+        return self.filter(path__startswith=org.path)
+
+
+class Organization(models.Model):
+    """A mediation organization or the bureau above them.
+
+    ``parent`` is the supervising organization (指导/管理单位); it defines the scope tree.
+    """
+
+    name = models.CharField("名称", max_length=100)
+    abbr = models.CharField("简称（用于案号）", max_length=20, help_text="例如“卫东”，案号为“（2026）卫东调字第0001号”")
+    kind = models.CharField("组织类型", max_length=20, choices=OrgKind.choices)
+    trade = models.CharField("行业/专业领域", max_length=40, blank=True,
+                             help_text="行业性专业性调解组织填写，例如 道路交通、医疗纠纷")
+    region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="organizations")
+    parent = models.ForeignKey("self", verbose_name="上级（指导）单位", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    contact_name = models.CharField("联系人", max_length=30, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    address = models.CharField("地址", max_length=200, blank=True)
+    case_number_pattern = models.CharField(
+        "案号格式", max_length=60, blank=True,
+        help_text="留空使用默认“（{year}）{abbr}调字第{seq:04d}号”；可用 {year} {abbr} {seq}")
+    is_active = models.BooleanField("在用", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "调解组织"
+        ordering = ["path"]
+        constraints = [models.UniqueConstraint(fields=["name", "region"], name="uniq_org_name_region")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.parent_id and self.pk and self.parent.path.startswith(self.path or "\0"):
+            raise ValidationError({"parent": "上级单位不能是本单位或其下级单位"})
+        if self.case_number_pattern:
+            try:
+                self.case_number_pattern.format(year=2026, abbr=self.abbr, seq=1)
+            except (KeyError, ValueError, IndexError) as exc:
+                raise ValidationError({"case_number_pattern": f"案号格式无效：{exc}"})
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        new_path = (self.parent.path if self.parent_id else "/") + f"{self.pk}/"
+        if new_path != self.path:
+            old = self.path
+            Organization.objects.filter(pk=self.pk).update(path=new_path)
+            self.path = new_path
+            if old:
+                for child in Organization.objects.filter(path__startswith=old).exclude(pk=self.pk):
+                    Organization.objects.filter(pk=child.pk).update(path=new_path + child.path[len(old):])
+
+    def is_within(self, other: "Organization") -> bool:
+        return self.path.startswith(other.path)
+
+    def ancestors(self):
+        ids = [int(p) for p in self.path.strip("/").split("/") if p]
+        return Organization.objects.filter(pk__in=ids).order_by("path")
+
+    def county_center(self):
+        """The county-level center above (or equal to) this organization, if any."""
+        return self.ancestors().filter(kind=OrgKind.COUNTY_CENTER).first()
+
+
+class Mediator(models.Model):
+    """人民调解员. A mediator may serve on several committees (``committees``)."""
+
+    class Employment(models.TextChoices):
+        PURCHASED = "purchased", "政府购买服务"
+        APPOINTED = "appointed", "聘任"
+        CONCURRENT = "concurrent", "兼任"
+        ELECTED = "elected", "推选"
+        VOLUNTEER = "volunteer", "志愿者"
+        LAWYER = "lawyer", "律师"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "在岗"
+        LEFT = "left", "离岗"
+
+    class Gender(models.TextChoices):
+        MALE = "男", "男"
+        FEMALE = "女", "女"
+
+    name = models.CharField("姓名", max_length=30)
+    gender = models.CharField("性别", max_length=2, choices=Gender.choices, blank=True)
+    id_number = models.CharField("身份证号", max_length=18, blank=True, validators=[validate_id_number_field])
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    full_time = models.BooleanField("专职", default=False)
+    employment = models.CharField("聘用方式", max_length=20, choices=Employment.choices, default=Employment.ELECTED)
+    organization = models.ForeignKey(Organization, verbose_name="所属调委会", on_delete=models.PROTECT,
+                                     related_name="primary_mediators")
+    committees = models.ManyToManyField(Organization, verbose_name="兼任调委会", blank=True,
+                                        related_name="mediators")
+    title = models.CharField("职务", max_length=30, blank=True, help_text="主任、副主任、委员、调解员")
+    qualifications = models.CharField("资质/专长", max_length=200, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    joined_on = models.DateField("入职日期", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "人民调解员"
+        ordering = ["organization_id", "name"]
+        indexes = [models.Index(fields=["organization", "status"])]
+
+    def __str__(self):
+        return self.name
+
+    def serves(self, org: Organization) -> bool:
+        return self.organization_id == org.pk or self.committees.filter(pk=org.pk).exists()

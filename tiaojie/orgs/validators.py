@@ -1,0 +1,102 @@
+"""Identifier checks (DOMAIN.md §8).
+
+* 居民身份证号码 (GB 11643): checksum and birth date are hard errors; an unknown area code
+  is only a warning.
+* 统一社会信用代码 (GB 32100): charset/length are hard errors; a failed check character is a
+  warning (early pilot codes fail it yet are real).
+"""
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+# First two digits of valid province-level area codes (GB/T 2260), plus 83 (台湾居民居住证) and
+# 81/82 (港澳居民居住证).
+PROVINCE_PREFIXES = {
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
+    "65", "71", "81", "82", "83",
+}
+
+CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def id_check_char(first17: str) -> str:
+    total = sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True))
+    return ID_CHECK[total % 11]
+
+
+def check_id_number(value: str, today: dt.date | None = None) -> tuple[str, list[str]]:
+    """Validate an 18-digit resident ID number.
+
+    Returns ``(normalized, warnings)``; raises ``ValidationError`` with a Chinese message on
+    a hard error.
+    """
+    v = (value or "").strip().upper()
+    if not re.fullmatch(r"\d{17}[\dX]", v):
+        raise ValidationError("身份证号应为18位，前17位为数字，最后一位为数字或X")
+    try:
+        birth = dt.date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
+    except ValueError:
+        raise ValidationError("身份证号中的出生日期不存在")
+    today = today or dt.date.today()
+    if birth > today or birth.year < 1900:
+        raise ValidationError("身份证号中的出生日期不合理")
+    if id_check_char(v[:17]) != v[17]:
+        raise ValidationError("身份证号校验位错误，请核对号码")
+    warnings = []
+    if v[:2] not in PROVINCE_PREFIXES:
+        warnings.append(f"身份证号地区码 {v[:6]} 不在已知区划中，请核对")
+    return v, warnings
+
+
+def id_birth_date(value: str) -> dt.date:
+    return dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+
+
+def id_gender(value: str) -> str:
+    return "男" if int(value[16]) % 2 == 1 else "女"
+
+
+def validate_id_number_field(value: str) -> None:
+    if value:
+        check_id_number(value)
+
+
+def credit_check_char(first17: str) -> str:
+    total = sum(CREDIT_CHARS.index(c) * w for c, w in zip(first17, CREDIT_WEIGHTS, strict=True))
+    return CREDIT_CHARS[(31 - total % 31) % 31]
+
+
+def check_credit_code(value: str) -> tuple[str, list[str]]:
+    """Validate a 统一社会信用代码; returns ``(normalized, warnings)``."""
+    v = (value or "").strip().upper()
+    if len(v) != 18:
+        raise ValidationError("统一社会信用代码应为18位")
+    bad = sorted({c for c in v if c not in CREDIT_CHARS})
+    if bad:
+        raise ValidationError(f"统一社会信用代码含有不允许的字符：{''.join(bad)}（不使用 I、O、Z、S、V）")
+    warnings = []
+    if credit_check_char(v[:17]) != v[17]:
+        warnings.append("统一社会信用代码校验位不符，请核对（部分早期试点代码属此情况）")
+    return v, warnings
+
+
+def mask_id(value: str) -> str:
+    """Show only the first 3 and last 4 characters of an identifier."""
+    if not value:
+        return ""
+    if len(value) <= 7:
+        return value[0] + "*" * (len(value) - 1)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    if not value:
+        return ""
+    if len(value) >= 11:
+        return value[:3] + "****" + value[-4:]
+    return value[:2] + "*" * max(len(value) - 4, 1) + value[-2:]

@@ -1,0 +1,112 @@
+"""A small but complete world for tests and quick demos: two counties, their townships and
+villages, a court room, a police room, mediators and one user per role.
+
+Used by tests (``tests/conftest.py``) and never by production code paths.
+"""
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from tiaojie.accounts.models import Role, User
+from tiaojie.cases.models import Channel, DisputeType, Source
+from tiaojie.orgs.models import Mediator, Organization, OrgKind, Region, RegionLevel
+
+PASSWORD = "tiaojie-test-1"
+
+
+@dataclass
+class World:
+    regions: dict = field(default_factory=dict)
+    orgs: dict = field(default_factory=dict)
+    users: dict = field(default_factory=dict)
+    mediators: dict = field(default_factory=dict)
+
+
+def build_world() -> World:
+    w = World()
+    R = w.regions
+    R["city"] = Region.objects.create(code="410400", name="平顶山市", level=RegionLevel.CITY)
+    R["weidong"] = Region.objects.create(code="410403", name="卫东区", level=RegionLevel.COUNTY, parent=R["city"])
+    R["baofeng"] = Region.objects.create(code="410421", name="宝丰县", level=RegionLevel.COUNTY, parent=R["city"])
+    R["dongan"] = Region.objects.create(code="410403001", name="东安路街道", level=RegionLevel.TOWNSHIP, parent=R["weidong"])
+    R["zhoucun"] = Region.objects.create(code="410421100", name="周庄镇", level=RegionLevel.TOWNSHIP, parent=R["baofeng"])
+    R["v1"] = Region.objects.create(code="410403001001", name="东安社区", level=RegionLevel.VILLAGE, parent=R["dongan"])
+    R["v2"] = Region.objects.create(code="410403001002", name="光华社区", level=RegionLevel.VILLAGE, parent=R["dongan"])
+    R["v3"] = Region.objects.create(code="410421100201", name="周庄村", level=RegionLevel.VILLAGE, parent=R["zhoucun"])
+
+    O = w.orgs
+    O["city"] = Organization.objects.create(name="平顶山市司法局", abbr="平", kind=OrgKind.CITY_BUREAU, region=R["city"])
+    O["weidong"] = Organization.objects.create(name="卫东区人民调解中心", abbr="卫东", kind=OrgKind.COUNTY_CENTER,
+                                               region=R["weidong"], parent=O["city"])
+    O["baofeng"] = Organization.objects.create(name="宝丰县人民调解中心", abbr="宝丰", kind=OrgKind.COUNTY_CENTER,
+                                               region=R["baofeng"], parent=O["city"])
+    O["dongan"] = Organization.objects.create(name="东安路街道人民调解委员会", abbr="卫东东安", kind=OrgKind.TOWNSHIP,
+                                              region=R["dongan"], parent=O["weidong"])
+    O["zhoucun"] = Organization.objects.create(name="周庄镇人民调解委员会", abbr="宝丰周庄", kind=OrgKind.TOWNSHIP,
+                                               region=R["zhoucun"], parent=O["baofeng"])
+    O["v1"] = Organization.objects.create(name="东安社区人民调解委员会", abbr="东安社区", kind=OrgKind.VILLAGE,
+                                          region=R["v1"], parent=O["dongan"])
+    O["v2"] = Organization.objects.create(name="光华社区人民调解委员会", abbr="光华社区", kind=OrgKind.VILLAGE,
+                                          region=R["v2"], parent=O["dongan"])
+    O["v3"] = Organization.objects.create(name="周庄村人民调解委员会", abbr="周庄村", kind=OrgKind.VILLAGE,
+                                          region=R["v3"], parent=O["zhoucun"])
+    O["traffic"] = Organization.objects.create(name="卫东区道路交通事故纠纷人民调解委员会", abbr="卫东交调",
+                                               kind=OrgKind.TRADE, trade="道路交通", region=R["weidong"],
+                                               parent=O["weidong"])
+    O["court"] = Organization.objects.create(name="卫东区人民法院诉前人民调解工作室", abbr="卫东诉前",
+                                             kind=OrgKind.COURT_ROOM, region=R["weidong"], parent=O["weidong"])
+    O["police"] = Organization.objects.create(name="东安路派出所警民联调室", abbr="东安警调",
+                                              kind=OrgKind.POLICE_ROOM, region=R["dongan"], parent=O["dongan"])
+
+    M = w.mediators
+    for key, name, org in [("m1", "王秀兰", "v1"), ("m1b", "赵建国", "v1"), ("m2", "李国强", "v2"),
+                           ("m3", "张红梅", "v3"), ("mt", "陈志刚", "dongan")]:
+        M[key] = Mediator.objects.create(name=name, organization=O[org], full_time=key in ("mt", "m1"),
+                                         employment=Mediator.Employment.PURCHASED, phone="13800000000")
+
+    U = w.users
+    for key, role, org, med in [
+        ("city", Role.CITY_ADMIN, "city", None),
+        ("county", Role.COUNTY_STAFF, "weidong", None),
+        ("county2", Role.COUNTY_STAFF, "baofeng", None),
+        ("township", Role.TOWNSHIP_STAFF, "dongan", "mt"),
+        ("v1", Role.MEDIATOR, "v1", "m1"),
+        ("v2", Role.MEDIATOR, "v2", "m2"),
+        ("v3", Role.MEDIATOR, "v3", "m3"),
+        ("court", Role.COURT_LIAISON, "court", None),
+        ("police", Role.POLICE_LIAISON, "police", None),
+    ]:
+        U[key] = User.objects.create_user(username=f"t_{key}", password=PASSWORD, role=role, organization=O[org],
+                                          display_name=f"测试{key}", mediator=M.get(med) if med else None)
+    return w
+
+
+# A valid resident ID number (checksum correct) for tests: 410403 19800101 001 ?
+def make_id(area="410403", birth="19800101", seq="001") -> str:
+    from tiaojie.orgs.validators import id_check_char
+
+    first = f"{area}{birth}{seq}"
+    return first + id_check_char(first)
+
+
+def sample_case_fields(world: World, **over) -> dict:
+    data = dict(
+        source=Source.APPLICATION, channel=Channel.WINDOW,
+        dispute_type=DisputeType.objects.get(code="02"),
+        facts="申请人与被申请人系邻居，因院墙排水问题发生争执。", claims="请求被申请人改建排水沟。",
+        region=world.regions["v1"], place_detail="东安社区3号院", arose_on=dt.date(2026, 11, 1),
+        people_count=2, amount_at_stake=Decimal("3000"),
+    )
+    data.update(over)
+    return data
+
+
+def sample_parties() -> list[dict]:
+    return [
+        {"role": "applicant", "kind": "person", "name": "刘大海", "gender": "男", "ethnicity": "汉族",
+         "birth_date": dt.date(1980, 1, 1), "id_type": "resident", "id_number": make_id(), "phone": "13912345678",
+         "address": "卫东区东安社区3号院"},
+        {"role": "respondent", "kind": "person", "name": "孙小梅", "gender": "女", "ethnicity": "汉族",
+         "birth_date": dt.date(1985, 5, 5), "id_type": "resident", "id_number": make_id(birth="19850505", seq="002"),
+         "phone": "13987654321", "address": "卫东区东安社区4号院"},
+    ]

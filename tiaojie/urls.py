@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "人民调解综合管理平台 · 系统管理"
+admin.site.site_title = "调解平台管理"
+admin.site.index_title = "规则与基础数据"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="cases:todo", permanent=False)),
+    path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("cases/", include("tiaojie.cases.urls")),
+    path("orgs/", include("tiaojie.orgs.urls")),
+    path("admin/", admin.site.urls),
+]
