@@ -34,34 +34,34 @@ def build_world() -> World:
     R["v2"] = Region.objects.create(code="410403001002", name="光华社区", level=RegionLevel.VILLAGE, parent=R["dongan"])
     R["v3"] = Region.objects.create(code="410421100201", name="周庄村", level=RegionLevel.VILLAGE, parent=R["zhoucun"])
 
-    O = w.orgs
-    O["city"] = Organization.objects.create(name="平顶山市司法局", abbr="平", kind=OrgKind.CITY_BUREAU, region=R["city"])
-    O["weidong"] = Organization.objects.create(name="卫东区人民调解中心", abbr="卫东", kind=OrgKind.COUNTY_CENTER,
-                                               region=R["weidong"], parent=O["city"])
-    O["baofeng"] = Organization.objects.create(name="宝丰县人民调解中心", abbr="宝丰", kind=OrgKind.COUNTY_CENTER,
-                                               region=R["baofeng"], parent=O["city"])
-    O["dongan"] = Organization.objects.create(name="东安路街道人民调解委员会", abbr="卫东东安", kind=OrgKind.TOWNSHIP,
-                                              region=R["dongan"], parent=O["weidong"])
-    O["zhoucun"] = Organization.objects.create(name="周庄镇人民调解委员会", abbr="宝丰周庄", kind=OrgKind.TOWNSHIP,
-                                               region=R["zhoucun"], parent=O["baofeng"])
-    O["v1"] = Organization.objects.create(name="东安社区人民调解委员会", abbr="东安社区", kind=OrgKind.VILLAGE,
-                                          region=R["v1"], parent=O["dongan"])
-    O["v2"] = Organization.objects.create(name="光华社区人民调解委员会", abbr="光华社区", kind=OrgKind.VILLAGE,
-                                          region=R["v2"], parent=O["dongan"])
-    O["v3"] = Organization.objects.create(name="周庄村人民调解委员会", abbr="周庄村", kind=OrgKind.VILLAGE,
-                                          region=R["v3"], parent=O["zhoucun"])
-    O["traffic"] = Organization.objects.create(name="卫东区道路交通事故纠纷人民调解委员会", abbr="卫东交调",
+    ORG = w.orgs
+    ORG["city"] = Organization.objects.create(name="平顶山市司法局", abbr="平", kind=OrgKind.CITY_BUREAU, region=R["city"])
+    ORG["weidong"] = Organization.objects.create(name="卫东区人民调解中心", abbr="卫东", kind=OrgKind.COUNTY_CENTER,
+                                               region=R["weidong"], parent=ORG["city"])
+    ORG["baofeng"] = Organization.objects.create(name="宝丰县人民调解中心", abbr="宝丰", kind=OrgKind.COUNTY_CENTER,
+                                               region=R["baofeng"], parent=ORG["city"])
+    ORG["dongan"] = Organization.objects.create(name="东安路街道人民调解委员会", abbr="卫东东安", kind=OrgKind.TOWNSHIP,
+                                              region=R["dongan"], parent=ORG["weidong"])
+    ORG["zhoucun"] = Organization.objects.create(name="周庄镇人民调解委员会", abbr="宝丰周庄", kind=OrgKind.TOWNSHIP,
+                                               region=R["zhoucun"], parent=ORG["baofeng"])
+    ORG["v1"] = Organization.objects.create(name="东安社区人民调解委员会", abbr="东安社区", kind=OrgKind.VILLAGE,
+                                          region=R["v1"], parent=ORG["dongan"])
+    ORG["v2"] = Organization.objects.create(name="光华社区人民调解委员会", abbr="光华社区", kind=OrgKind.VILLAGE,
+                                          region=R["v2"], parent=ORG["dongan"])
+    ORG["v3"] = Organization.objects.create(name="周庄村人民调解委员会", abbr="周庄村", kind=OrgKind.VILLAGE,
+                                          region=R["v3"], parent=ORG["zhoucun"])
+    ORG["traffic"] = Organization.objects.create(name="卫东区道路交通事故纠纷人民调解委员会", abbr="卫东交调",
                                                kind=OrgKind.TRADE, trade="道路交通", region=R["weidong"],
-                                               parent=O["weidong"])
-    O["court"] = Organization.objects.create(name="卫东区人民法院诉前人民调解工作室", abbr="卫东诉前",
-                                             kind=OrgKind.COURT_ROOM, region=R["weidong"], parent=O["weidong"])
-    O["police"] = Organization.objects.create(name="东安路派出所警民联调室", abbr="东安警调",
-                                              kind=OrgKind.POLICE_ROOM, region=R["dongan"], parent=O["dongan"])
+                                               parent=ORG["weidong"])
+    ORG["court"] = Organization.objects.create(name="卫东区人民法院诉前人民调解工作室", abbr="卫东诉前",
+                                             kind=OrgKind.COURT_ROOM, region=R["weidong"], parent=ORG["weidong"])
+    ORG["police"] = Organization.objects.create(name="东安路派出所警民联调室", abbr="东安警调",
+                                              kind=OrgKind.POLICE_ROOM, region=R["dongan"], parent=ORG["dongan"])
 
     M = w.mediators
     for key, name, org in [("m1", "王秀兰", "v1"), ("m1b", "赵建国", "v1"), ("m2", "李国强", "v2"),
                            ("m3", "张红梅", "v3"), ("mt", "陈志刚", "dongan")]:
-        M[key] = Mediator.objects.create(name=name, organization=O[org], full_time=key in ("mt", "m1"),
+        M[key] = Mediator.objects.create(name=name, organization=ORG[org], full_time=key in ("mt", "m1"),
                                          employment=Mediator.Employment.PURCHASED, phone="13800000000")
 
     U = w.users
@@ -76,7 +76,7 @@ def build_world() -> World:
         ("court", Role.COURT_LIAISON, "court", None),
         ("police", Role.POLICE_LIAISON, "police", None),
     ]:
-        U[key] = User.objects.create_user(username=f"t_{key}", password=PASSWORD, role=role, organization=O[org],
+        U[key] = User.objects.create_user(username=f"t_{key}", password=PASSWORD, role=role, organization=ORG[org],
                                           display_name=f"测试{key}", mediator=M.get(med) if med else None)
     return w
 
