@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "tiaojie.orgs",
     "tiaojie.accounts",
     "tiaojie.cases",
+    "tiaojie.demo",
 ]
 
 MIDDLEWARE = [
