@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "tiaojie.orgs",
     "tiaojie.accounts",
     "tiaojie.cases",
+    "tiaojie.screening",
+    "tiaojie.warnings",
     "tiaojie.demo",
 ]
 

@@ -1,0 +1,93 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from tiaojie.cases.models import DisputeType
+from tiaojie.screening.services import create_hazard
+from tiaojie.warnings import services
+from tiaojie.warnings.models import Escalation, Warning
+
+
+def make_hazard(world, facts="村民扬言要堵路"):
+    return create_hazard(world.users["v1"], world.orgs["v1"], facts=facts, dispute_type=DisputeType.objects.get(code="07"),
+                         parties_desc="两个村民小组", region=world.regions["v1"], responsible_person="王秀兰",
+                         review_on=timezone.localdate() + dt.timedelta(days=3), emergency_plan="专人盯守",
+                         people_count=4)
+
+
+def test_warning_lifecycle(world):
+    h = make_hazard(world)
+    w = Warning.objects.get(assessment__hazard=h)
+    assert w.level == "orange" and w.status == "open"
+    with pytest.raises(services.WarningError, match="请先签收"):
+        services.record_measures(w, world.users["township"], "上门调解")
+    services.acknowledge(w, world.users["township"])
+    with pytest.raises(services.WarningError) as e:
+        services.record_measures(w, world.users["township"], " ")
+    assert e.value.field == "measures"
+    services.record_measures(w, world.users["township"], "司法所当日上门，稳控情绪")
+    services.resolve(w, world.users["township"], "双方签订协议")
+    w.refresh_from_db()
+    assert w.status == "resolved"
+    assert [e.label for e in w.events.all()][:2][1] == "签收"
+
+
+def test_out_of_scope_and_liaison_cannot_handle(world):
+    w = Warning.objects.get(assessment__hazard=make_hazard(world))
+    with pytest.raises(PermissionDenied):
+        services.acknowledge(w, world.users["county2"])
+    with pytest.raises(PermissionDenied):
+        services.acknowledge(w, world.users["v2"])
+
+
+def test_red_needs_leader_and_police_notification(world):
+    h = make_hazard(world, facts="当事人扬言要持刀报复")
+    w = Warning.objects.get(assessment__hazard=h, level="red")
+    assert w.responsible == world.orgs["weidong"]  # red goes to the county center
+    services.acknowledge(w, world.users["county"])
+    with pytest.raises(services.WarningError) as e:
+        services.record_measures(w, world.users["county"], "约谈当事人")
+    assert e.value.field == "leader"
+    with pytest.raises(services.WarningError) as e:
+        services.record_measures(w, world.users["county"], "约谈当事人", leader="李副区长")
+    assert e.value.field == "police_notified"
+    services.record_measures(w, world.users["county"], "约谈当事人", leader="李副区长", police_notified=True)
+
+
+def test_late_warning_escalates_once_per_deadline(world):
+    h = make_hazard(world)
+    w = Warning.objects.get(assessment__hazard=h)
+    Warning.objects.filter(pk=w.pk).update(respond_by=timezone.now() - dt.timedelta(hours=1))
+    assert services.escalate_late_warnings() == 1
+    assert services.escalate_late_warnings() == 0
+    w.refresh_from_db()
+    assert w.responsible == world.orgs["weidong"] and w.escalations == 1
+    assert "超时未签收，已上报至卫东区人民调解中心" in [e.label for e in w.events.all()]
+
+
+def test_visible_warnings_scope(world):
+    make_hazard(world)
+    assert services.visible_warnings(world.users["township"]).count() == 1
+    assert services.visible_warnings(world.users["city"]).count() == 1
+    assert services.visible_warnings(world.users["v2"]).count() == 0
+    assert services.visible_warnings(world.users["county2"]).count() == 0
+
+
+def test_escalate_case(world):
+    from tiaojie.cases import services as cs
+    from tiaojie.testing import sample_case_fields, sample_parties
+
+    case = cs.register_case(world.users["v1"], organization=world.orgs["v1"], parties=sample_parties(),
+                            **sample_case_fields(world))
+    with pytest.raises(services.WarningError) as e:
+        services.escalate_case(case, world.users["v1"], target="county_center", reason="", leader="x",
+                               deadline=timezone.localdate())
+    assert e.value.field == "reason"
+    esc = services.escalate_case(case, world.users["v1"], target="county_center", reason="涉及群体", leader="张主任",
+                                 deadline=timezone.localdate() + dt.timedelta(days=10))
+    assert esc.supervisor == world.orgs["weidong"]
+    services.add_escalation_note(esc, world.users["county"], "已召开协调会", close=True)
+    esc.refresh_from_db()
+    assert esc.closed_at is not None and Escalation.objects.count() == 1
