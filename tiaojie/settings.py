@@ -98,6 +98,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns when it is missing
 STATICFILES_DIRS = [BASE_DIR / "tiaojie" / "static"]
 _npm = BASE_DIR / "node_modules"
 for _sub in ("bootstrap/dist", "htmx.org/dist", "echarts/dist"):

@@ -13,6 +13,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include("tiaojie.cases.urls")),
     path("orgs/", include("tiaojie.orgs.urls")),
+    path("screening/", include("tiaojie.screening.urls")),
+    path("warnings/", include("tiaojie.warnings.urls")),
     path("routing/", include("tiaojie.routing.urls")),
     path("documents/", include("tiaojie.documents.urls")),
     path("api/", include("tiaojie.api.urls")),

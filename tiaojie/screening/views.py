@@ -1,0 +1,250 @@
+"""Pages for screening: the period board, filing a report, rounds and hidden dangers."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from tiaojie.accounts.scope import visible_orgs
+from tiaojie.cases.models import Case
+from tiaojie.screening import services
+from tiaojie.screening.forms import (
+    FindingForm,
+    FindingFormSet,
+    HazardCloseForm,
+    HazardUpdateForm,
+    LevelForm,
+    RoundAmendForm,
+    RoundForm,
+)
+from tiaojie.screening.models import HiddenDanger, Reminder, ScreeningRound
+
+
+def _org(request):
+    org = request.user.organization
+    if org is None:
+        raise Http404("您的账号未关联单位")
+    return org
+
+
+@login_required
+def home(request):
+    org = _org(request)
+    periods = services.recent_periods(org)
+    rounds = (ScreeningRound.objects.visible_to(request.user).select_related("organization")
+              .order_by("-filed_at"))
+    page = Paginator(rounds, 20).get_page(request.GET.get("page"))
+    return render(request, "screening/home.html", {
+        "org": org, "periods": periods, "page": page,
+        "late_children": services.overdue_children(org),
+        "reminders": Reminder.objects.filter(organization=org, read_at__isnull=True).select_related("about")[:20],
+        "open_hazards": HiddenDanger.objects.visible_to(request.user).open().count(),
+    })
+
+
+def _apply_error(exc, form, formset):
+    field = exc.field or ""
+    if field.startswith("findings-"):
+        _, idx, name = field.split("-", 2)
+        i = int(idx) - 1
+        if 0 <= i < len(formset.forms) and name in formset.forms[i].fields:
+            formset.forms[i].add_error(name, exc.message)
+            return
+    if field in form.fields:
+        form.add_error(field, exc.message)
+    else:
+        form.add_error(None, exc.message)
+
+
+@login_required
+def file_round(request):
+    org = _org(request)
+    if not request.user.can_mediate:
+        raise PermissionDenied("您的角色不能填报排查报告")
+    periods = [p for p in services.recent_periods(org) if p.period.start <= timezone.localdate()]
+    if not periods:
+        messages.info(request, f"{org.get_kind_display()}无需按周期上报排查报告")
+        return redirect("screening:home")
+    existing = None
+    if request.method == "POST":
+        form = RoundForm(request.POST, periods=periods)
+        formset = FindingFormSet(request.POST, prefix="findings", form_kwargs={"org": org})
+        zero = request.POST.get("zero_report") == "on"
+        if form.is_valid() and (zero or formset.is_valid()):
+            findings = [] if zero else [f.finding() for f in formset.forms if f.has_changed() and f.cleaned_data]
+            try:
+                r = services.file_round(request.user, org, findings=findings, **form.cleaned_data)
+            except services.ScreeningError as exc:
+                existing = exc.existing
+                _apply_error(exc, form, formset)
+            else:
+                messages.success(request, f"{r.period.label}排查报告已上报" + ("（零报告）" if r.is_zero_report else
+                                                                            f"，排查发现{r.findings.count()}条"))
+                return redirect("screening:round", pk=r.pk)
+    else:
+        first_open = next((p for p in periods if p.round is None), periods[0])
+        key = request.GET.get("period") or first_open.period.key
+        p = next((x for x in periods if x.period.key == key), first_open)
+        form = RoundForm(periods=periods, initial={"period_key": p.period.key, "screened_from": p.period.start,
+                                                   "screened_to": min(p.period.end, timezone.localdate()),
+                                                   "screeners": request.user.label})
+        formset = FindingFormSet(prefix="findings", form_kwargs={"org": org})
+    return render(request, "screening/file.html", {
+        "org": org, "form": form, "formset": formset, "existing": existing,
+        "empty_finding": FindingForm(prefix="findings-__prefix__", org=org),
+    })
+
+
+def _round_for(request, pk):
+    return get_object_or_404(ScreeningRound.objects.visible_to(request.user).select_related("organization"), pk=pk)
+
+
+@login_required
+def round_detail(request, pk):
+    r = _round_for(request, pk)
+    amend = RoundAmendForm(initial={"version": r.version, "screeners": r.screeners, "places": r.places,
+                                    "notes": r.notes})
+    if request.method == "POST":
+        amend = RoundAmendForm(request.POST)
+        if not request.user.can_mediate:
+            raise PermissionDenied("您的角色不能修改排查报告")
+        if amend.is_valid():
+            with transaction.atomic():
+                locked = ScreeningRound.objects.select_for_update().get(pk=r.pk)
+                if locked.version != amend.cleaned_data["version"]:
+                    amend.add_error(None, "该报告已被他人修改，请刷新页面后重新填写")
+                else:
+                    for k in ("screeners", "places", "notes"):
+                        setattr(locked, k, amend.cleaned_data[k])
+                    locked.version += 1
+                    locked.save()
+                    messages.success(request, "排查报告已修改")
+                    return redirect("screening:round", pk=r.pk)
+    findings = r.findings.select_related("case", "hazard")
+    return render(request, "screening/round.html", {"r": r, "findings": findings, "amend": amend,
+                                                    "add_url": reverse("screening:add_finding", args=[r.pk])})
+
+
+@login_required
+def add_finding(request, pk):
+    r = _round_for(request, pk)
+    if not request.user.can_mediate:
+        raise PermissionDenied("您的角色不能修改排查报告")
+    form = FindingForm(request.POST or None, org=r.organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.add_finding(request.user, r, form.finding(), index=r.findings.count() + 1)
+                if r.is_zero_report:
+                    ScreeningRound.objects.filter(pk=r.pk).update(is_zero_report=False, version=r.version + 1)
+        except services.ScreeningError as exc:
+            name = (exc.field or "").split("-", 2)[-1]
+            form.add_error(name if name in form.fields else None, exc.message)
+        else:
+            messages.success(request, "已补充排查发现")
+            return redirect("screening:round", pk=r.pk)
+    return render(request, "screening/add_finding.html", {"r": r, "form": form})
+
+
+@login_required
+def hazard_list(request):
+    qs = HiddenDanger.objects.visible_to(request.user).select_related("organization", "risk", "dispute_type")
+    status = request.GET.get("status", "open")
+    if status in HiddenDanger.Status.values:
+        qs = qs.filter(status=status)
+    level = request.GET.get("level")
+    if level:
+        qs = qs.filter(risk__level=level)
+    page = Paginator(qs.order_by("review_on", "-id"), 30).get_page(request.GET.get("page"))
+    return render(request, "screening/hazards.html", {"page": page, "status": status, "level": level,
+                                                      "statuses": HiddenDanger.Status.choices})
+
+
+def _hazard_for(request, pk):
+    return get_object_or_404(HiddenDanger.objects.visible_to(request.user).select_related("organization", "region"),
+                             pk=pk)
+
+
+@login_required
+def hazard_detail(request, pk):
+    h = _hazard_for(request, pk)
+    from tiaojie.warnings.services import assessment_for
+
+    a = assessment_for(hazard=h)
+    update = HazardUpdateForm(initial={
+        "version": h.version, "facts": h.facts, "people_count": h.people_count, "amount_at_stake": h.amount_at_stake,
+        "measures": h.measures, "emergency_plan": h.emergency_plan, "responsible_person": h.responsible_person,
+        "review_on": h.review_on})
+    close = HazardCloseForm(initial={"version": h.version})
+    level_form = LevelForm(initial={"level": a.level})
+    action = request.POST.get("action")
+    if request.method == "POST":
+        try:
+            if action == "update":
+                update = HazardUpdateForm(request.POST)
+                if update.is_valid():
+                    services.update_hazard(request.user, h, **update.cleaned_data)
+                    messages.success(request, "隐患信息已更新，风险等级已重新评估")
+                    return redirect("screening:hazard", pk=h.pk)
+            elif action == "close":
+                close = HazardCloseForm(request.POST)
+                if close.is_valid():
+                    case = None
+                    number = close.cleaned_data["case_number"].strip()
+                    with transaction.atomic():
+                        if close.cleaned_data["outcome"] == "converted":
+                            case = _case_for_conversion(request, h, number)
+                        services.close_hazard(request.user, h, outcome=close.cleaned_data["outcome"],
+                                              note=close.cleaned_data["note"], version=close.cleaned_data["version"],
+                                              case=case, prevention=close.prevention())
+                    messages.success(request, "隐患已办结")
+                    return redirect("screening:hazard", pk=h.pk)
+            elif action == "level":
+                from tiaojie.warnings.services import WarningError, set_manual_level
+
+                level_form = LevelForm(request.POST)
+                if level_form.is_valid():
+                    try:
+                        set_manual_level(a, request.user, level_form.cleaned_data["level"],
+                                         level_form.cleaned_data["reason"])
+                    except WarningError as exc:
+                        level_form.add_error(exc.field if exc.field in level_form.fields else None, exc.message)
+                    else:
+                        messages.success(request, "风险等级已调整")
+                        return redirect("screening:hazard", pk=h.pk)
+        except services.ScreeningError as exc:
+            target = {"update": update, "close": close}.get(action, update)
+            target.add_error(exc.field if exc.field in target.fields else None, exc.message)
+    return render(request, "screening/hazard.html", {
+        "h": h, "a": a, "update": update, "close": close, "level_form": level_form,
+        "warnings": a.warnings.all(), "editable": h.status == HiddenDanger.Status.OPEN and request.user.can_mediate,
+    })
+
+
+def _case_for_conversion(request, h, number):
+    if number:
+        case = Case.objects.visible_to(request.user).filter(number=number).first()
+        if case is None:
+            raise services.ScreeningError("未找到该案号的案件（或不在您的管辖范围内）", "case_number")
+        return case
+    from tiaojie.cases.models import Channel, Source
+    from tiaojie.cases.services import register_case
+
+    return register_case(request.user, organization=h.organization,
+                         parties=[{"role": "applicant", "kind": "person",
+                                           "name": h.parties.replace("，", "、").split("、")[0][:100]}],
+                         source=Source.INITIATIVE, channel=Channel.VISIT, dispute_type=h.dispute_type, facts=h.facts,
+                         region=h.region, place_detail=h.place_detail, arose_on=h.found_on,
+                         people_count=h.people_count, amount_at_stake=h.amount_at_stake)
+
+
+@login_required
+def reminders(request):
+    orgs = visible_orgs(request.user)
+    qs = Reminder.objects.filter(organization__in=orgs).select_related("organization", "about")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "screening/reminders.html", {"page": page})
