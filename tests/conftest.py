@@ -3,6 +3,12 @@ import pytest
 from tiaojie.testing import PASSWORD, build_world
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Real hashers cost ~0.3 s a user; tests make many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(db):
     """Two counties, townships, villages, a court and a police room, one user per role."""

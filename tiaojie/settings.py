@@ -81,7 +81,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TIAOJIE_TEST_DB", str(VAR_DIR / "test.sqlite3"))}
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

@@ -88,7 +88,7 @@ def test_zero_report_and_findings_contradict(world):
 
 
 def test_liaison_cannot_file(world):
-    with pytest.raises(Exception):
+    with pytest.raises(services.ScreeningError, match="不能填报排查报告"):
         file(world, user="court", org="court", findings=[], zero_report=True)
 
 

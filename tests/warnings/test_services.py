@@ -91,3 +91,23 @@ def test_escalate_case(world):
     services.add_escalation_note(esc, world.users["county"], "已召开协调会", close=True)
     esc.refresh_from_db()
     assert esc.closed_at is not None and Escalation.objects.count() == 1
+
+
+def test_case_risk_recomputed_on_every_change(world):
+    from tiaojie.cases import services as cs
+    from tiaojie.cases import transitions as tr
+    from tiaojie.testing import sample_case_fields, sample_parties
+
+    u = world.users["v1"]
+    case = cs.register_case(u, organization=world.orgs["v1"], parties=sample_parties(), **sample_case_fields(world))
+    assert case.risk.level == "none"
+    case = tr.accept(case, u, version=case.version)
+    case = tr.assign(case, u, version=case.version, mediators=[world.mediators["m1"]])
+    tr.record_session(case, u, version=case.version, held_at=timezone.now(), place="调解室", participants="双方",
+                      content="被申请人情绪激动，扬言要和对方同归于尽")
+    case.refresh_from_db()
+    assert case.risk.level == "red"
+    assert "同归于尽" in case.risk.explanation
+    assert case.events.filter(kind="risk").exists()
+    w = Warning.objects.get(assessment__case=case)
+    assert w.responsible == world.orgs["weidong"] and w.title.startswith(case.number)

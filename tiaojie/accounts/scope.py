@@ -10,8 +10,8 @@ from tiaojie.orgs.models import Organization
 
 def scope_path(user) -> str | None:
     """The organization path prefix the user may see; ``""`` means everything, None nothing."""
-    if not getattr(user, "is_authenticated", False):
-        return None
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return None  # anonymous, or a disabled account whose session or token is still around
     if user.is_superuser and user.organization_id is None:
         return ""
     if user.organization_id is None:

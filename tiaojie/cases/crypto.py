@@ -6,6 +6,8 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 
 @lru_cache(maxsize=1)
@@ -36,6 +38,15 @@ def decrypt(token: str) -> str:
 
 def lookup_hash(value: str) -> str:
     """A keyed hash to find equal identifiers without storing them in clear."""
+    value = (value or "").strip().upper()
     if not value:
         return ""
-    return hmac.new(_key_material(), value.strip().upper().encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_key_material(), value.encode(), hashlib.sha256).hexdigest()
+
+
+@receiver(setting_changed)
+def _forget_key(*, setting, **kwargs):
+    """Tests that override the key must not keep using the cached old one."""
+    if setting in ("TIAOJIE_DATA_KEY", "SECRET_KEY"):
+        _key_material.cache_clear()
+        _fernet.cache_clear()

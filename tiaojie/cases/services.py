@@ -3,16 +3,18 @@
 Status changes after registration live in ``transitions``.
 """
 import datetime as dt
-from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tiaojie.accounts.scope import require_org_in_scope
 from tiaojie.cases import crypto
 from tiaojie.cases.models import OPEN_STATUSES, Case, CaseEvent, CaseNumberCounter, Party, Status
-from tiaojie.cases.transitions import TransitionError
+from tiaojie.cases.signals import case_changed
+from tiaojie.cases.transitions import LABEL_MAX, TransitionError, clean_amount, clean_date, fit_text
+from tiaojie.orgs.validators import check_credit_code, check_id_number
 
 
 def format_number(org, year: int, seq: int) -> str:
@@ -49,6 +51,32 @@ def build_party(case: Case, data: dict) -> Party:
     return p
 
 
+def _clean_party(index: int, data: dict) -> dict:
+    """Check one party's identifiers (DOMAIN.md §8); hard errors name the party and the field."""
+    data = dict(data)
+    who = f"第{index}名当事人"
+    name = (data.get("name") or "").strip()
+    if not name:
+        raise TransitionError(f"{who}：请填写姓名或名称", "parties")
+    who = f"{who}（{name}）"
+    data["name"] = name
+    idn = (data.get("id_number") or "").strip().upper()
+    if idn and data.get("id_type", Party.IdType.RESIDENT) in (Party.IdType.RESIDENT, "", None):
+        try:
+            idn, _warnings = check_id_number(idn)
+        except ValidationError as exc:
+            raise TransitionError(f"{who}：{exc.messages[0]}", "parties")
+    data["id_number"] = idn
+    code = (data.get("credit_code") or "").strip().upper()
+    if code:
+        try:
+            code, _warnings = check_credit_code(code)
+        except ValidationError as exc:
+            raise TransitionError(f"{who}：{exc.messages[0]}", "parties")
+    data["credit_code"] = code
+    return data
+
+
 @transaction.atomic
 def register_case(user, *, organization, parties: list[dict], **fields) -> Case:
     """Register a dispute (登记) with its parties; the case gets its number here.
@@ -62,12 +90,12 @@ def register_case(user, *, organization, parties: list[dict], **fields) -> Case:
         raise TransitionError("请至少填写一名当事人", "parties")
     if not any(p.get("role") == Party.Role.APPLICANT for p in principals) and fields.get("source") == "application":
         raise TransitionError("当事人申请的纠纷须至少有一名申请人", "parties")
-    amount = fields.get("amount_at_stake") or Decimal("0")
-    if amount < 0:
-        raise TransitionError("涉及金额不能为负数", "amount_at_stake")
-    arose = fields.get("arose_on")
-    if arose and arose > timezone.localdate():
+    fields["amount_at_stake"] = clean_amount(fields.get("amount_at_stake"), "amount_at_stake", "涉及金额")
+    arose = clean_date(fields.get("arose_on"), "arose_on", "纠纷发生日期")
+    if arose > timezone.localdate():
         raise TransitionError("纠纷发生日期不能晚于今天", "arose_on")
+    fields["arose_on"] = arose
+    parties = [_clean_party(i, p) for i, p in enumerate(parties, start=1)]
     now = timezone.now()
     year = timezone.localtime(now).year
     seq, number = next_case_number(organization, year)
@@ -84,8 +112,9 @@ def register_case(user, *, organization, parties: list[dict], **fields) -> Case:
         p.save()
         created.append(p)
     CaseEvent.objects.create(case=case, kind="register", label="登记", to_status=Status.REGISTERED,
-                             actor=user, actor_name=user.label,
+                             actor=user, actor_name=fit_text(user.label, LABEL_MAX),
                              data={"source": case.source, "parties": [p.name for p in created]})
+    case_changed.send(sender=Case, case=case, actor=user, kind="register")
     return case
 
 

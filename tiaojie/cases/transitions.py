@@ -13,6 +13,7 @@ makes its changes and records an event on the timeline, all in one transaction.
 """
 import datetime as dt
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,6 +33,7 @@ from tiaojie.cases.models import (
     Outcome,
     Status,
 )
+from tiaojie.cases.signals import case_changed
 
 
 class TransitionError(Exception):
@@ -115,11 +117,20 @@ def check(case: Case, user, name: str) -> Transition:
 def _lock(case: Case | int, user, name: str, version: int | None) -> tuple[Case, Transition]:
     pk = case.pk if isinstance(case, Case) else case
     locked = Case.objects.select_for_update().select_related("organization").get(pk=pk)
-    t = check(locked, user, name)
-    if version is not None and int(version) != locked.version:
+    if not org_in_scope(user, locked.organization) or user.role not in TRANSITIONS[name].roles:
+        check(locked, user, name)  # raises the scope or role refusal
+    # A stale form is reported before the state check: "someone changed it, refresh" explains a
+    # state the user did not see, where "wrong state" would not.
+    if version is not None:
+        try:
+            version = int(version)
+        except (TypeError, ValueError):
+            version = -1  # a garbled version is treated as stale, never as "no check"
+    if version is not None and version != locked.version:
         last = locked.events.order_by("-at", "-id").first()
         who = f"{last.actor_name}于{timezone.localtime(last.at):%m-%d %H:%M}“{last.label}”" if last else "他人"
         raise StaleCase(f"该案件已被修改（{who}），您看到的是旧版本，请刷新页面后重新填写")
+    t = check(locked, user, name)
     return locked, t
 
 
@@ -130,11 +141,78 @@ def _finish(case: Case, user, t: Transition, *, reason: str = "", data: dict | N
         case.status = t.target
     case.version += 1
     case.save(update_fields=["status", "version", "updated_at", *(fields or [])])
-    return CaseEvent.objects.create(
-        case=case, kind=t.name, label=label or t.label, from_status=from_status,
-        to_status=case.status, actor=user, actor_name=user.label if user else "系统",
+    event = CaseEvent.objects.create(
+        case=case, kind=t.name, label=fit_text(label or t.label, LABEL_MAX), from_status=from_status,
+        to_status=case.status, actor=user, actor_name=fit_text(user.label if user else "系统", LABEL_MAX),
         reason=reason, data=data or {},
     )
+    case_changed.send(sender=Case, case=case, actor=user, kind=t.name)
+    return event
+
+
+# CaseEvent.label / actor_name are varchar(60): labels built from user input (places, names)
+# must be cut to fit, or PostgreSQL refuses the row.
+LABEL_MAX = 60
+
+
+def fit_text(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+AMOUNT_LIMIT = Decimal("1e12")  # DecimalField(max_digits=14, decimal_places=2)
+
+
+def clean_amount(value, field: str, what: str = "金额") -> Decimal:
+    """A non-negative money amount from a number or text; Chinese error otherwise."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return Decimal("0")
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except (InvalidOperation, ValueError):
+        raise TransitionError(f"{what}须为数字", field)
+    if not amount.is_finite():
+        raise TransitionError(f"{what}须为数字", field)
+    if amount < 0:
+        raise TransitionError(f"{what}不能为负数", field)
+    if amount >= AMOUNT_LIMIT:
+        raise TransitionError(f"{what}过大，请核对", field)
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def clean_date(value, field: str, what: str, required: bool = True) -> dt.date | None:
+    """A date from a ``date`` or ISO text; Chinese error otherwise."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise TransitionError(f"请填写{what}", field)
+        return None
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise TransitionError(f"{what}不是有效日期", field)
+
+
+def clean_datetime(value, field: str, what: str) -> dt.datetime:
+    """An aware datetime from a datetime, a date or ISO text; Chinese error otherwise."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise TransitionError(f"请填写{what}", field)
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise TransitionError(f"{what}不是有效时间", field)
+    elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time(9, 0))
+    if not isinstance(value, dt.datetime):
+        raise TransitionError(f"{what}不是有效时间", field)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if value > timezone.now() + dt.timedelta(minutes=5):
+        raise TransitionError(f"{what}不能晚于现在", field)
+    return value
 
 
 def _required(value, message: str, field: str):
@@ -169,11 +247,13 @@ def reject(case, user, *, version=None, reason: str) -> Case:
     return case
 
 
-def _check_mediator(case: Case, mediator) -> None:
+def _check_mediator(case: Case, mediator, field: str = "mediators") -> None:
     if mediator.status != mediator.Status.ACTIVE:
-        raise TransitionError(f"调解员{mediator.name}已离岗，不能指派", "mediators")
+        raise TransitionError(f"调解员{mediator.name}已离岗，不能指派", field)
     if not org_in_scope_of_case(case, mediator):
-        raise TransitionError(f"调解员{mediator.name}不属于本案承办单位或其上级单位", "mediators")
+        raise TransitionError(f"调解员{mediator.name}不属于本案承办单位或其上级单位", field)
+    if case.assignments.filter(mediator=mediator, recused=True).exists():
+        raise TransitionError(f"调解员{mediator.name}已因当事人申请回避，不能再指派到本案", field)
 
 
 def org_in_scope_of_case(case: Case, mediator) -> bool:
@@ -217,7 +297,7 @@ def replace_mediator(case, user, *, version=None, old, new, reason: str, recused
         raise TransitionError("新调解员不能与被更换的调解员相同", "new")
     if case.assignments.filter(active=True, mediator=new).exists():
         raise TransitionError(f"{new.name}已是本案调解员", "new")
-    _check_mediator(case, new)
+    _check_mediator(case, new, "new")
     a.active, a.released_at, a.release_reason, a.recused = False, timezone.now(), reason, recused
     a.save()
     Assignment.objects.create(case=case, mediator=new, lead=a.lead)
@@ -229,8 +309,10 @@ def replace_mediator(case, user, *, version=None, old, new, reason: str, recused
 @transaction.atomic
 def record_session(case, user, *, version=None, held_at, place, participants, content, recorder="") -> MediationSession:
     case, t = _lock(case, user, "record_session", version)
+    held_at = clean_datetime(held_at, "held_at", "调解时间")
+    place = _required(place, "请填写调解地点", "place")
     s = MediationSession.objects.create(
-        case=case, held_at=held_at, place=_required(place, "请填写调解地点", "place"),
+        case=case, held_at=held_at, place=place,
         participants=_required(participants, "请填写参加人", "participants"),
         content=_required(content, "请填写调解情况", "content"), recorder=recorder or user.label, recorded_by=user,
     )
@@ -241,6 +323,7 @@ def record_session(case, user, *, version=None, held_at, place, participants, co
 @transaction.atomic
 def record_investigation(case, user, *, version=None, held_at, place, subject, investigators, content) -> Investigation:
     case, t = _lock(case, user, "record_investigation", version)
+    held_at = clean_datetime(held_at, "held_at", "调查时间")
     inv = Investigation.objects.create(
         case=case, held_at=held_at, place=_required(place, "请填写调查地点", "place"),
         subject=_required(subject, "请填写被调查人", "subject"),
@@ -255,9 +338,12 @@ def record_investigation(case, user, *, version=None, held_at, place, subject, i
 def extend(case, user, *, version=None, days: int, reason: str) -> Case:
     case, t = _lock(case, user, "extend", version)
     reason = _required(reason, "请填写延期理由", "reason")
-    if not days or int(days) <= 0 or int(days) > 90:
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        raise TransitionError("延长天数须为整数", "days")
+    if days <= 0 or days > 90:
         raise TransitionError("延长天数应在1到90天之间", "days")
-    days = int(days)
     case.extended_days += days
     case.due_on = (case.due_on or _today()) + dt.timedelta(days=days)
     _finish(case, user, t, reason=reason, label=f"延长调解期限{days}天（至{case.due_on:%Y-%m-%d}）",
@@ -276,16 +362,20 @@ def succeed(case, user, *, version=None, kind: str, terms: str, amount=0, effect
     if kind not in Agreement.Kind.values:
         raise TransitionError("请选择协议形式（书面或口头）", "kind")
     terms = _required(terms, "请填写协议内容" if kind == "written" else "请记录口头协议的内容", "terms")
+    facts, issues, responsibilities, performance_method = (
+        (v or "").strip() for v in (facts, issues, responsibilities, performance_method))
+    if len(performance_method) > 200:
+        raise TransitionError("履行方式不能超过200字", "performance_method")
     if kind == Agreement.Kind.WRITTEN:
         _required(facts, "书面协议须写明纠纷主要事实", "facts")
         _required(issues, "书面协议须写明争议事项", "issues")
         _required(responsibilities, "书面协议须写明各方责任", "responsibilities")
         _required(performance_method, "书面协议须写明履行方式", "performance_method")
-        if performance_deadline is None:
+        if performance_deadline is None or (isinstance(performance_deadline, str) and not performance_deadline.strip()):
             raise TransitionError("书面协议须写明履行期限", "performance_deadline")
-    if amount is None or amount < 0:
-        raise TransitionError("协议金额不能为负数", "amount")
-    effective_on = effective_on or _today()
+    performance_deadline = clean_date(performance_deadline, "performance_deadline", "履行期限", required=False)
+    amount = clean_amount(amount, "amount", "协议金额")
+    effective_on = clean_date(effective_on, "effective_on", "生效日期", required=False) or _today()
     if effective_on > _today():
         raise TransitionError("生效日期不能晚于今天", "effective_on")
     if performance_deadline is not None and performance_deadline < effective_on:
@@ -329,6 +419,7 @@ def terminate(case, user, *, version=None, reason: str, routes_informed: bool) -
 def follow_up(case, user, *, version=None, visited_on, visitor: str, performance: str, satisfaction: str,
               method: str = "上门", notes: str = "") -> FollowUp:
     case, t = _lock(case, user, "follow_up", version)
+    visited_on = clean_date(visited_on, "visited_on", "回访日期")
     if visited_on > _today():
         raise TransitionError("回访日期不能晚于今天", "visited_on")
     if case.closed_on and visited_on < case.closed_on:

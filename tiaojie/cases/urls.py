@@ -5,4 +5,10 @@ from tiaojie.cases import views
 app_name = "cases"
 urlpatterns = [
     path("todo/", views.todo, name="todo"),
+    path("", views.case_list, name="list"),
+    path("export.xlsx", views.export, name="export"),
+    path("register/", views.register, name="register"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/parties/<int:party_pk>/unmask/", views.unmask, name="unmask"),
+    path("<int:pk>/act/<slug:name>/", views.act, name="act"),
 ]

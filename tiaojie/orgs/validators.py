@@ -7,8 +7,10 @@
 """
 import datetime as dt
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
@@ -24,6 +26,15 @@ CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
 
+def _normalize(value: str) -> str:
+    """Full-width characters typed with a Chinese input method become ASCII (１２３Ｘ → 123X).
+
+    Other Unicode digits stay as they are and fail the ASCII-only checks below (Python's ``\\d``
+    and ``int()`` would otherwise accept them).
+    """
+    return unicodedata.normalize("NFKC", value or "").strip().upper()
+
+
 def id_check_char(first17: str) -> str:
     total = sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True))
     return ID_CHECK[total % 11]
@@ -35,14 +46,14 @@ def check_id_number(value: str, today: dt.date | None = None) -> tuple[str, list
     Returns ``(normalized, warnings)``; raises ``ValidationError`` with a Chinese message on
     a hard error.
     """
-    v = (value or "").strip().upper()
-    if not re.fullmatch(r"\d{17}[\dX]", v):
+    v = _normalize(value)
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", v):
         raise ValidationError("身份证号应为18位，前17位为数字，最后一位为数字或X")
     try:
         birth = dt.date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
     except ValueError:
         raise ValidationError("身份证号中的出生日期不存在")
-    today = today or dt.date.today()
+    today = today or timezone.localdate()  # the local (Beijing) date, not the server's UTC date
     if birth > today or birth.year < 1900:
         raise ValidationError("身份证号中的出生日期不合理")
     if id_check_char(v[:17]) != v[17]:
@@ -73,7 +84,7 @@ def credit_check_char(first17: str) -> str:
 
 def check_credit_code(value: str) -> tuple[str, list[str]]:
     """Validate a 统一社会信用代码; returns ``(normalized, warnings)``."""
-    v = (value or "").strip().upper()
+    v = _normalize(value)
     if len(v) != 18:
         raise ValidationError("统一社会信用代码应为18位")
     bad = sorted({c for c in v if c not in CREDIT_CHARS})
@@ -86,17 +97,25 @@ def check_credit_code(value: str) -> tuple[str, list[str]]:
 
 
 def mask_id(value: str) -> str:
-    """Show only the first 3 and last 4 characters of an identifier."""
+    """Show at most the first 3 and last 4 characters of an identifier.
+
+    Short identifiers (passports, permits) keep fewer characters so that most of the value is
+    always hidden; the masked text is at most 18 characters long (it is stored in
+    ``Party.id_masked``).
+    """
     if not value:
         return ""
-    if len(value) <= 7:
-        return value[0] + "*" * (len(value) - 1)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    n = len(value)
+    head, tail = min(3, n // 4), min(4, n // 4)
+    stars = max(min(n - head - tail, 11), 1)
+    return value[:head] + "*" * stars + (value[-tail:] if tail else "")
 
 
 def mask_phone(value: str) -> str:
+    """Mobile numbers keep the first 3 and last 4 digits; shorter numbers keep less."""
     if not value:
         return ""
     if len(value) >= 11:
         return value[:3] + "****" + value[-4:]
-    return value[:2] + "*" * max(len(value) - 4, 1) + value[-2:]
+    keep = 2 if len(value) >= 7 else (1 if len(value) >= 4 else 0)
+    return value[:keep] + "*" * (len(value) - 2 * keep) + (value[-keep:] if keep else "")

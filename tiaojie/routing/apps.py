@@ -5,3 +5,6 @@ class RoutingConfig(AppConfig):
     name = "tiaojie.routing"
     label = "routing"
     verbose_name = "分流与联动"
+
+    def ready(self):
+        from tiaojie.routing import receivers  # noqa: F401

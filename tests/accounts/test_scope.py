@@ -1,0 +1,134 @@
+"""The one scope rule (DESIGN.md): a user sees the subtree of their own organization."""
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+
+from tiaojie.accounts.models import Role, User
+from tiaojie.accounts.scope import org_in_scope, require_org_in_scope, scope_path, visible_orgs
+from tiaojie.cases import services
+from tiaojie.cases.models import Case
+from tiaojie.orgs.models import Organization
+from tiaojie.testing import sample_case_fields, sample_parties
+
+
+def seen_keys(world, user):
+    return {k for k, o in world.orgs.items() if org_in_scope(user, o)}
+
+
+def test_matrix_follows_the_path_prefix(world):
+    """For every user and every organization: in scope ⇔ org.path starts with the user's org path."""
+    assert len(world.users) >= 9 and len(world.orgs) >= 11
+    for ukey, user in world.users.items():
+        visible = set(visible_orgs(user).values_list("pk", flat=True))
+        for okey, org in world.orgs.items():
+            expected = org.path.startswith(user.organization.path)
+            assert org_in_scope(user, org) == expected, (ukey, okey)
+            assert (org.pk in visible) == expected, (ukey, okey)
+
+
+def test_paths_are_materialized(world):
+    o = world.orgs
+    assert o["city"].path == f"/{o['city'].pk}/"
+    assert o["v1"].path == f"{o['dongan'].path}{o['v1'].pk}/"
+    assert Organization.objects.get(pk=o["v1"].pk).path == o["v1"].path
+
+
+EXPECTED = {
+    "city": {"city", "weidong", "baofeng", "dongan", "zhoucun", "v1", "v2", "v3", "traffic", "court", "police"},
+    "county": {"weidong", "dongan", "v1", "v2", "traffic", "court", "police"},
+    "county2": {"baofeng", "zhoucun", "v3"},
+    "township": {"dongan", "v1", "v2", "police"},
+    "v1": {"v1"},
+    "v2": {"v2"},
+    "v3": {"v3"},
+    "court": {"court"},
+    "police": {"police"},
+}
+
+
+@pytest.mark.parametrize("ukey", sorted(EXPECTED))
+def test_explicit_scopes(world, ukey):
+    assert seen_keys(world, world.users[ukey]) == EXPECTED[ukey]
+
+
+def test_superuser_without_org_sees_all(world):
+    su = User.objects.create_superuser(username="root", password="x" * 12, email="r@example.com")
+    assert su.organization is None and scope_path(su) == ""
+    assert seen_keys(world, su) == set(world.orgs)
+    assert visible_orgs(su).count() == Organization.objects.count()
+
+
+def test_superuser_with_org_is_bounded_by_it(world):
+    su = User.objects.create_superuser(username="root2", password="x" * 12, email="r@example.com",
+                                       organization=world.orgs["baofeng"])
+    assert seen_keys(world, su) == EXPECTED["county2"]
+
+
+def test_user_without_org_sees_nothing(world):
+    u = User.objects.create_user(username="lost", password="x" * 12, role=Role.CITY_ADMIN)
+    assert scope_path(u) is None and seen_keys(world, u) == set()
+    assert not visible_orgs(u).exists()
+
+
+def test_inactive_and_anonymous_see_nothing(world):
+    u = world.users["city"]
+    u.is_active = False
+    u.save()
+    for who in (u, AnonymousUser(), None):
+        assert scope_path(who) is None
+        assert seen_keys(world, who) == set()
+        assert not visible_orgs(who).exists()
+        with pytest.raises(PermissionDenied):
+            require_org_in_scope(who, world.orgs["v1"])
+
+
+def test_org_none_is_never_in_scope(world):
+    assert not org_in_scope(world.users["city"], None)
+
+
+def test_require_org_in_scope(world):
+    require_org_in_scope(world.users["township"], world.orgs["v2"])
+    with pytest.raises(PermissionDenied, match="管辖范围"):
+        require_org_in_scope(world.users["township"], world.orgs["weidong"])
+
+
+def test_sibling_path_prefix_is_not_confused(world):
+    """Paths end with "/": organization 1 must not see organization 12 or 13."""
+    city = world.orgs["city"]
+    made = {}
+    for i in range(15):
+        made[i] = Organization.objects.create(name=f"测试调委会{i}", abbr=f"测{i}", kind="village",
+                                              region=world.regions["v1"], parent=city)
+    for a in made.values():
+        user = User(username=f"u{a.pk}", organization=a, role=Role.MEDIATOR)
+        for b in made.values():
+            assert org_in_scope(user, b) == (a.pk == b.pk)
+
+
+def test_case_visibility_follows_the_scope(world):
+    cases = {}
+    for okey in ("v1", "v2", "v3", "weidong", "court", "police", "dongan", "zhoucun", "traffic"):
+        cases[okey] = services.register_case(world.users["city"], organization=world.orgs[okey],
+                                             parties=sample_parties(), **sample_case_fields(world))
+    for ukey, user in world.users.items():
+        visible = set(Case.objects.visible_to(user).values_list("pk", flat=True))
+        expected = {c.pk for okey, c in cases.items() if org_in_scope(user, world.orgs[okey])}
+        assert visible == expected, ukey
+        assert expected == {c.pk for okey, c in cases.items() if okey in EXPECTED[ukey]}
+    assert not Case.objects.visible_to(AnonymousUser()).exists()
+    su = User.objects.create_superuser(username="root", password="x" * 12, email="r@example.com")
+    assert Case.objects.visible_to(su).count() == len(cases)
+    # composes with other filters and counts
+    assert Case.objects.filter(status="registered").visible_to(world.users["township"]).count() == 4
+    assert Case.objects.visible_to(world.users["county2"]).search("刘大海").count() == 2
+
+
+def test_moving_an_organization_moves_its_subtree(world):
+    """Re-parenting a township under the other county moves its villages with it."""
+    dongan = world.orgs["dongan"]
+    dongan.parent = world.orgs["baofeng"]
+    dongan.save()
+    v1 = Organization.objects.get(pk=world.orgs["v1"].pk)
+    county2 = world.users["county2"]
+    assert org_in_scope(county2, v1)
+    assert not org_in_scope(User.objects.get(pk=world.users["county"].pk), v1)

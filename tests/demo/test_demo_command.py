@@ -1,0 +1,352 @@
+"""The demo city generator (``manage.py demo``), run once in --small mode for the module."""
+import datetime as dt
+from collections import Counter
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import models, transaction
+from django.db.models import Count, Max, Sum
+from django.test import override_settings
+from django.utils import timezone
+
+from tiaojie.accounts.models import Role, User
+from tiaojie.cases import services
+from tiaojie.cases.models import Agreement, Case, CaseEvent, CaseNumberCounter, Outcome, Party, Status
+from tiaojie.demo.build import DEMO_USERNAMES, PASSWORD
+from tiaojie.demo.geography import SEED, plan
+from tiaojie.orgs.models import Mediator, Organization, OrgKind, Region
+from tiaojie.orgs.validators import check_credit_code, check_id_number
+from tiaojie.screening.models import Finding, HiddenDanger, ScreeningCadence, ScreeningRound
+from tiaojie.screening.periods import period_containing
+from tiaojie.screening.services import overdue_children, recent_periods
+from tiaojie.warnings import risk
+from tiaojie.warnings.models import Escalation, PreventionOutcome, RiskAssessment, Warning
+from tiaojie.warnings.services import facts_for_hazard, load_rules, visible_warnings
+
+HISTORY = (2016, 2020)
+FIVE_YEARS = (dt.date(2016, 1, 1), dt.date(2020, 12, 31))
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def city(django_db_setup, django_db_blocker):
+    """Build the small city once; everything is rolled back after the module."""
+    # A fast hasher for the demo logins here; the command itself uses the project's default.
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        with transaction.atomic():
+            out = StringIO()
+            call_command("demo", "--small", "--seed", "7", stdout=out, stderr=StringIO())
+            yield out.getvalue()
+            transaction.set_rollback(True)
+
+
+@pytest.fixture
+def history(city, db):
+    return Case.objects.filter(year__gte=HISTORY[0], year__lte=HISTORY[1])
+
+
+def test_organization_counts_follow_the_small_plan(city, db):
+    expected = plan(small=True).counts
+    got = dict(Organization.objects.values_list("kind").annotate(n=Count("id")))
+    assert got == expected
+    assert expected["county_center"] == 10
+    assert 0.01 <= expected["village"] / SEED["villages"] <= 0.02
+    assert Region.objects.filter(level="county").count() == 10
+    assert Region.objects.filter(level="village").count() == expected["village"]
+    # Codes nest: 6-digit counties, 9-digit townships, 12-digit villages under their parent.
+    for r in Region.objects.select_related("parent").exclude(level="city"):
+        prefix = r.parent.code[:4] if r.level == "county" else r.parent.code
+        assert r.code.startswith(prefix) and len(r.code) == {"county": 6, "township": 9, "village": 12}[r.level]
+    # Every organization sits under the one it reports to, and the path says so.
+    for o in Organization.objects.select_related("parent").exclude(kind=OrgKind.CITY_BUREAU):
+        assert o.path == f"{o.parent.path}{o.pk}/"
+    assert Organization.objects.filter(kind=OrgKind.TRADE, trade="").count() == 0
+
+
+def test_full_plan_matches_the_seed():
+    p = plan(small=False)
+    assert p.counts["county_center"] == 10
+    assert p.counts["township"] == SEED["townships"] == 129
+    assert p.counts["village"] == SEED["villages"] == 2347
+    assert p.counts["trade"] == SEED["trades"] == 26
+    assert p.cases >= 146_000 and p.success >= 144_600 and p.amount_yuan == 597_006_300
+
+
+def test_case_numbers_are_unique_and_match_org_year_seq(city, db):
+    cases = list(Case.objects.select_related("organization"))
+    assert len({c.number for c in cases}) == len(cases)
+    for c in cases:
+        assert c.number == services.format_number(c.organization, c.year, c.seq)
+        assert timezone.localtime(c.registered_at).year == c.year
+    # Sequences are 1..n per organization and year, and the counters hold n.
+    seqs = Counter((c.organization_id, c.year) for c in cases)
+    maxes = {(r["organization_id"], r["year"]): r["m"]
+             for r in Case.objects.values("organization_id", "year").annotate(m=Max("seq"))}
+    assert maxes == dict(seqs)
+    counters = {(c.organization_id, c.year): c.last for c in CaseNumberCounter.objects.all()}
+    assert counters == maxes
+
+
+def test_totals_scale_with_the_seed(city, history):
+    p = plan(small=True)
+    n = history.count()
+    ok = history.filter(outcome=Outcome.SUCCESS).count()
+    assert n == p.cases and 0.01 <= n / SEED["cases"] <= 0.02
+    assert 0.985 <= ok / n <= 0.995  # the seed: 144,600 / 146,000 ≈ 99.0 %
+    amount = Agreement.objects.filter(case__in=history).aggregate(s=Sum("amount"))["s"]
+    assert amount == Decimal(p.amount_yuan)
+    per_case = SEED["amount_yuan"] / SEED["success"]
+    assert abs(float(amount) / ok - per_case) / per_case < 0.01
+    assert not history.exclude(status=Status.ARCHIVED).exists()
+    assert "协议金额" in city and "万元" in city
+
+
+def test_history_cases_have_a_full_record(city, history):
+    sample = history.order_by("?")[:40]
+    for c in sample:
+        kinds = list(c.events.values_list("kind", flat=True))
+        assert kinds[:3] == ["register", "accept", "assign"] and kinds[-1] == "archive"
+        assert c.version == len(kinds)
+        assert 2 <= c.parties.count() <= 3
+        assert c.sessions.exists() and c.assignments.filter(lead=True).count() == 1
+        ats = list(c.events.values_list("at", flat=True))
+        assert ats == sorted(ats)
+        if c.outcome == Outcome.SUCCESS:
+            assert "succeed" in kinds and "follow_up" in kinds and c.follow_ups.exists()
+            assert c.agreement.effective_on == c.closed_on
+        else:
+            assert c.routes_informed and c.close_reason
+    # Types are weighted: the common ones lead.
+    top = [name for name, _ in Counter(
+        (c.dispute_type.parent or c.dispute_type).name for c in history.select_related("dispute_type__parent")
+    ).most_common(6)]
+    assert "邻里" in top and "婚姻家庭" in top and "房屋宅基地" in top
+    sources = set(history.values_list("source", flat=True))
+    assert {"court", "police", "application", "initiative"} <= sources
+
+
+def test_parties_hold_valid_protected_identifiers(city, db):
+    persons = Party.objects.filter(kind=Party.Kind.PERSON)[:60]
+    for p in persons:
+        assert p.id_number_enc and p.id_number not in p.id_number_enc
+        check_id_number(p.id_number)
+        assert p.id_masked.endswith(p.id_number[-4:]) and "*" in p.id_masked
+        assert p.phone and p.phone_masked[:3] == p.phone[:3]
+    for p in Party.objects.filter(kind=Party.Kind.ORG)[:30]:
+        assert not check_credit_code(p.credit_code)[1]
+
+
+def test_mediators_meet_henan_minimums(city, db):
+    full_time = Counter(Mediator.objects.filter(full_time=True).values_list("organization__kind", "organization_id"))
+    per_kind = {OrgKind.COUNTY_CENTER: 5, OrgKind.TOWNSHIP: 2, OrgKind.TRADE: 3}
+    for kind, minimum in per_kind.items():
+        for org_id in Organization.objects.filter(kind=kind).values_list("id", flat=True):
+            assert full_time[(kind, org_id)] >= minimum
+    for m in Mediator.objects.all()[:50]:
+        check_id_number(m.id_number)
+    assert Mediator.objects.filter(committees__isnull=False).exists()  # some serve on several committees
+
+
+@override_settings(PASSWORD_HASHERS=FAST_HASHERS)
+def test_demo_users_exist_for_every_role_and_log_in(city, db, client):
+    users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
+    assert set(users) == set(DEMO_USERNAMES)
+    assert {u.role for u in users.values() if not u.is_superuser} == set(Role.values)
+    assert users["admin"].is_superuser
+    for name in DEMO_USERNAMES:
+        assert client.login(username=name, password=PASSWORD), name
+        client.logout()
+    assert PASSWORD in city and "village_dongan" in city
+
+
+def test_workbench_has_open_cases_for_the_demo_logins(city, db):
+    today = timezone.localdate()
+    mediator = User.objects.get(username="village_dongan")
+    township = User.objects.get(username="township_dongan")
+    mine = Case.objects.visible_to(mediator).filter(year=today.year)
+    assert mine.filter(status=Status.REGISTERED).exists()
+    assert mine.filter(status=Status.MEDIATING).exists()
+    assert mine.overdue().exists()
+    assert mine.follow_up_due().exists()
+    assert mine.filter(status=Status.MEDIATING, assignments__mediator=mediator.mediator).exists()
+    other = User.objects.get(username="village_guanghua")
+    assert not Case.objects.visible_to(other).filter(organization=mediator.organization).exists()
+    assert Case.objects.visible_to(township).filter(year=today.year).count() > mine.count()
+    # Timelines of open cases end where the status says (risk re-assessments change no status).
+    for c in mine.filter(status__in=[Status.REGISTERED, Status.ACCEPTED, Status.MEDIATING]):
+        last = c.events.exclude(kind="risk").order_by("-at", "-id").first()
+        assert last.to_status == c.status and last.at <= timezone.now()
+    assert CaseEvent.objects.filter(at__gt=timezone.now() + dt.timedelta(minutes=1)).count() == 0
+
+
+def test_registration_after_the_demo_continues_the_numbering(city, db):
+    user = User.objects.get(username="village_dongan")
+    org = user.organization
+    year = timezone.localdate().year
+    last = CaseNumberCounter.objects.get(organization=org, year=year).last
+    village = Region.objects.get(pk=org.region_id)
+    case = services.register_case(
+        user, organization=org,
+        parties=[{"role": "applicant", "kind": "person", "name": "测试甲", "id_number": "", "phone": ""},
+                 {"role": "respondent", "kind": "person", "name": "测试乙", "id_number": "", "phone": ""}],
+        source="application", channel="window", dispute_type=Case.objects.first().dispute_type,
+        facts="测试", claims="", region=village, place_detail="", arose_on=timezone.localdate(),
+        people_count=2, amount_at_stake=Decimal("0"),
+    )
+    assert case.seq == last + 1
+    assert case.number == services.format_number(org, year, last + 1)
+
+
+# ---------------------------------------------------------------- screening and warnings
+def _small_ratio() -> float:
+    return plan(small=True).counts["village"] / SEED["villages"]
+
+
+def _five_year_findings():
+    return Finding.objects.filter(round__period_start__gte=FIVE_YEARS[0], round__period_end__lte=FIVE_YEARS[1])
+
+
+def test_screening_totals_scale_with_the_seed(city, db):
+    ratio = _small_ratio()
+    findings = _five_year_findings()
+    found = findings.count()
+    prevented = HiddenDanger.objects.filter(status=HiddenDanger.Status.RESOLVED,
+                                            finding__in=findings).count()
+    assert abs(found - SEED["found"] * ratio) <= 0.05 * SEED["found"] * ratio
+    assert abs(prevented - SEED["prevented"] * ratio) <= 0.05 * SEED["prevented"] * ratio
+    assert found >= SEED["found"] * ratio and prevented >= SEED["prevented"] * ratio  # "…余件"
+    # About 8,000 × ratio findings point at existing cases, all of them 排查发现 (initiative) cases.
+    as_cases = findings.filter(case__isnull=False)
+    assert abs(as_cases.count() - 8_000 * ratio) <= 0.15 * 8_000 * ratio
+    assert not as_cases.exclude(case__source="initiative").exists()
+    assert not findings.filter(case__isnull=True, hazard__isnull=True).exists()
+    five = HiddenDanger.objects.filter(finding__in=findings)
+    converted = five.filter(status=HiddenDanger.Status.CONVERTED)
+    assert converted.exists() and not converted.filter(case__isnull=True).exists()
+    assert not converted.exclude(case__source="initiative").exists()
+    for h in converted.select_related("case"):
+        assert h.found_on < timezone.localtime(h.case.registered_at).date() and h.case.number in h.close_note
+    assert five.filter(status=HiddenDanger.Status.ESCALATED).exists()
+    assert "排查发现" in city and "预防纠纷" in city
+
+
+def test_every_hazard_is_assessed_by_the_seeded_rules(city, db):
+    rules, combos = load_rules()
+    hazards = HiddenDanger.objects.select_related("dispute_type__parent", "risk")
+    assert not HiddenDanger.objects.filter(risk__isnull=True).exists()
+    assert not HiddenDanger.objects.filter(finding__isnull=True).exists()
+    levels = Counter()
+    for h in hazards:
+        a = h.risk
+        result = risk.assess(facts_for_hazard(h, a), rules, combos)
+        assert (a.level, a.computed_level, a.explanation) == (result.level, result.level, result.explanation)
+        assert [f["code"] for f in a.factors] == [f.code for f in result.factors]
+        levels[a.level] += 1
+        if a.level in ("orange", "red"):
+            assert h.emergency_plan.strip(), h.facts
+        assert h.responsible_person and h.parties and h.measures and h.review_on
+        assert (h.status == HiddenDanger.Status.OPEN) == (h.closed_on is None)
+    assert levels["none"] and levels["yellow"] and levels["orange"] and levels["red"]
+    assert levels["red"] < levels["orange"] < levels["yellow"] + levels["none"]
+
+
+def test_rounds_follow_the_cadence_with_zero_and_late_reports(city, db):
+    expected = {OrgKind.VILLAGE: "week", OrgKind.TOWNSHIP: "xun", OrgKind.COUNTY_CENTER: "month"}
+    for kind, cadence in expected.items():
+        assert set(ScreeningRound.objects.filter(organization__kind=kind).values_list("cadence", flat=True)) == {cadence}
+    # Every 旬 of the five years for every township: 36 a year.
+    per_township = Counter(ScreeningRound.objects.filter(
+        organization__kind=OrgKind.TOWNSHIP, period_start__gte=FIVE_YEARS[0], period_end__lte=FIVE_YEARS[1],
+    ).values_list("organization_id", flat=True))
+    assert set(per_township.values()) == {180}
+    assert len(per_township) == plan(small=True).counts["township"]
+    rounds = ScreeningRound.objects.annotate(n=Count("findings"))
+    assert rounds.filter(is_zero_report=True).exists() and rounds.filter(is_zero_report=False).exists()
+    assert not rounds.filter(is_zero_report=True, n__gt=0).exists()
+    assert not rounds.filter(is_zero_report=False, n=0).exists()
+    late = ScreeningRound.objects.filter(late=True)
+    assert late.filter(period_end__gte=timezone.localdate() - dt.timedelta(days=60)).exists()
+    grace = dict(ScreeningCadence.objects.values_list("org_kind", "grace_days"))
+    sample = list(late.select_related("organization")[:30])
+    sample += list(ScreeningRound.objects.filter(late=False).select_related("organization").order_by("?")[:30])
+    for r in sample:
+        assert r.period == period_containing(r.cadence, r.period_start) and r.period.key == r.period_key
+        assert r.late == (timezone.localtime(r.filed_at).date() > r.period.due(grace[r.organization.kind]))
+        assert r.filed_at <= timezone.now() and r.screened_to <= r.period_end
+
+
+def test_current_year_has_open_and_overdue_periods(city, db):
+    today = timezone.localdate()
+    village = User.objects.get(username="village_dongan").organization
+    states = [ps.state for ps in recent_periods(village, today=today)]
+    assert states[0] == "本期进行中" and "逾期未报" not in states
+    assert not ScreeningRound.objects.filter(organization=village, period_end__gte=today).exists()
+    township = User.objects.get(username="township_dongan").organization
+    overdue = [o.name for o, _ in overdue_children(township, today)]
+    assert "光华社区人民调解委员会" in overdue
+    year = ScreeningRound.objects.filter(period_end__gte=today - dt.timedelta(days=60))
+    assert year.filter(is_zero_report=True).count() > year.filter(is_zero_report=False).count()
+    assert HiddenDanger.objects.open().filter(organization=village).exists()
+    assert HiddenDanger.objects.open().filter(organization=township).exists()
+
+
+def test_demo_township_sees_an_orange_or_red_warning(city, db):
+    user = User.objects.get(username="township_dongan")
+    mine = visible_warnings(user).filter(level__in=["orange", "red"]).exclude(status=Warning.Status.RESOLVED)
+    assert mine.filter(level="orange", status=Warning.Status.OPEN, responsible=user.organization).exists()
+    assert mine.filter(assessment__hazard__organization__kind=OrgKind.VILLAGE).exists()
+    now = timezone.now()
+    assert Warning.objects.filter(status=Warning.Status.OPEN, respond_by__lt=now).exists()  # for the escalation job
+    assert Warning.objects.filter(status=Warning.Status.OPEN, respond_by__gte=now).exists()
+    for status in Warning.Status.values:
+        assert Warning.objects.filter(status=status).exists(), status
+    for w in Warning.objects.prefetch_related("events"):
+        events = list(w.events.all())
+        assert events and events[0].label.startswith("生成") and w.raised_at <= now
+        assert [e.at for e in events] == sorted(e.at for e in events)
+        if w.level == "red" and w.status in (Warning.Status.MEASURES, Warning.Status.RESOLVED):
+            assert w.leader and w.police_notified
+        assert (w.status == Warning.Status.RESOLVED) == (w.resolved_at is not None)
+
+
+def test_current_year_cases_escalations_and_prevention(city, db):
+    year = timezone.localdate().year
+    cases = Case.objects.filter(year=year)
+    assert not cases.filter(risk__isnull=True).exists()
+    assert RiskAssessment.objects.filter(case__in=cases).exclude(level="none").exists()
+    escalations = Escalation.objects.annotate(n=Count("notes"))
+    assert escalations.count() >= 2 and not escalations.filter(n=0).exists()
+    assert escalations.filter(closed_at__isnull=True).exists()
+    for e in escalations:
+        assert e.case.events.filter(kind="escalate").exists()
+    outcomes = PreventionOutcome.objects.all()
+    assert outcomes.filter(hazard__isnull=False).exists()
+    for p in outcomes:
+        p.full_clean(exclude=["case", "hazard"])
+    totals = outcomes.aggregate(s=Count("id", filter=models.Q(suicide=True)),
+                                c=Count("id", filter=models.Q(criminal=True)),
+                                p=Count("id", filter=models.Q(petition=True)))
+    assert totals["c"] + totals["p"] + totals["s"] > 0
+    assert HiddenDanger.objects.filter(status=HiddenDanger.Status.RESOLVED).count() > 10 * outcomes.count()
+
+
+def test_running_again_says_so_and_changes_nothing(city, db):
+    before = Case.objects.count()
+    out = StringIO()
+    call_command("demo", "--small", stdout=out, stderr=StringIO())
+    assert "--reset" in out.getvalue()
+    assert Case.objects.count() == before
+
+
+@override_settings(PASSWORD_HASHERS=FAST_HASHERS)
+def test_reset_rebuilds_the_same_city_deterministically(city, db):
+    numbers = sorted(Case.objects.values_list("number", flat=True))[:50]
+    amount = Agreement.objects.aggregate(s=Sum("amount"))["s"]
+    call_command("demo", "--small", "--reset", "--seed", "7", stdout=StringIO(), stderr=StringIO())
+    assert sorted(Case.objects.values_list("number", flat=True))[:50] == numbers
+    hist = Agreement.objects.filter(case__year__lte=HISTORY[1]).aggregate(s=Sum("amount"))["s"]
+    assert hist == Decimal(plan(small=True).amount_yuan)
+    assert amount is not None
+    assert User.objects.filter(username__in=DEMO_USERNAMES).count() == len(DEMO_USERNAMES)

@@ -1,0 +1,180 @@
+"""Referrals in from courts, police and departments; feedback and 回访; reports data."""
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import override_settings
+from django.utils import timezone
+
+from tiaojie.cases import transitions
+from tiaojie.cases.models import Case, DisputeType, Source, Status
+from tiaojie.cases.transitions import TransitionError
+from tiaojie.routing import selectors, services
+from tiaojie.routing.models import Referral, RoutingDecision
+from tiaojie.testing import sample_parties
+
+from .helpers import court_referral, mediate_to_success, referral_fields
+
+
+def test_court_referral_is_routed_and_limited(world):
+    r = court_referral(world)
+    case = Case.objects.get(pk=r.case_id)
+    assert case.source == Source.COURT and case.organization == world.orgs["v1"]
+    assert "卫东诉前" in case.number  # numbered at the intake point, kept after routing
+    assert r.due_on == timezone.localdate() + dt.timedelta(days=30)
+    assert r.referring_org == world.orgs["court"] and r.mode == Referral.Mode.DELEGATED
+    d = RoutingDecision.objects.get(case=case)
+    assert d.rule_code == "village" and d.chosen_org == world.orgs["v1"]
+    kinds = list(case.events.values_list("kind", flat=True))
+    assert kinds == ["register", "refer", "route"]
+    assert "分流至东安社区人民调解委员会" in case.events.get(kind="route").label
+
+
+@override_settings(TIAOJIE_COURT_REFERRAL_DAYS=20)
+def test_court_limit_is_configurable(world):
+    assert court_referral(world).due_on == timezone.localdate() + dt.timedelta(days=20)
+
+
+def test_court_keeps_goes_to_court_room(world):
+    r = court_referral(world, court_keeps=True)
+    assert Case.objects.get(pk=r.case_id).organization == world.orgs["court"]
+
+
+def test_duplicate_court_reference_answers_existing(world):
+    r = court_referral(world)
+    with pytest.raises(services.DuplicateReferral) as exc:
+        court_referral(world)
+    assert exc.value.referral == r and exc.value.same_referrer
+    assert Case.objects.count() == 1
+
+
+def test_court_reference_required(world):
+    with pytest.raises(TransitionError) as exc:
+        court_referral(world, ref="")
+    assert exc.value.field == "external_ref"
+
+
+def test_outcome_visible_to_court_liaison(world):
+    r = court_referral(world)
+    court = world.users["court"]
+    assert r in selectors.visible_referrals(court)
+    assert selectors.can_see_case(court, r.case)
+    assert selectors.outcome_of(r.case)["outcome"] is None
+    mediate_to_success(r.case, world.users["v1"])
+    r.refresh_from_db()
+    assert r.outcome_returned_at is not None
+    out = selectors.outcome_of(Case.objects.get(pk=r.case_id))
+    assert out["outcome"] == "success" and out["agreement"]["amount"] == "1500.00"
+    assert r.feedback_at is not None and r.feedback == "已受理，正在调解"
+    # the court liaison may see but not act
+    with pytest.raises(PermissionDenied):
+        transitions.follow_up(r.case, court, visited_on=timezone.localdate(), visitor="x", performance="full",
+                              satisfaction="satisfied")
+    assert not selectors.visible_referrals(world.users["police"]).exists()
+
+
+def test_liaison_roles_limited_to_their_kind(world):
+    with pytest.raises(PermissionDenied):
+        services.refer_case(world.users["court"], kind="police", referrer_name="x", parties=sample_parties(),
+                            call_time=timezone.now(), caller="张三", place="某地", **referral_fields(world))
+    with pytest.raises(PermissionDenied):
+        services.refer_case(world.users["v1"], kind="court", referrer_name="x", external_ref="1",
+                            parties=sample_parties(), **referral_fields(world))
+
+
+def police(world, **over):
+    kw = dict(kind="police", referrer_name="东安路派出所", external_ref="110-20261128-0001", parties=sample_parties(),
+              call_time=timezone.now() - dt.timedelta(hours=2), caller="刘大海", caller_phone="13912345678",
+              place="东安社区3号院门口")
+    kw.update(over)
+    return services.refer_case(world.users["police"], **kw, **referral_fields(world))
+
+
+def test_police_referral_feedback_deadlines(world):
+    r = police(world)
+    assert r.case.organization == world.orgs["v1"]
+    due = r.feedback_due_at - r.referred_at
+    assert due == dt.timedelta(hours=24)
+    c = police(world, external_ref="110-2", complex=True)
+    assert c.feedback_due_at - c.referred_at == dt.timedelta(days=5)
+    assert set(selectors.police_feedback_due(world.users["police"])) == {r, c}
+    services.record_feedback(r, world.users["v1"], text="已联系双方，定于明日调解")
+    r.refresh_from_db()
+    assert r.feedback_at and "明日调解" in r.feedback
+    assert list(selectors.police_feedback_due(world.users["police"])) == [c]
+
+
+@override_settings(TIAOJIE_POLICE_FEEDBACK_HOURS=12, TIAOJIE_POLICE_COMPLEX_DAYS=3)
+def test_police_deadlines_configurable(world):
+    assert police(world).feedback_due_at - timezone.now() < dt.timedelta(hours=12, minutes=1)
+    assert police(world, external_ref="x2", complex=True).feedback_due_at - timezone.now() > dt.timedelta(days=2)
+
+
+def test_police_referral_requires_call_data(world):
+    for field, over in [("call_time", {"call_time": None}), ("caller", {"caller": " "}), ("place", {"place": ""})]:
+        with pytest.raises(TransitionError) as exc:
+            police(world, **over)
+        assert exc.value.field == field
+    assert not Case.objects.exists()
+
+
+def test_every_police_referral_gets_a_revisit(world):
+    r = police(world)
+    case = Case.objects.get(pk=r.case_id)
+    transitions.accept(case, world.users["v1"])
+    transitions.terminate(case, world.users["v1"], reason="一方拒绝调解", routes_informed=True)
+    assert list(selectors.revisit_due(world.users["police"])) == [r]
+    with pytest.raises(TransitionError) as exc:
+        services.record_revisit(r, world.users["v1"], visited_on=timezone.localdate() + dt.timedelta(days=1),
+                                visitor="王秀兰", notes="x")
+    assert exc.value.field == "visited_on"
+    services.record_revisit(r, world.users["v1"], visited_on=timezone.localdate(), visitor="王秀兰",
+                            notes="双方已无冲突")
+    assert not selectors.revisit_due(world.users["police"]).exists()
+
+
+def test_revisit_not_before_closing(world):
+    r = police(world)
+    with pytest.raises(TransitionError, match="不能办理"):
+        services.record_revisit(r, world.users["v1"], visited_on=timezone.localdate(), visitor="x", notes="y")
+
+
+def test_department_and_petition_referrals(world):
+    r = services.refer_case(world.users["county"], kind="department", referrer_name="12345政务服务便民热线",
+                            external_ref="12345-0001", parties=sample_parties(), **referral_fields(world))
+    p = services.refer_case(world.users["county"], kind="petition", referrer_name="卫东区信访局",
+                            parties=sample_parties(),
+                            **referral_fields(world, dispute_type=DisputeType.objects.get(code="14")))
+    assert r.case.source == "department" and r.case.organization == world.orgs["v1"]
+    assert p.case.source == "petition" and p.case.organization == world.orgs["traffic"]
+    with pytest.raises(PermissionDenied):
+        services.refer_case(world.users["court"], kind="department", referrer_name="x", parties=sample_parties(),
+                            **referral_fields(world))
+
+
+def test_report_counts_by_source_and_referral_outcomes(world):
+    r = court_referral(world)
+    police(world)
+    from .helpers import register
+
+    register(world)
+    mediate_to_success(r.case, world.users["v1"])
+    counts = selectors.source_counts(Case.objects.all())
+    assert counts["by_source"] == {"court": 1, "police": 1, "application": 1}
+    assert counts["by_group"] == {"接受委托移送调解": 2, "申请调解": 1}
+    outcomes = selectors.referral_outcomes(Referral.objects.all())
+    assert outcomes["court"] == {"total": 1, "closed": 1, "success": 1}
+    assert outcomes["police"] == {"total": 1, "closed": 0, "success": 0}
+
+
+def test_red_level_referral_goes_to_county(world):
+    r = court_referral(world, facts="被告扬言要同归于尽，持刀威胁。")
+    case = Case.objects.get(pk=r.case_id)
+    assert case.risk.level == "red"
+    assert case.organization == world.orgs["weidong"]
+    assert RoutingDecision.objects.get(case=case).rule_code == "red-level"
+
+
+def test_status_unchanged_by_linkage(world):
+    r = court_referral(world)
+    assert Case.objects.get(pk=r.case_id).status == Status.REGISTERED

@@ -1,0 +1,605 @@
+"""Forms of the staff workbench: list filters, registration (登记) with its parties, and one form
+per transition. Validation here gives the Chinese error at the field; the rules that must hold
+whatever the entry point live in ``services`` and ``transitions``.
+"""
+import re
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+
+from tiaojie.accounts.scope import visible_orgs
+from tiaojie.cases.models import (
+    Agreement,
+    Case,
+    DisputeType,
+    FollowUp,
+    Party,
+    Source,
+    Status,
+)
+from tiaojie.orgs.models import Mediator, Organization, OrgKind, Region
+from tiaojie.orgs.validators import check_credit_code, check_id_number, id_birth_date, id_gender
+
+# Above this many organizations in scope, village committees are left out of select boxes
+# (a city-wide select of 2,000+ villages is unusable); they stay reachable through their township.
+BIG_SCOPE = 300
+# Above this many regions the place is typed as a code instead of chosen from a select.
+BIG_REGION_LIST = 400
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+DATE_ERRORS = {"invalid": "请输入有效的日期，例如 2026-01-31"}
+
+
+class BootstrapMixin:
+    """Give widgets Bootstrap classes so that templates can render fields as they are."""
+
+    def style_fields(self):
+        for f in self.fields.values():
+            w = f.widget
+            if isinstance(w, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
+                css = "form-check-input"
+            elif isinstance(w, forms.Select):
+                css = "form-select"
+            elif isinstance(w, forms.HiddenInput):
+                continue
+            else:
+                css = "form-control"
+            w.attrs["class"] = (w.attrs.get("class", "") + " " + css).strip()
+
+
+def amount_field(label: str, **kw) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, min_value=0, max_digits=14, decimal_places=2, initial=0,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={
+            "invalid": f"{label}只能填写数字，例如 3000 或 3000.50",
+            "min_value": f"{label}不能为负数",
+            "max_digits": f"{label}过大",
+            "max_decimal_places": f"{label}最多保留两位小数（分）",
+            "max_whole_digits": f"{label}过大",
+            "required": f"请填写{label}",
+        }, **kw)
+
+
+def org_choices(user):
+    """Organizations the user may pick: the scope, without villages when the scope is city-wide."""
+    qs = visible_orgs(user).filter(is_active=True).order_by("path")
+    if qs.count() > BIG_SCOPE:
+        qs = qs.exclude(kind=OrgKind.VILLAGE)
+    return qs
+
+
+class OrgChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        depth = max(obj.path.count("/") - 2, 0)
+        return "　" * depth + obj.name
+
+
+class CaseFilterForm(BootstrapMixin, forms.Form):
+    """Filters of the case list (GET). Invalid values show an error and are not applied."""
+
+    q = forms.CharField(label="关键词", required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"placeholder": "案号、当事人姓名或案情", "type": "search"}))
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *Status.choices])
+    dispute_type = forms.ModelChoiceField(label="纠纷类型", required=False, empty_label="全部类型",
+                                          queryset=DisputeType.objects.filter(parent__isnull=True))
+    source = forms.ChoiceField(label="案件来源", required=False, choices=[("", "全部来源"), *Source.choices])
+    organization = OrgChoiceField(label="承办单位（含下级）", required=False, empty_label="全部单位",
+                                  queryset=Organization.objects.none(),
+                                  error_messages={"invalid_choice": "所选单位不在您的管辖范围内"})
+    date_from = forms.DateField(label="登记日期从", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    date_to = forms.DateField(label="登记日期至", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    overdue = forms.BooleanField(label="仅超期", required=False)
+    follow_up = forms.BooleanField(label="仅待回访", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        f = self.fields["organization"]
+        f.queryset = visible_orgs(user)  # validation: anything in scope
+        f.widget.choices = [("", f.empty_label)] + [(o.pk, f.label_from_instance(o)) for o in org_choices(user)]
+        self.style_fields()
+
+    def clean(self):
+        data = super().clean()
+        a, b = data.get("date_from"), data.get("date_to")
+        if a and b and a > b:
+            self.add_error("date_to", "结束日期不能早于开始日期")
+        return data
+
+    def filters(self) -> dict:
+        """The valid part of the filters (an invalid field is simply not applied)."""
+        self.is_valid()
+        return dict(self.cleaned_data)
+
+    def query_string(self) -> str:
+        """The current filters as a query string (for paging and export links)."""
+        from urllib.parse import urlencode
+
+        return urlencode([(k, v) for k, v in self.data.items() if k != "page" and v])
+
+
+class RegionField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.code}）"
+
+
+class CaseForm(BootstrapMixin, forms.ModelForm):
+    """The case fields of 登记 (人民调解受理登记表)."""
+
+    amount_at_stake = amount_field("涉及金额", required=False)
+
+    class Meta:
+        model = Case
+        fields = ["source", "channel", "dispute_type", "organization", "region", "place_detail", "arose_on",
+                  "people_count", "amount_at_stake", "facts", "claims"]
+        widgets = {
+            "arose_on": DATE_WIDGET,
+            "facts": forms.Textarea(attrs={"rows": 4}),
+            "claims": forms.Textarea(attrs={"rows": 2}),
+        }
+        error_messages = {
+            "arose_on": {"invalid": "请输入有效的日期，例如 2026-01-31", "required": "请填写纠纷发生日期"},
+            "facts": {"required": "请填写纠纷简要情况"},
+            "people_count": {"invalid": "涉及人数请填写整数", "min_value": "涉及人数至少为1"},
+            "dispute_type": {"required": "请选择纠纷类型"},
+            "source": {"required": "请选择案件来源"},
+            "channel": {"required": "请选择受理渠道"},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["dispute_type"].queryset = DisputeType.objects.filter(is_active=True).select_related("parent")
+        self.fields["dispute_type"].empty_label = "请选择"
+        org = self.fields["organization"] = OrgChoiceField(
+            label="承办调委会", queryset=visible_orgs(user).filter(is_active=True),
+            error_messages={"invalid_choice": "所选单位不在您的管辖范围内", "required": "请选择承办调委会"})
+        org.widget.choices = [(o.pk, org.label_from_instance(o)) for o in org_choices(user)]
+        self.fields["people_count"].widget.attrs["min"] = 1
+        home = user.organization.region if user.organization_id else None
+        regions = Region.objects.all() if home is None else Region.objects.filter(path__startswith=home.path)
+        region = self.fields["region"] = RegionField(
+            label="纠纷发生地", queryset=regions.order_by("code"), to_field_name="code",
+            error_messages={"invalid_choice": "区划代码不存在或不在本单位辖区内",
+                            "required": "请选择纠纷发生地"})
+        if regions.count() > BIG_REGION_LIST:
+            region.widget = forms.TextInput(attrs={"placeholder": "12位村（社区）区划代码，例如 410403001001",
+                                                   "inputmode": "numeric"})
+            region.help_text = "填写统计用区划代码（乡镇9位、村12位）"
+        if not self.is_bound:
+            if user.organization_id:
+                self.initial.setdefault("organization", user.organization_id)
+                self.initial.setdefault("region", home.code)
+            self.initial.setdefault("arose_on", timezone.localdate())
+        for name in ("source", "channel"):
+            self.fields[name].choices = [("", "请选择"), *self.fields[name].choices[1:]]
+        self.style_fields()
+
+    def clean_arose_on(self):
+        d = self.cleaned_data["arose_on"]
+        if d and d > timezone.localdate():
+            raise ValidationError("纠纷发生日期不能晚于今天")
+        if d and d.year < 1950:
+            raise ValidationError("纠纷发生日期不合理")
+        return d
+
+    def clean_people_count(self):
+        n = self.cleaned_data["people_count"]
+        if n is not None and n < 1:
+            raise ValidationError("涉及人数至少为1")
+        return n
+
+    def clean_amount_at_stake(self):
+        return self.cleaned_data.get("amount_at_stake") or 0
+
+
+PHONE_RE = re.compile(r"^[0-9+\-() ]{5,20}$")
+GENDERS = [("", "—"), ("男", "男"), ("女", "女")]
+
+
+class PartyForm(BootstrapMixin, forms.Form):
+    """One party (当事人) or agent (代理人). ``warnings`` holds notes that do not block saving."""
+
+    role = forms.ChoiceField(label="身份", choices=Party.Role.choices)
+    kind = forms.ChoiceField(label="类型", choices=Party.Kind.choices, initial=Party.Kind.PERSON)
+    agent_for = forms.TypedChoiceField(label="代理哪一方", required=False, coerce=int, empty_value=None)
+    name = forms.CharField(label="姓名/名称", max_length=100, required=False)
+    gender = forms.ChoiceField(label="性别", choices=GENDERS, required=False)
+    ethnicity = forms.CharField(label="民族", max_length=12, required=False,
+                                widget=forms.TextInput(attrs={"list": "ethnicities"}))
+    birth_date = forms.DateField(label="出生日期", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    occupation = forms.CharField(label="职业或职务", max_length=50, required=False)
+    id_type = forms.ChoiceField(label="证件类型", choices=[("", "—"), *Party.IdType.choices], required=False,
+                                initial=Party.IdType.RESIDENT)
+    id_number = forms.CharField(label="证件号码", max_length=30, required=False,
+                                widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    phone = forms.CharField(label="联系电话", max_length=20, required=False,
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
+    address = forms.CharField(label="住址/单位", max_length=200, required=False)
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=18, required=False)
+    legal_rep = forms.CharField(label="法定代表人", max_length=30, required=False)
+
+    def __init__(self, *args, max_rows=20, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.warnings: dict[str, list[str]] = {}
+        self.fields["agent_for"].choices = [("", "—")] + [(i, f"第{i + 1}名当事人") for i in range(max_rows)]
+        self.style_fields()
+
+    CONTENT_FIELDS = ("name", "birth_date", "occupation", "id_number", "phone", "address", "credit_code",
+                      "legal_rep", "ethnicity")
+
+    def has_changed(self):
+        """A row counts as filled in when any of its content fields is (role and type alone do not)."""
+        return any((self[f].data or "").strip() for f in self.CONTENT_FIELDS)
+
+    def warn(self, field: str, message: str) -> None:
+        self.warnings.setdefault(field, []).append(message)
+
+    def clean(self):
+        data = super().clean()
+        if not self.has_changed():
+            return data
+        name = (data.get("name") or "").strip()
+        if not name:
+            self.add_error("name", "请填写当事人姓名或名称")
+        if data.get("role") == Party.Role.AGENT and data.get("agent_for") is None:
+            self.add_error("agent_for", "请选择代理人所代理的当事人")
+        if data.get("role") != Party.Role.AGENT:
+            data["agent_for"] = None
+        phone = (data.get("phone") or "").strip()
+        if phone and not PHONE_RE.match(phone):
+            self.add_error("phone", "联系电话格式不正确，只能包含数字和 + - ( )")
+        if data.get("kind") == Party.Kind.ORG:
+            self._clean_org(data)
+        else:
+            self._clean_person(data)
+        return data
+
+    def _clean_person(self, data):
+        today = timezone.localdate()
+        birth = data.get("birth_date")
+        if birth and birth > today:
+            self.add_error("birth_date", "出生日期不能晚于今天")
+            birth = None
+        elif birth and birth.year < 1900:
+            self.add_error("birth_date", "出生日期不合理")
+            birth = None
+        data["credit_code"] = data["legal_rep"] = ""
+        idn = (data.get("id_number") or "").strip().upper()
+        data["id_number"] = idn
+        if idn and not data.get("id_type"):
+            data["id_type"] = Party.IdType.RESIDENT
+        if not idn or data.get("id_type") != Party.IdType.RESIDENT:
+            return
+        try:
+            idn, warnings = check_id_number(idn, today=today)
+        except ValidationError as e:
+            self.add_error("id_number", e)
+            return
+        data["id_number"] = idn
+        for w in warnings:
+            self.warn("id_number", w)
+        id_birth = id_birth_date(idn)
+        if birth and birth != id_birth and "birth_date" not in self.errors:
+            self.add_error("birth_date", f"出生日期与身份证号中的出生日期（{id_birth:%Y-%m-%d}）不一致")
+        elif not birth and "birth_date" not in self.errors:
+            data["birth_date"] = id_birth
+        g = id_gender(idn)
+        if not data.get("gender"):
+            data["gender"] = g
+        elif data["gender"] != g:
+            self.warn("gender", f"性别与身份证号显示的性别（{g}）不一致，请核对")
+
+    def _clean_org(self, data):
+        code = (data.get("credit_code") or "").strip().upper()
+        data["credit_code"] = code
+        if code:
+            try:
+                code, warnings = check_credit_code(code)
+            except ValidationError as e:
+                self.add_error("credit_code", e)
+                return
+            data["credit_code"] = code
+            for w in warnings:
+                self.warn("credit_code", w)
+        for f in ("gender", "ethnicity", "occupation"):
+            data[f] = ""
+        data["birth_date"] = None
+
+
+class BasePartyFormSet(forms.BaseFormSet):
+    """The parties of a registration; rows left empty are ignored."""
+
+    default_roles = [Party.Role.APPLICANT, Party.Role.RESPONDENT]
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is not None and index < len(self.default_roles):
+            kwargs["initial"] = {"role": self.default_roles[index]}
+        return kwargs
+
+    def kept_forms(self):
+        return [f for f in self.forms if f.has_changed() and not self._should_delete_form(f)]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        kept = self.kept_forms()
+        if not any(f.cleaned_data.get("role") != Party.Role.AGENT for f in kept):
+            raise ValidationError("请至少填写一名当事人")
+        index = {id(f): i for i, f in enumerate(self.forms)}
+        for f in kept:
+            if f.cleaned_data.get("role") != Party.Role.AGENT:
+                continue
+            target = f.cleaned_data.get("agent_for")
+            principal = self.forms[target] if target is not None and target < len(self.forms) else None
+            if (principal is None or principal not in kept or principal.cleaned_data.get("role") == Party.Role.AGENT
+                    or index[id(principal)] == index[id(f)]):
+                f.add_error("agent_for", "所代理的当事人不存在，请选择已填写的申请人、被申请人或第三人")
+        if any(self.errors):
+            raise ValidationError("请更正当事人信息中的错误")
+
+    def parties(self) -> list[dict]:
+        """Party dicts for ``services.register_case``: principals first, then agents."""
+        kept = self.kept_forms()
+        principals = [f for f in kept if f.cleaned_data["role"] != Party.Role.AGENT]
+        agents = [f for f in kept if f.cleaned_data["role"] == Party.Role.AGENT]
+        position = {id(f): i for i, f in enumerate(principals)}
+        out = []
+        for f in principals + agents:
+            d = dict(f.cleaned_data)
+            d.pop("DELETE", None)
+            if d["role"] == Party.Role.AGENT:
+                d["agent_for"] = position[id(self.forms[d["agent_for"]])]
+            out.append(d)
+        return out
+
+    def warnings(self) -> list[str]:
+        out = []
+        for i, f in enumerate(self.forms):
+            name = getattr(f, "cleaned_data", {}).get("name") or f"第{i + 1}名当事人"
+            for msgs in f.warnings.values():
+                out += [f"{name}：{m}" for m in msgs]
+        return out
+
+
+PartyFormSet = forms.formset_factory(PartyForm, formset=BasePartyFormSet, extra=2, can_delete=True,
+                                     max_num=20, absolute_max=20, validate_max=True)
+
+
+# ---------------------------------------------------------------- transition forms
+
+
+class TransitionForm(BootstrapMixin, forms.Form):
+    """Base of the per-transition forms: carries the case version the user saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, case: Case, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.user = user
+        if not self.is_bound:
+            self.initial.setdefault("version", case.version)
+        self.style_fields()
+
+    def transition_kwargs(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+def text(label, required=True, rows=None, max_length=None, **kw):
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput
+    return forms.CharField(label=label, required=required, max_length=max_length, widget=widget,
+                           error_messages={"required": f"请填写{label}"}, **kw)
+
+
+class AcceptForm(TransitionForm):
+    time_limit_days = forms.IntegerField(label="调解期限（天）", min_value=1, max_value=90, required=False,
+                                         error_messages={"invalid": "请填写整数天数",
+                                                         "min_value": "调解期限至少1天",
+                                                         "max_value": "调解期限最多90天"})
+    note = text("受理说明", required=False, rows=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("time_limit_days", settings.TIAOJIE_CASE_TIME_LIMIT_DAYS)
+
+
+class RejectForm(TransitionForm):
+    reason = text("不予受理理由", rows=3, help_text="例如：一方明确拒绝调解；已进入诉讼或仲裁程序；不属于民间纠纷")
+
+
+def eligible_mediators(case: Case):
+    """Active mediators who serve the case's organization or one above it (see
+    ``transitions.org_in_scope_of_case``)."""
+    orgs = list(case.organization.ancestors())
+    return (Mediator.objects.filter(status=Mediator.Status.ACTIVE)
+            .filter(Q(organization__in=orgs) | Q(committees__in=orgs))
+            .select_related("organization").distinct().order_by("-organization__path", "name"))
+
+
+class MediatorField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.organization.name}{'，专职' if obj.full_time else ''}）"
+
+
+class MediatorsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.organization.name}{'，专职' if obj.full_time else ''}）"
+
+
+class AssignForm(TransitionForm):
+    mediators = MediatorsField(label="调解员", queryset=Mediator.objects.none(),
+                               widget=forms.CheckboxSelectMultiple,
+                               error_messages={"required": "请至少选择一名调解员",
+                                               "invalid_choice": "所选调解员不能承办本案"})
+    lead = MediatorField(label="主办调解员", required=False, queryset=Mediator.objects.none(),
+                         empty_label="（默认第一位）")
+    note = text("说明", required=False, rows=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.case.assignments.filter(active=True).values_list("mediator_id", flat=True)
+        qs = eligible_mediators(self.case).exclude(pk__in=list(current))
+        self.fields["mediators"].queryset = qs
+        self.fields["lead"].queryset = qs
+
+    def clean(self):
+        data = super().clean()
+        lead, chosen = data.get("lead"), data.get("mediators")
+        if lead and chosen is not None and lead not in chosen:
+            self.add_error("lead", "主办调解员须在所选调解员之中")
+        return data
+
+
+class ReplaceMediatorForm(TransitionForm):
+    old = MediatorField(label="被更换的调解员", queryset=Mediator.objects.none(), empty_label="请选择",
+                        error_messages={"required": "请选择被更换的调解员"})
+    new = MediatorField(label="新调解员", queryset=Mediator.objects.none(), empty_label="请选择",
+                        error_messages={"required": "请选择新调解员"})
+    reason = text("更换原因", rows=2)
+    recused = forms.BooleanField(label="因当事人申请回避", required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = list(self.case.assignments.filter(active=True).values_list("mediator_id", flat=True))
+        self.fields["old"].queryset = Mediator.objects.filter(pk__in=current).select_related("organization")
+        self.fields["new"].queryset = eligible_mediators(self.case).exclude(pk__in=current)
+
+
+def not_in_future(value, label):
+    if value and value > timezone.now():
+        raise ValidationError(f"{label}不能晚于现在")
+    return value
+
+
+class RecordSessionForm(TransitionForm):
+    held_at = forms.DateTimeField(label="调解时间", widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS,
+                                  error_messages={"invalid": "请输入有效的日期和时间", "required": "请填写调解时间"})
+    place = text("地点", max_length=200)
+    participants = text("参加人", max_length=300, help_text="当事人、调解员及其他参加人员")
+    content = text("调解情况", rows=6, help_text="告知事项、各方陈述、调解过程及结果")
+    recorder = text("记录人", required=False, max_length=30)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("held_at", timezone.localtime().replace(second=0, microsecond=0))
+        self.initial.setdefault("recorder", self.user.label)
+
+    def clean_held_at(self):
+        return not_in_future(self.cleaned_data["held_at"], "调解时间")
+
+
+class RecordInvestigationForm(TransitionForm):
+    held_at = forms.DateTimeField(label="调查时间", widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS,
+                                  error_messages={"invalid": "请输入有效的日期和时间", "required": "请填写调查时间"})
+    place = text("地点", max_length=200)
+    subject = text("被调查人", max_length=100)
+    investigators = text("调查人", max_length=100)
+    content = text("调查内容", rows=6)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("held_at", timezone.localtime().replace(second=0, microsecond=0))
+        self.initial.setdefault("investigators", self.user.label)
+
+    def clean_held_at(self):
+        return not_in_future(self.cleaned_data["held_at"], "调查时间")
+
+
+class ExtendForm(TransitionForm):
+    days = forms.IntegerField(label="延长天数", min_value=1, max_value=90,
+                              error_messages={"invalid": "请填写整数天数", "required": "请填写延长天数",
+                                              "min_value": "延长天数应在1到90天之间",
+                                              "max_value": "延长天数应在1到90天之间"})
+    reason = text("延期理由", rows=3)
+
+
+class SucceedForm(TransitionForm):
+    kind = forms.ChoiceField(label="协议形式", choices=Agreement.Kind.choices, widget=forms.RadioSelect,
+                             initial=Agreement.Kind.WRITTEN, error_messages={"required": "请选择协议形式"})
+    facts = text("纠纷主要事实", required=False, rows=3)
+    issues = text("争议事项", required=False, rows=2)
+    responsibilities = text("各方责任", required=False, rows=2)
+    terms = text("协议内容", required=False, rows=4, help_text="口头协议请记录协议的具体内容")
+    performance_method = text("履行方式", required=False, max_length=200)
+    performance_deadline = forms.DateField(label="履行期限", required=False, widget=DATE_WIDGET,
+                                           error_messages=DATE_ERRORS)
+    amount = amount_field("协议金额（元）")
+    effective_on = forms.DateField(label="生效日期", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS,
+                                   help_text="书面协议自各方签名、盖章或按指印并经调解员签名、加盖调委会印章之日起生效；"
+                                             "口头协议自达成之日起生效")
+
+    WRITTEN_ONLY = ("facts", "issues", "responsibilities", "performance_method", "performance_deadline")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("effective_on", timezone.localdate())
+        self.initial.setdefault("facts", self.case.facts)
+
+    def transition_kwargs(self):
+        kw = super().transition_kwargs()
+        kw["amount"] = kw.get("amount") or 0
+        for f in ("facts", "issues", "responsibilities", "terms", "performance_method"):
+            kw[f] = kw.get(f) or ""
+        return kw
+
+
+ROUTES_LABEL = ("已告知当事人可以依法通过仲裁、行政、司法等途径维护自己的权利"
+                "（《人民调解法》第二十六条）")
+
+
+class FailForm(TransitionForm):
+    reason = text("调解不成的原因", rows=3)
+    routes_informed = forms.BooleanField(label=ROUTES_LABEL, required=False)
+
+
+class TerminateForm(TransitionForm):
+    reason = text("终止调解的原因", rows=3, help_text="例如：当事人要求终止调解；一方明确拒绝继续调解")
+    routes_informed = forms.BooleanField(label=ROUTES_LABEL, required=False)
+
+
+FOLLOW_UP_METHODS = [("上门", "上门"), ("电话", "电话"), ("来访", "来访"), ("视频", "视频/微信")]
+
+
+class FollowUpForm(TransitionForm):
+    visited_on = forms.DateField(label="回访日期", widget=DATE_WIDGET,
+                                 error_messages={**DATE_ERRORS, "required": "请填写回访日期"})
+    visitor = text("回访人", max_length=30)
+    method = forms.ChoiceField(label="回访方式", choices=FOLLOW_UP_METHODS, initial="上门")
+    performance = forms.ChoiceField(label="履行情况", choices=FollowUp.Performance.choices,
+                                    widget=forms.RadioSelect, error_messages={"required": "请选择履行情况"})
+    satisfaction = forms.ChoiceField(label="当事人满意度", choices=FollowUp.Satisfaction.choices,
+                                     widget=forms.RadioSelect, error_messages={"required": "请选择满意度"})
+    notes = text("回访情况", required=False, rows=3)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("visited_on", timezone.localdate())
+        self.initial.setdefault("visitor", self.user.label)
+
+
+class ArchiveForm(TransitionForm):
+    note = text("归档说明", required=False, rows=2, help_text="卷宗材料齐全后归档；归档后案件只读")
+
+
+TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
+    "accept": AcceptForm,
+    "reject": RejectForm,
+    "assign": AssignForm,
+    "replace_mediator": ReplaceMediatorForm,
+    "record_session": RecordSessionForm,
+    "record_investigation": RecordInvestigationForm,
+    "extend": ExtendForm,
+    "succeed": SucceedForm,
+    "fail": FailForm,
+    "terminate": TerminateForm,
+    "follow_up": FollowUpForm,
+    "archive": ArchiveForm,
+}
+

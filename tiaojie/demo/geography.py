@@ -1,0 +1,178 @@
+"""The demo city's map and organization network (平顶山市, 410400), from the seed report.
+
+County codes are GB/T 2260. Township codes follow the 统计用区划代码 rule (街道 0xx, 镇 1xx, 乡 2xx)
+and village codes the same (社区居委会 0xx–1xx, 村委会 2xx–3xx). Township names are real where
+known, otherwise plausible; village names are generated.
+
+``plan(small)`` says how many of each thing the demo builds; tests compare the database with it.
+"""
+from dataclasses import dataclass, field
+
+CITY_CODE, CITY_NAME = "410400", "平顶山市"
+
+# The seed's five-year figures (2016–2020) and its network (seed report, DOMAIN.md §1).
+SEED = {
+    "cases": 146_000,
+    "success": 144_600,
+    "amount_yuan": 597_006_300,  # 59,700.63 万元
+    "mediators": 7_811,
+    "full_time": 2_675,
+    "counties": 10,
+    "townships": 129,
+    "villages": 2_347,
+    "trades": 26,
+    "found": 36_000,  # 排查发现纠纷 36,000余件
+    "prevented": 28_000,  # 预防纠纷 28,000余件
+}
+HISTORY_YEARS = (2016, 2017, 2018, 2019, 2020)
+SMALL_FRACTION = 0.015  # --small: about 1.5 % of the villages and of the cases
+
+
+@dataclass(frozen=True)
+class CountySpec:
+    code: str
+    name: str
+    abbr: str
+    urban: bool
+    townships: tuple[str, ...]
+    villages: int
+    small_townships: int
+
+
+COUNTIES = [
+    CountySpec("410402", "新华区", "新华", True, (
+        "中兴路街道", "矿工路街道", "光明路街道", "曙光街街道", "新华路街道", "西市场街道", "新新街街道",
+        "西高皇街道", "青石山街道", "湛北路街道"), 70, 1),
+    CountySpec("410403", "卫东区", "卫东", True, (
+        "东安路街道", "五一路街道", "建设路街道", "东环路街道", "东工人镇街道", "优越路街道", "鸿鹰街道",
+        "北环路街道", "光华路街道", "申楼街道", "东高皇街道"), 85, 1),
+    CountySpec("410404", "石龙区", "石龙", True, ("高庄街道", "龙河街道", "人民路街道", "龙兴街道"), 25, 1),
+    CountySpec("410411", "湛河区", "湛河", True, (
+        "南环路街道", "姚孟街道", "马庄街道", "轻工路街道", "九里山街道", "北渡街道", "荆山街道", "河滨街道",
+        "曹镇街道"), 90, 1),
+    CountySpec("410421", "宝丰县", "宝丰", False, (
+        "周庄镇", "城关镇", "闹店镇", "石桥镇", "商酒务镇", "大营镇", "张八桥镇", "杨庄镇", "赵庄镇", "前营乡",
+        "李庄乡", "肖旗乡", "观音堂乡"), 300, 1),
+    CountySpec("410422", "叶县", "叶县", False, (
+        "昆阳镇", "任店镇", "保安镇", "仙台镇", "遵化店镇", "叶邑镇", "廉村镇", "常村镇", "辛店镇", "龚店镇",
+        "洪庄杨镇", "水寨乡", "龙泉乡", "邓李乡", "田庄乡", "马庄回族乡", "夏李乡"), 500, 2),
+    CountySpec("410423", "鲁山县", "鲁山", False, (
+        "鲁阳镇", "下汤镇", "梁洼镇", "张官营镇", "张良镇", "尧山镇", "赵村镇", "瓦屋镇", "四棵树乡", "团城乡",
+        "熊背乡", "让河乡", "观音寺乡", "昭平台库区乡", "背孜乡", "仓头乡", "董周乡", "马楼乡", "辛集乡",
+        "磙子营乡", "张店乡"), 480, 2),
+    CountySpec("410425", "郏县", "郏县", False, (
+        "冢头镇", "安良镇", "堂街镇", "薛店镇", "长桥镇", "茨芭镇", "黄道镇", "李口镇", "王集乡", "广阔天地乡",
+        "姚庄回族乡", "白庙乡", "渣园乡"), 330, 1),
+    CountySpec("410481", "舞钢市", "舞钢", False, (
+        "枣林镇", "尚店镇", "八台镇", "尹集镇", "石漫滩镇", "院岭镇", "寺坡镇", "垭口镇", "朱兰镇", "武功乡",
+        "庙街乡", "杨庄乡", "铁山乡"), 170, 1),
+    CountySpec("410482", "汝州市", "汝州", False, (
+        "寄料镇", "温泉镇", "临汝镇", "小屯镇", "杨楼镇", "蟒川镇", "庙下镇", "陵头镇", "米庙镇", "纸坊镇",
+        "大峪镇", "焦村镇", "夏店镇", "宣化镇", "风穴镇", "骑岭乡", "王寨乡", "尚庄乡"), 297, 2),
+]
+
+# 26 trade/professional committees (行业性专业性调解组织): (county code, trade, short, dispute code).
+TRADES = [
+    ("410403", "道路交通", "交通", "14"), ("410402", "医疗纠纷", "医疗", "13"), ("410411", "婚姻家庭", "婚姻", "01"),
+    ("410421", "劳动争议", "劳动", "10"), ("410422", "土地纠纷", "土地", "07"), ("410423", "道路交通", "交通", "14"),
+    ("410425", "婚姻家庭", "婚姻", "01"), ("410481", "环境保护", "环保", "09"), ("410482", "医疗纠纷", "医疗", "13"),
+    ("410404", "劳动争议", "劳动", "10"), ("410402", "物业管理", "物业", "15"), ("410403", "医疗纠纷", "医疗", "13"),
+    ("410411", "道路交通", "交通", "14"), ("410421", "道路交通", "交通", "14"), ("410422", "婚姻家庭", "婚姻", "01"),
+    ("410423", "土地纠纷", "土地", "07"), ("410425", "道路交通", "交通", "14"), ("410481", "劳动争议", "劳动", "10"),
+    ("410482", "道路交通", "交通", "14"), ("410482", "环境保护", "环保", "09"), ("410402", "劳动争议", "劳动", "10"),
+    ("410403", "物业管理", "物业", "15"), ("410403", "婚姻家庭", "婚姻", "01"), ("410411", "消费纠纷", "消费", "12"),
+    ("410423", "医疗纠纷", "医疗", "13"), ("410482", "劳动争议", "劳动", "10"),
+]
+TRADE_FULL_NAMES = {
+    "道路交通": "道路交通事故纠纷", "医疗纠纷": "医疗纠纷", "婚姻家庭": "婚姻家庭纠纷", "劳动争议": "劳动争议",
+    "土地纠纷": "土地承包经营纠纷", "环境保护": "环境污染纠纷", "物业管理": "物业管理纠纷", "消费纠纷": "消费纠纷",
+}
+# Police–people joint rooms (警民联调室) sit in these township positions of every county.
+POLICE_TOWNSHIP_POSITIONS = (0, 2, 5)
+
+
+def short_township(name: str) -> str:
+    for suffix in ("回族乡", "库区乡", "街道", "镇", "乡"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def township_code(county: CountySpec, index: int) -> str:
+    """9-digit code: 街道 001…, 镇 100…, 乡 200… in list order within each kind."""
+    name = county.townships[index]
+    kind = "street" if name.endswith("街道") else "town" if name.endswith("镇") else "xiang"
+    base = {"street": 1, "town": 100, "xiang": 200}[kind]
+    same_kind_before = sum(
+        1 for n in county.townships[:index]
+        if ("street" if n.endswith("街道") else "town" if n.endswith("镇") else "xiang") == kind)
+    return f"{county.code}{base + same_kind_before:03d}"
+
+
+def split_evenly(total: int, parts: int) -> list[int]:
+    base, extra = divmod(total, parts)
+    return [base + (1 if i < extra else 0) for i in range(parts)]
+
+
+@dataclass
+class Plan:
+    small: bool
+    townships: dict = field(default_factory=dict)  # county code -> list of (index, villages)
+    trades: list = field(default_factory=list)
+    police: list = field(default_factory=list)  # (county code, township index)
+    cases: int = 0
+    success: int = 0
+    amount_yuan: int = 0
+    # Screening 2016–2020: findings, of which some are registered at once as (existing) cases and
+    # the rest recorded as hidden dangers, most of them resolved (预防纠纷).
+    found: int = 0
+    prevented: int = 0
+    converted: int = 0
+    escalated: int = 0
+    # Hidden dangers found in the current year (a thin year, like its cases).
+    current_hazards: int = 0
+
+    @property
+    def hazards(self) -> int:
+        return self.prevented + self.converted + self.escalated
+
+    @property
+    def case_findings(self) -> int:
+        return self.found - self.hazards
+
+    @property
+    def counts(self) -> dict:
+        """Organizations by kind (OrgKind values) this plan builds."""
+        n_twp = sum(len(v) for v in self.townships.values())
+        n_vil = sum(n for v in self.townships.values() for _, n in v)
+        return {
+            "city_bureau": 1, "county_center": len(COUNTIES), "township": n_twp, "village": n_vil,
+            "trade": len(self.trades), "court_room": len(COUNTIES), "lawyer_room": len(COUNTIES),
+            "police_room": len(self.police),
+        }
+
+
+def plan(small: bool) -> Plan:
+    p = Plan(small=small)
+    for c in COUNTIES:
+        n_twp = c.small_townships if small else len(c.townships)
+        n_vil = max(2, round(c.villages * SMALL_FRACTION)) if small else c.villages
+        p.townships[c.code] = list(zip(range(n_twp), split_evenly(n_vil, n_twp), strict=True))
+        for pos in POLICE_TOWNSHIP_POSITIONS:
+            if pos < n_twp:
+                p.police.append((c.code, pos))
+    p.trades = [t for i, t in enumerate(TRADES) if not small or i % 5 == 0]
+    scale = (p.counts["village"] / SEED["villages"]) if small else 1.0
+    p.cases = round(SEED["cases"] * scale)
+    # The seed's success rate (144,600 / 146,000) and amount per successful case.
+    p.success = round(p.cases * SEED["success"] / SEED["cases"])
+    p.amount_yuan = round(SEED["amount_yuan"] * p.success / SEED["success"])
+    if not small:
+        # "146,000余件", "144,600余件": land a little above the round figures, exactly on the amount.
+        p.cases, p.success = SEED["cases"] + 137, SEED["success"] + 83
+    # "36,000余", "28,000余": a little above the round figures; ~7,800 findings became cases at once.
+    found, prevented = SEED["found"] + 213, SEED["prevented"] + 71
+    p.found, p.prevented = round(found * scale), round(prevented * scale)
+    p.converted, p.escalated = max(2, round(262 * scale)), max(1, round(80 * scale))
+    p.current_hazards = max(24, round(1_800 * scale))
+    return p
