@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "tiaojie.routing",
     "tiaojie.documents",
     "tiaojie.api",
+    "tiaojie.stats",
+    "tiaojie.funding",
     "tiaojie.demo",
 ]
 

@@ -18,5 +18,7 @@ urlpatterns = [
     path("routing/", include("tiaojie.routing.urls")),
     path("documents/", include("tiaojie.documents.urls")),
     path("api/", include("tiaojie.api.urls")),
+    path("stats/", include("tiaojie.stats.urls")),
+    path("funding/", include("tiaojie.funding.urls")),
     path("admin/", admin.site.urls),
 ]
