@@ -110,3 +110,27 @@ def sample_parties() -> list[dict]:
          "birth_date": dt.date(1985, 5, 5), "id_type": "resident", "id_number": make_id(birth="19850505", seq="002"),
          "phone": "13987654321", "address": "卫东区东安社区4号院"},
     ]
+
+
+def reseed() -> None:
+    """Run every data migration's ``seed`` again (idempotent), in app and migration order.
+
+    Transactional tests (browser tests) start from a flushed database, which loses the rule
+    tables that migrations seed (dispute types, risk and routing rules, cadences…).
+    """
+    import importlib
+    import pkgutil
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if not config.name.startswith("tiaojie."):
+            continue
+        try:
+            pkg = importlib.import_module(f"{config.name}.migrations")
+        except ModuleNotFoundError:
+            continue
+        for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+            module = importlib.import_module(f"{pkg.__name__}.{info.name}")
+            if hasattr(module, "seed"):
+                module.seed(apps, None)

@@ -181,7 +181,8 @@ def test_register_creates_case_with_parties(world, login):
     assert parties["周律师"].agent_for == parties["刘大海"]
     assert parties["孙小梅"].birth_date == dt.date(1985, 5, 5)  # taken from the ID number
     assert parties["刘大海"].id_number == make_id() and parties["刘大海"].id_masked.startswith("410")
-    assert case.events.get().label == "登记"
+    assert [e.label for e in case.events.exclude(kind="risk")][0] == "登记"
+    assert case.events.filter(kind="route").exists()
     r = client.get(r["Location"])
     html = r.content.decode()
     assert case.number in html
@@ -317,17 +318,26 @@ def test_full_life_through_forms(world, login):
                      "amount": "1500.50", "effective_on": TODAY.isoformat()}, Status.SUCCEEDED),
         ("follow_up", {"visited_on": TODAY.isoformat(), "visitor": "王秀兰", "method": "上门",
                        "performance": "full", "satisfaction": "satisfied", "notes": "已履行"}, Status.FOLLOWED_UP),
-        ("archive", {"note": "卷宗齐全"}, Status.ARCHIVED),
     ]
     for name, data, status in steps:
         r = act(client, case, name, data)
         assert r.status_code == 302, (name, r.context and (r.context["form"].errors, r.context["error"]))
         case.refresh_from_db()
         assert case.status == status, name
+    # The case file lacks the parties' identity proofs: a village mediator cannot archive it.
+    r = act(client, case, "archive", {"note": "卷宗齐全"})
+    assert r.status_code == 200 and "当事人身份证明" in r.content.decode()
+    case.refresh_from_db()
+    assert case.status == Status.FOLLOWED_UP
+    _upload_identity_proofs(case, world.users["v1"])
+    r = act(client, case, "archive", {"note": "卷宗齐全"})
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.ARCHIVED
     assert case.agreement.amount == Decimal("1500.50")
     assert case.extended_days == 10
     assert case.assignments.filter(active=True).count() == 2
-    assert case.events.count() == 10
+    assert case.events.exclude(kind__in=["risk", "route", "attachment"]).count() == 10
     r = client.get(reverse("cases:detail", args=[case.pk]))
     html = r.content.decode()
     assert "已归档，只读" in html and 'id="case-actions"' not in html
@@ -511,3 +521,34 @@ def test_export_is_valid_xlsx_with_masked_ids(world, login):
     r = client.get(reverse("cases:export"), {"organization": world.orgs["v2"].pk})
     rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(min_row=2, values_only=True))
     assert [row[0] for row in rows] == [c2.number]
+
+
+def _upload_identity_proofs(case, user):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from tiaojie.documents.models import Attachment
+    from tiaojie.documents.services import save_attachment
+
+    for p in case.parties.exclude(role="agent"):
+        buf = io.BytesIO()
+        Image.new("RGB", (40, 30), "white").save(buf, "PNG")
+        save_attachment(case, user, SimpleUploadedFile(f"id-{p.pk}.png", buf.getvalue(), "image/png"),
+                        kind=Attachment.Kind.IDENTITY, party=p)
+
+
+def test_supervisor_may_archive_incomplete_file_with_reason(world, login):
+    from tiaojie.cases import transitions as tr
+
+    case = new_case(world)
+    case = tr.reject(case, world.users["v1"], version=case.version, reason="双方已向法院起诉")
+    client = login(world.users["township"])
+    r = act(client, case, "archive", {"note": ""})
+    assert r.status_code == 200 and "强制归档" in r.content.decode()
+    r = act(client, case, "archive", {"note": "", "override_reason": "当事人拒绝提供身份证复印件"})
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.ARCHIVED
+    assert "当事人拒绝提供身份证复印件" in case.events.get(kind="archive").reason

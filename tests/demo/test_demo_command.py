@@ -75,15 +75,15 @@ def test_full_plan_matches_the_seed():
 
 
 def test_case_numbers_are_unique_and_match_org_year_seq(city, db):
-    cases = list(Case.objects.select_related("organization"))
+    cases = list(Case.objects.select_related("numbered_by"))
     assert len({c.number for c in cases}) == len(cases)
     for c in cases:
-        assert c.number == services.format_number(c.organization, c.year, c.seq)
+        assert c.number == services.format_number(c.numbered_by, c.year, c.seq)
         assert timezone.localtime(c.registered_at).year == c.year
     # Sequences are 1..n per organization and year, and the counters hold n.
-    seqs = Counter((c.organization_id, c.year) for c in cases)
-    maxes = {(r["organization_id"], r["year"]): r["m"]
-             for r in Case.objects.values("organization_id", "year").annotate(m=Max("seq"))}
+    seqs = Counter((c.numbered_by_id, c.year) for c in cases)
+    maxes = {(r["numbered_by_id"], r["year"]): r["m"]
+             for r in Case.objects.values("numbered_by_id", "year").annotate(m=Max("seq"))}
     assert maxes == dict(seqs)
     counters = {(c.organization_id, c.year): c.last for c in CaseNumberCounter.objects.all()}
     assert counters == maxes

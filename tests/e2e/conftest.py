@@ -1,5 +1,4 @@
 """Browser tests: Playwright for Python driving Debian's /usr/bin/chromium (never `playwright install`)."""
-import importlib
 import os
 from pathlib import Path
 
@@ -21,9 +20,9 @@ def seed_data(transactional_db):
     """Transactional tests start from a flushed database: put back the seeded rule tables the
     pages need (the migration's own idempotent seed function). ``serialized_rollback`` is not
     used because it clashes with other transactional tests that recreate content types."""
-    from django.apps import apps
+    from tiaojie.testing import reseed
 
-    importlib.import_module("tiaojie.cases.migrations.0002_dispute_types").seed(apps, None)
+    reseed()
 
 
 @pytest.fixture

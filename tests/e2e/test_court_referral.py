@@ -1,7 +1,6 @@
 """A court liaison refers a case; the township clerk sees it routed to the right committee; after a
 successful mediation the court liaison sees the outcome."""
 import datetime as dt
-import importlib
 import re
 
 import pytest
@@ -15,15 +14,6 @@ from tiaojie.testing import PASSWORD
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 COURT_REF = "（2026）豫0403民诉前调88号"
-
-
-@pytest.fixture(autouse=True)
-def routing_rules(transactional_db):
-    """Transactional tests start from a flushed database: put the seeded routing table back."""
-    from django.apps import apps
-
-    importlib.import_module("tiaojie.routing.migrations.0002_seed_rules").seed(apps, None)
-    importlib.import_module("tiaojie.cases.migrations.0002_dispute_types").seed(apps, None)
 
 
 def log_in(page, base, username):

@@ -16,6 +16,7 @@ from tiaojie.cases.models import (
     Case,
     DisputeType,
     FollowUp,
+    Outcome,
     Party,
     Source,
     Status,
@@ -96,6 +97,27 @@ class CaseFilterForm(BootstrapMixin, forms.Form):
     date_to = forms.DateField(label="登记日期至", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS)
     overdue = forms.BooleanField(label="仅超期", required=False)
     follow_up = forms.BooleanField(label="仅待回访", required=False)
+    # Statistics drill-down (tiaojie.stats.figures.drill_url): the same conditions as a figure.
+    accepted_from = forms.DateField(label="受理日期从", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    accepted_to = forms.DateField(label="受理日期至", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    closed_from = forms.DateField(label="结案日期从", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    closed_to = forms.DateField(label="结案日期至", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    outcome = forms.ChoiceField(label="结果", required=False, choices=[("", "全部结果"), *Outcome.choices])
+    agreement_kind = forms.ChoiceField(label="协议形式", required=False,
+                                       choices=[("", "全部"), *Agreement.Kind.choices])
+    performed = forms.BooleanField(label="仅已履行", required=False)
+    confirmed = forms.BooleanField(label="仅司法确认", required=False)
+    source_group = forms.ChoiceField(label="来源分组", required=False, choices=[
+        ("", "全部"), ("initiative", "主动调解"), ("application", "申请调解"), ("referred", "接受委托移送调解")])
+    org_group = forms.CharField(label="调委会类别", required=False, max_length=20)
+    DRILL_FIELDS = ("accepted_from", "accepted_to", "closed_from", "closed_to", "outcome", "agreement_kind",
+                    "performed", "confirmed", "source_group", "org_group")
+
+    def drill_fields(self):
+        return [self[name] for name in self.DRILL_FIELDS]
+
+    def has_drill(self) -> bool:
+        return any(self.data.get(name) for name in self.DRILL_FIELDS)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,6 +131,9 @@ class CaseFilterForm(BootstrapMixin, forms.Form):
         a, b = data.get("date_from"), data.get("date_to")
         if a and b and a > b:
             self.add_error("date_to", "结束日期不能早于开始日期")
+        for lo, hi in (("accepted_from", "accepted_to"), ("closed_from", "closed_to")):
+            if data.get(lo) and data.get(hi) and data[lo] > data[hi]:
+                self.add_error(hi, "结束日期不能早于开始日期")
         return data
 
     def filters(self) -> dict:
@@ -132,6 +157,14 @@ class CaseForm(BootstrapMixin, forms.ModelForm):
     """The case fields of 登记 (人民调解受理登记表)."""
 
     amount_at_stake = amount_field("涉及金额", required=False)
+    # Routing (分流) facts that the record does not hold; see tiaojie.routing.engine.
+    spans_villages = forms.BooleanField(label="涉及两个以上村（社区）", required=False)
+    spans_townships = forms.BooleanField(label="涉及两个以上乡镇（街道）", required=False)
+    village_failed = forms.BooleanField(label="村（社区）调委会已调解未成", required=False)
+    major = forms.BooleanField(label="疑难重大纠纷", required=False)
+    routing_reason = forms.CharField(label="未采纳分流建议的理由", required=False,
+                                     widget=forms.Textarea(attrs={"rows": 2}),
+                                     help_text="承办单位与系统建议不同时必填")
 
     class Meta:
         model = Case
@@ -586,6 +619,16 @@ class FollowUpForm(TransitionForm):
 
 class ArchiveForm(TransitionForm):
     note = text("归档说明", required=False, rows=2, help_text="卷宗材料齐全后归档；归档后案件只读")
+    override_reason = text("材料不齐全时强制归档的理由", required=False, rows=2,
+                           help_text="仅在卷宗缺少必备材料时填写，须由司法所及以上工作人员办理")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from tiaojie.documents.services import check_complete
+
+        self.missing = check_complete(self.case)
+        if not self.missing:
+            del self.fields["override_reason"]
 
 
 TRANSITION_FORMS: dict[str, type[TransitionForm]] = {

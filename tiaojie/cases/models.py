@@ -126,6 +126,8 @@ class Case(models.Model):
     seq = models.PositiveIntegerField("序号")
     organization = models.ForeignKey("orgs.Organization", verbose_name="承办调委会", on_delete=models.PROTECT,
                                      related_name="cases")
+    numbered_by = models.ForeignKey("orgs.Organization", verbose_name="编号单位", on_delete=models.PROTECT,
+                                    related_name="+", help_text="案号所属的编号序列；移交后承办单位可变，案号不变")
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="+")
     registered_at = models.DateTimeField("登记时间", default=timezone.now)
@@ -159,7 +161,7 @@ class Case(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "纠纷案件"
         ordering = ["-registered_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["organization", "year", "seq"], name="uniq_case_seq")]
+        constraints = [models.UniqueConstraint(fields=["numbered_by", "year", "seq"], name="uniq_case_seq")]
         indexes = [
             models.Index(fields=["organization", "status"]),
             models.Index(fields=["status", "due_on"]),

@@ -5,10 +5,10 @@ Every queryset here starts from ``Case.objects.visible_to(user)`` (the one scope
 import datetime as dt
 import io
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from tiaojie.cases.models import Case, Party, Status
+from tiaojie.cases.models import Case, FollowUp, Party, Status
 
 TODO_LIST_SIZE = 5
 EXPORT_LIMIT = 50_000
@@ -63,6 +63,33 @@ def filter_cases(qs, data: dict):
         qs = qs.follow_up_due()
     if data.get("q"):
         qs = qs.search(data["q"])
+    return _filter_drill(qs, data)
+
+
+def _filter_drill(qs, data: dict):
+    """Conditions of a statistics figure (``tiaojie.stats.figures.drill_url``)."""
+    from tiaojie.stats import figures
+
+    if data.get("accepted_from"):
+        qs = qs.filter(accepted_on__gte=data["accepted_from"])
+    if data.get("accepted_to"):
+        qs = qs.filter(accepted_on__lte=data["accepted_to"])
+    if data.get("closed_from"):
+        qs = qs.filter(closed_on__gte=data["closed_from"])
+    if data.get("closed_to"):
+        qs = qs.filter(closed_on__lte=data["closed_to"])
+    if data.get("outcome"):
+        qs = qs.filter(outcome=data["outcome"])
+    if data.get("agreement_kind"):
+        qs = qs.filter(agreement__kind=data["agreement_kind"])
+    if data.get("performed"):
+        qs = qs.filter(Exists(FollowUp.objects.filter(case=OuterRef("pk"), performance=FollowUp.Performance.FULL)))
+    if data.get("confirmed"):
+        qs = qs.filter(judicial_confirmation__status="confirmed")
+    if data.get("source_group"):
+        qs = qs.filter(source__in=figures.sources_in_group(data["source_group"]))
+    if data.get("org_group"):
+        qs = qs.filter(organization__kind__in=figures.kinds_in_group(data["org_group"]))
     return qs
 
 

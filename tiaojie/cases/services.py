@@ -37,7 +37,10 @@ def next_case_number(org, year: int) -> tuple[int, str]:
     counter = CaseNumberCounter.objects.select_for_update().get(organization=org, year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
-    return counter.last, format_number(org, year, counter.last)
+    number = format_number(org, year, counter.last)
+    if Case.objects.filter(number=number).exists():
+        raise TransitionError(f"案号“{number}”已被其他单位使用，请管理员检查{org.name}的简称或案号格式", "organization")
+    return counter.last, number
 
 
 PARTY_FIELDS = ("role", "kind", "name", "gender", "ethnicity", "birth_date", "occupation", "id_type",
@@ -100,7 +103,7 @@ def register_case(user, *, organization, parties: list[dict], **fields) -> Case:
     year = timezone.localtime(now).year
     seq, number = next_case_number(organization, year)
     case = Case.objects.create(
-        number=number, year=year, seq=seq, organization=organization, registered_by=user,
+        number=number, year=year, seq=seq, organization=organization, numbered_by=organization, registered_by=user,
         registered_at=now, time_limit_days=settings.TIAOJIE_CASE_TIME_LIMIT_DAYS, **fields,
     )
     created: list[Party] = []

@@ -16,6 +16,7 @@ from tiaojie.cases import selectors, services, transitions
 from tiaojie.cases.forms import TRANSITION_FORMS, CaseFilterForm, CaseForm, PartyFormSet
 from tiaojie.cases.models import Agreement, Assignment, Party
 from tiaojie.cases.transitions import TRANSITIONS, StaleCase, TransitionError
+from tiaojie.routing.services import register_routed
 
 PAGE_SIZE = 30
 
@@ -77,8 +78,8 @@ def register(request):
             duplicates = services.duplicate_id_warnings(party_data, user)
             fields = {k: v for k, v in form.cleaned_data.items() if k != "organization"}
             try:
-                case = services.register_case(user, organization=form.cleaned_data["organization"],
-                                              parties=party_data, **fields)
+                case = register_routed(user, organization=form.cleaned_data["organization"],
+                                       parties=party_data, **fields)
             except TransitionError as e:
                 if e.field in form.fields:
                     form.add_error(e.field, e.message)
@@ -120,7 +121,25 @@ def detail(request, pk, revealed=None):
         "events": case.events.select_related("actor"),
         "actions": transitions.available(case, request.user),
     }
+    ctx.update(_linked_panels(case, request.user))
     return render(request, "cases/detail.html", ctx)
+
+
+def _linked_panels(case, user) -> dict:
+    """What other parts show on the case page: risk (warnings) and open 督办 escalations."""
+    from tiaojie.screening.forms import LevelForm
+    from tiaojie.warnings.forms import RiskInputsForm
+    from tiaojie.warnings.services import assessment_for
+
+    a = assessment_for(case=case)
+    editable = user.can_mediate and not case.is_read_only
+    return {
+        "risk": a,
+        "level_form": LevelForm(initial={"level": a.level}) if editable else None,
+        "risk_inputs": RiskInputsForm(initial={k: getattr(a, k) for k in RiskInputsForm.base_fields}) if editable else None,
+        "escalations": case.escalations.all(),
+        "can_escalate": editable and not case.escalations.filter(closed_at__isnull=True).exists(),
+    }
 
 
 @login_required
@@ -137,6 +156,16 @@ def unmask(request, pk, party_pk):
     if request.headers.get("HX-Request"):
         return render(request, "cases/_party_revealed.html", {"p": party, "shown": shown})
     return detail(request, pk, revealed={party.pk: shown})
+
+
+def _archive(case, user, *, version, note="", override_reason=""):
+    from tiaojie.documents.services import archive_with_check
+
+    return archive_with_check(case, user, version=version, override_reason=override_reason, note=note)
+
+
+# Transitions whose page goes through a wider check than the bare state machine.
+PERFORMERS = {"archive": _archive}
 
 
 @login_required
@@ -157,8 +186,8 @@ def act(request, pk, name):
         form = form_class(request.POST, case=case, user=user)
         if form.is_valid():
             try:
-                getattr(transitions, name)(case, user, version=form.cleaned_data["version"],
-                                           **form.transition_kwargs())
+                perform = PERFORMERS.get(name) or getattr(transitions, name)
+                perform(case, user, version=form.cleaned_data["version"], **form.transition_kwargs())
             except StaleCase as e:
                 ctx["error"], ctx["stale"] = e.message, True
             except TransitionError as e:

@@ -59,12 +59,13 @@ def check_complete(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def archive_with_check(case: Case, user, version=None, override_reason: str = "") -> Case:
+def archive_with_check(case: Case, user, version=None, override_reason: str = "", note: str = "") -> Case:
     """归档 when the file is complete; when items are missing only a supervisor (司法所及以上) may
     archive, giving a reason that goes on the timeline with the list of missing items."""
+    transitions.check(case, user, "archive")  # wrong state, role or scope first
     missing = check_complete(case)
     override_reason = (override_reason or "").strip()
-    note = ""
+    note = (note or "").strip()
     if missing:
         listed = "；".join(missing)
         if not override_reason:
@@ -73,7 +74,8 @@ def archive_with_check(case: Case, user, version=None, override_reason: str = ""
         if user.role not in SUPERVISOR_ROLES:
             raise TransitionError("卷宗材料不齐全时，只有司法所、县级调解中心或市司法局工作人员可以填写理由强制归档",
                                   "override_reason")
-        note = f"卷宗材料不齐全，经{user.get_role_display()}{user.label}批准归档。缺少：{listed}。理由：{override_reason}"
+        note = (note + "\n" if note else "") + (
+            f"卷宗材料不齐全，经{user.get_role_display()}{user.label}批准归档。缺少：{listed}。理由：{override_reason}")
     return transitions.archive(case, user, version=version, note=note)
 
 

@@ -402,6 +402,10 @@ def import_organizations(user, fileobj, *, dry_run: bool = False) -> ImportRepor
                    .values_list("name", "region__code"))
 
     pending: dict[int, tuple[Organization, str | None]] = {}  # row → (unsaved org, parent name in file)
+    abbrs_in_file: dict[str, int] = {}
+    for row, t, _ in rows:
+        abbrs_in_file.setdefault(t["abbr"], row)
+    abbrs_taken = set(Organization.objects.filter(abbr__in=set(abbrs_in_file)).values_list("abbr", flat=True))
     for row, t, _ in rows:
         before = len(report.errors)
         for col in ORG_COLUMNS:
@@ -410,6 +414,10 @@ def import_organizations(user, fileobj, *, dry_run: bool = False) -> ImportRepor
         first = names_in_file.get(t["name"])
         if t["name"] and first != row:
             report.error(row, "名称", f"与第{first}行名称重复")
+        if t["abbr"] and abbrs_in_file.get(t["abbr"]) != row:
+            report.error(row, "简称", f"与第{abbrs_in_file[t['abbr']]}行简称重复（简称用于案号，须唯一）")
+        elif t["abbr"] in abbrs_taken:
+            report.error(row, "简称", f"简称“{t['abbr']}”已被其他单位使用（简称用于案号，须唯一）")
         kind = None
         if t["kind"]:
             label = t["kind"].replace("(", "（").replace(")", "）")

@@ -121,7 +121,6 @@ class Transfer(models.Model):
                                     related_name="+")
     answered_at = models.DateTimeField("处理时间", null=True, blank=True)
     return_reason = models.TextField("退回理由", blank=True)
-    from_seq = models.PositiveIntegerField(editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "案件移交"

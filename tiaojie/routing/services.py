@@ -52,10 +52,6 @@ LINKAGE = {t.name: t for t in [
                roles=frozenset(MEDIATING_ROLES | {Role.COURT_LIAISON})),
 ]}
 
-# A case that moves to another organization keeps its number; its ``seq`` (unique per organization
-# and year, used only for numbering) is parked at a value no counter ever reaches.
-MOVED_SEQ_BASE = 1_000_000_000
-
 
 def _text(value, message: str, field: str, limit: int | None = None) -> str:
     value = (value or "").strip() if isinstance(value, str) or value is None else str(value)
@@ -90,10 +86,10 @@ def _lock(case, user, name: str, version=None, *, check_scope=True) -> tuple[Cas
     return locked, t
 
 
-def _move(case: Case, org: Organization, seq: int | None = None) -> list[str]:
+def _move(case: Case, org: Organization) -> list[str]:
+    """Hand the case to another organization; its number (and number series) stays."""
     case.organization = org
-    case.seq = seq if seq is not None else MOVED_SEQ_BASE + case.pk
-    return ["organization", "seq"]
+    return ["organization"]
 
 
 # --- 分流 ---------------------------------------------------------------------------------------
@@ -199,7 +195,7 @@ def transfer_out(case, user, *, to_org: Organization, reason: str, version=None)
     src = case.organization
     transfer = Transfer.objects.create(
         case=case, from_org=src, to_org=to_org, direction=_direction(src, to_org), reason=reason, sent_by=user,
-        due_at=timezone.now() + dt.timedelta(days=conf.get("TIAOJIE_TRANSFER_ACCEPT_DAYS")), from_seq=case.seq)
+        due_at=timezone.now() + dt.timedelta(days=conf.get("TIAOJIE_TRANSFER_ACCEPT_DAYS")))
     fields = _move(case, to_org)
     _finish(case, user, t, label=fit_text(f"{transfer.get_direction_display()}：{src.name} → {to_org.name}", 60),
             reason=reason, data={"transfer": transfer.pk, "from": src.pk, "to": to_org.pk}, fields=fields)
@@ -238,7 +234,7 @@ def return_transfer(transfer, user, *, reason: str, version=None) -> Transfer:
     transfer.status, transfer.answered_by, transfer.answered_at = Transfer.Status.RETURNED, user, timezone.now()
     transfer.return_reason = reason
     transfer.save(update_fields=["status", "answered_by", "answered_at", "return_reason"])
-    fields = _move(case, transfer.from_org, transfer.from_seq)
+    fields = _move(case, transfer.from_org)
     _finish(case, user, t, label=fit_text(f"退回移交：{transfer.to_org.name} → {transfer.from_org.name}", 60),
             reason=reason, data={"transfer": transfer.pk}, fields=fields)
     return transfer
