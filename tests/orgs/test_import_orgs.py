@@ -91,7 +91,13 @@ def test_kind_with_halfwidth_brackets_and_landline_accepted(world):
 
 def test_duplicate_within_file(world):
     report = import_organizations(world.users["county"], org_file(org_row(), org_row()))
-    assert problems(report) == [(3, "名称", "与第2行名称重复")]
+    assert problems(report) == [(3, "名称", "与第2行名称重复"), (3, "简称", "与第2行简称重复（简称用于案号，须唯一）")]
+
+
+def test_abbreviation_must_be_unique(world):
+    """The abbreviation makes the case number: two committees sharing one would collide."""
+    report = import_organizations(world.users["county"], org_file(org_row(简称=world.orgs["v1"].abbr)))
+    assert [(p.column, "已被其他单位使用" in p.message) for p in report.errors] == [("简称", True)]
 
 
 def test_cycle_within_file(world):

@@ -121,11 +121,15 @@ class Organization(models.Model):
     def clean(self):
         if self.parent_id and self.pk and self.parent.path.startswith(self.path or "\0"):
             raise ValidationError({"parent": "上级单位不能是本单位或其下级单位"})
+        if self.abbr and Organization.objects.filter(abbr=self.abbr).exclude(pk=self.pk).exists():
+            raise ValidationError({"abbr": f"简称“{self.abbr}”已被其他单位使用；简称用于案号，须唯一"})
         if self.case_number_pattern:
             try:
                 self.case_number_pattern.format(year=2026, abbr=self.abbr, seq=1)
             except (KeyError, ValueError, IndexError) as exc:
                 raise ValidationError({"case_number_pattern": f"案号格式无效：{exc}"})
+            if "{seq" not in self.case_number_pattern or "{abbr" not in self.case_number_pattern:
+                raise ValidationError({"case_number_pattern": "案号格式须包含 {abbr}（单位简称）和 {seq}（序号）"})
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
@@ -195,3 +199,94 @@ class Mediator(models.Model):
 
     def serves(self, org: Organization) -> bool:
         return self.organization_id == org.pk or self.committees.filter(pk=org.pk).exists()
+
+
+# ---------------------------------------------------------------------------------------
+# Training (培训) and honours (表彰)
+
+
+class Training(models.Model):
+    """A training session (培训班): 岗前 for new mediators, 年度 for everyone, 分类 by trade/topic.
+
+    ``days`` is what the session counts towards the yearly requirement; each attendee is credited
+    ``TrainingAttendance.days`` (the full session unless they attended only part of it).
+    """
+
+    class Kind(models.TextChoices):
+        PREJOB = "prejob", "岗前培训"
+        ANNUAL = "annual", "年度培训"
+        CATEGORY = "category", "分类培训"
+
+    kind = models.CharField("培训类型", max_length=10, choices=Kind.choices)
+    topic = models.CharField("培训主题", max_length=100)
+    organizer = models.ForeignKey(Organization, verbose_name="主办单位", on_delete=models.PROTECT,
+                                  related_name="trainings")
+    start_on = models.DateField("开始日期")
+    end_on = models.DateField("结束日期")
+    days = models.DecimalField("培训天数", max_digits=5, decimal_places=1)
+    hours = models.DecimalField("培训学时", max_digits=6, decimal_places=1, default=0)
+    place = models.CharField("地点", max_length=100, blank=True)
+    notes = models.TextField("备注", blank=True)
+    attendees = models.ManyToManyField(Mediator, through="TrainingAttendance", related_name="trainings",
+                                       verbose_name="参训调解员", blank=True)
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "培训"
+        ordering = ["-start_on", "-id"]
+        indexes = [models.Index(fields=["start_on"])]
+
+    def __str__(self):
+        return f"{self.start_on:%Y-%m-%d} {self.topic}"
+
+    def clean(self):
+        if self.start_on and self.end_on and self.end_on < self.start_on:
+            raise ValidationError({"end_on": "结束日期不能早于开始日期"})
+        if self.days is not None and self.days <= 0:
+            raise ValidationError({"days": "培训天数须大于0"})
+        if self.start_on and self.end_on and self.days is not None and self.end_on >= self.start_on:
+            span = (self.end_on - self.start_on).days + 1
+            if self.days > span:
+                raise ValidationError({"days": f"培训天数不能超过起止日期之间的{span}天"})
+        if self.hours is not None and self.hours < 0:
+            raise ValidationError({"hours": "培训学时不能为负数"})
+
+
+class TrainingAttendance(models.Model):
+    """One mediator at one training, with the days and hours credited (计入学时)."""
+
+    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="attendance")
+    mediator = models.ForeignKey(Mediator, verbose_name="调解员", on_delete=models.CASCADE,
+                                 related_name="training_attendance")
+    days = models.DecimalField("计入天数", max_digits=5, decimal_places=1)
+    hours = models.DecimalField("计入学时", max_digits=6, decimal_places=1, default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "参训记录"
+        constraints = [models.UniqueConstraint(fields=["training", "mediator"], name="uniq_training_attendee")]
+
+
+class Honour(models.Model):
+    """A commendation (表彰) of a mediator for a year: 金牌人民调解员 or 先进人民调解员."""
+
+    class Title(models.TextChoices):
+        GOLD = "gold", "金牌人民调解员"
+        ADVANCED = "advanced", "先进人民调解员"
+
+    mediator = models.ForeignKey(Mediator, verbose_name="调解员", on_delete=models.PROTECT, related_name="honours")
+    title = models.CharField("称号", max_length=10, choices=Title.choices)
+    year = models.PositiveSmallIntegerField("年度")
+    awarded_by = models.ForeignKey(Organization, verbose_name="表彰单位", on_delete=models.PROTECT,
+                                   related_name="honours_awarded")
+    note = models.CharField("事迹摘要", max_length=200, blank=True)
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "表彰"
+        ordering = ["-year", "title", "id"]
+        constraints = [models.UniqueConstraint(fields=["mediator", "year", "title"], name="uniq_honour")]
+
+    def __str__(self):
+        return f"{self.year}年度{self.get_title_display()} {self.mediator.name}"

@@ -3,6 +3,7 @@
 Personal data: ID numbers and phones are masked unless ``user.can_unmask``; each page that
 shows them unmasked is logged in ``PersonalDataAccess``. Exports are always masked.
 """
+import datetime as dt
 import io
 from urllib.parse import quote
 
@@ -14,20 +15,30 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from tiaojie.accounts.models import PersonalDataAccess
 from tiaojie.accounts.scope import scope_path, visible_orgs
 from tiaojie.orgs import importer
-from tiaojie.orgs.forms import ImportForm, MediatorFilterForm, OrgFilterForm
-from tiaojie.orgs.models import Mediator, OrgKind
+from tiaojie.orgs.forms import (
+    AttendanceForm,
+    HonourForm,
+    ImportForm,
+    MediatorFilterForm,
+    OrgFilterForm,
+    TrainingForm,
+)
+from tiaojie.orgs.models import Honour, Mediator, OrgKind, Training, TrainingAttendance
 from tiaojie.orgs.selectors import (
     active_mediator_counts,
     mediators_of_subtree,
     mediators_serving,
     visible_mediators,
 )
+from tiaojie.orgs.training import shortfalls
 from tiaojie.orgs.validators import mask_id, mask_phone
+from tiaojie.orgs.xlsx import sheet_bytes
+from tiaojie.stats.mediators import honour_candidates, mediator_figures
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -114,6 +125,15 @@ def org_detail(request, pk):
 # Mediators
 
 
+def _figures_year(form) -> int:
+    year = form.cleaned_data.get("year") if form.is_bound and form.is_valid() else None
+    return year or timezone.localdate().year
+
+
+def _rate(value) -> str:
+    return f"{value:.1%}" if value is not None else ""
+
+
 def _filtered_mediators(request):
     """The roster queryset after scope and filters, the bound form and the selected org."""
     user = request.user
@@ -163,9 +183,13 @@ def mediator_list(request):
         "organization__path", "-full_time", "name")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     unmask = request.user.can_unmask
+    year = _figures_year(form)
+    figures = mediator_figures([m.pk for m in page], user=request.user, date_from=dt.date(year, 1, 1),
+                               date_to=dt.date(year, 12, 31))
     for m in page:
         m.id_shown = _show(m.id_number, unmask, mask_id)
         m.phone_shown = _show(m.phone, unmask, mask_phone)
+        m.fig = figures[m.pk]
     if unmask and any(m.id_number or m.phone for m in page):
         _log_unmasked(request.user, "调解员名册（未脱敏）",
                       f"第{page.number}页，{len(page)}人" + (f"，{selected_org.name}" if selected_org else ""))
@@ -174,12 +198,12 @@ def mediator_list(request):
     return render(request, "orgs/mediator_list.html", {
         "page": page, "form": form, "org_options": _org_choices(request.user, selected_org),
         "selected_org": selected_org, "totals": totals, "unmask": unmask,
-        "export_query": request.GET.urlencode(),
+        "export_query": request.GET.urlencode(), "year": year,
     })
 
 
 EXPORT_HEADERS = ("姓名", "性别", "身份证号", "联系电话", "专职/兼职", "聘用方式", "所属调委会", "兼任调委会",
-                  "职务", "资质/专长", "状态", "入职日期")
+                  "职务", "资质/专长", "状态", "入职日期", "办案数", "调解成功率", "平均办结天数", "回访满意率")
 
 
 @login_required
@@ -188,25 +212,34 @@ def mediator_export(request):
     """The filtered roster as .xlsx. Identifiers are always masked, whatever the role."""
     import xlsxwriter
 
-    qs, _form, _org = _filtered_mediators(request)
+    qs, form, _org = _filtered_mediators(request)
     qs = qs.select_related("organization").prefetch_related("committees").order_by(
         "organization__path", "-full_time", "name")
+    year = _figures_year(form)
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
-    ws = wb.add_worksheet("调解员名册")
+    ws = wb.add_worksheet(f"调解员名册（{year}年办案）")
     bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    for col, (header, width) in enumerate(zip(EXPORT_HEADERS, (10, 6, 22, 16, 10, 14, 34, 34, 10, 20, 8, 12),
+    for col, (header, width) in enumerate(zip(EXPORT_HEADERS, (10, 6, 22, 16, 10, 14, 34, 34, 10, 20, 8, 12, 8, 10, 10, 10),
                                               strict=True)):
         ws.write_string(0, col, header, bold)
         ws.set_column(col, col, width)
     row = 0
-    for row, m in enumerate(qs.iterator(chunk_size=2000), start=1):
+    mediators = list(qs)
+    figures = mediator_figures([m.pk for m in mediators], user=request.user, date_from=dt.date(year, 1, 1),
+                               date_to=dt.date(year, 12, 31))
+    for row, m in enumerate(mediators, start=1):
+        f = figures[m.pk]
         values = (m.name, m.gender, mask_id(m.id_number), mask_phone(m.phone), "专职" if m.full_time else "兼职",
                   m.get_employment_display(), m.organization.name, "、".join(c.name for c in m.committees.all()),
                   m.title, m.qualifications, m.get_status_display(),
                   m.joined_on.isoformat() if m.joined_on else "")
         for col, value in enumerate(values):
             ws.write_string(row, col, value or "")
+        ws.write_number(row, 12, f.caseload)
+        for col, value in ((13, _rate(f.success_rate)), (14, f"{f.avg_days:.1f}" if f.avg_days is not None else ""),
+                           (15, _rate(f.satisfaction))):
+            ws.write_string(row, col, value)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(row, 1), len(EXPORT_HEADERS) - 1)
     wb.close()
@@ -222,7 +255,12 @@ def mediator_detail(request, pk):
         _log_unmasked(request.user, "调解员详情", f"{m.name}（#{m.pk}）")
     visible = visible_orgs(request.user)
     committees = [(c, visible.filter(pk=c.pk).exists()) for c in m.committees.order_by("path")]
+    year = timezone.localdate().year
+    figures = {"本年": mediator_figures([m.pk], user=request.user, date_from=dt.date(year, 1, 1))[m.pk],
+               "累计": mediator_figures([m.pk], user=request.user)[m.pk]}
+    attendance = m.training_attendance.select_related("training").order_by("-training__start_on")[:50]
     return render(request, "orgs/mediator_detail.html", {
+        "figures": figures, "attendance": attendance, "honours": m.honours.select_related("awarded_by"),
         "m": m, "unmask": unmask, "committees": committees,
         "org_visible": visible.filter(pk=m.organization_id).exists(),
         "id_shown": _show(m.id_number, unmask, mask_id), "phone_shown": _show(m.phone, unmask, mask_phone),
@@ -267,3 +305,176 @@ def import_template(request, what):
         raise Http404
     label = importer.KINDS[what][0]
     return _xlsx_response(importer.template_workbook(what), f"{label}导入模板.xlsx")
+
+
+# ---------------------------------------------------------------------------------------
+# Training (培训) and honours (表彰)
+
+MANAGER_ROLES = ("county_staff", "city_admin")
+
+
+def _can_manage(user) -> bool:
+    return user.is_superuser or user.role in MANAGER_ROLES
+
+
+def _require_manage(user) -> None:
+    if not _can_manage(user):
+        raise PermissionDenied("只有县级调解中心工作人员和市司法局管理员可以管理培训和表彰")
+
+
+def _visible_trainings(user):
+    return Training.objects.filter(organizer__in=visible_orgs(user))
+
+
+def _param_year(request) -> int:
+    try:
+        y = int(request.GET.get("year", ""))
+        return y if 2011 <= y <= 2100 else timezone.localdate().year
+    except ValueError:
+        return timezone.localdate().year
+
+
+def _years():
+    return range(timezone.localdate().year, 2015, -1)
+
+
+@login_required
+def training_list(request):
+    year = _param_year(request)
+    trainings = (_visible_trainings(request.user).filter(start_on__year=year).select_related("organizer")
+                 .annotate(n=Count("attendance")).order_by("-start_on", "-id"))
+    page = Paginator(trainings, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "orgs/training_list.html", {"page": page, "year": year, "years": _years(),
+                                                       "can_manage": _can_manage(request.user)})
+
+
+@login_required
+def training_edit(request, pk=None):
+    _require_manage(request.user)
+    training = get_object_or_404(_visible_trainings(request.user), pk=pk) if pk else None
+    form = TrainingForm(request.POST or None, instance=training, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        t = form.save(commit=False)
+        if t.created_by_id is None:
+            t.created_by = request.user
+        t.save()
+        messages.success(request, "培训已保存")
+        return redirect("orgs:training", t.pk)
+    return render(request, "orgs/training_form.html", {"form": form, "training": training})
+
+
+@login_required
+def training_detail(request, pk):
+    training = get_object_or_404(_visible_trainings(request.user).select_related("organizer"), pk=pk)
+    can_manage = _can_manage(request.user)
+    form = None
+    if can_manage:
+        form = AttendanceForm(request.POST or None, mediators=visible_mediators(request.user), training=training)
+        if request.method == "POST" and form.is_valid():
+            days = form.cleaned_data["days"]
+            days = training.days if days is None else days
+            hours = training.hours * days / training.days if training.days else 0
+            added = 0
+            for m in form.cleaned_data["mediators"]:
+                _obj, created = TrainingAttendance.objects.update_or_create(
+                    training=training, mediator=m, defaults={"days": days, "hours": round(hours, 1)})
+                added += created
+            messages.success(request, f"已登记参训{len(form.cleaned_data['mediators'])}人（新增{added}人）")
+            return redirect("orgs:training", training.pk)
+    elif request.method == "POST":
+        _require_manage(request.user)
+    attendance = training.attendance.select_related("mediator__organization").order_by("mediator__organization__path",
+                                                                                       "mediator__name")
+    return render(request, "orgs/training_detail.html", {"t": training, "attendance": attendance, "form": form,
+                                                         "can_manage": can_manage})
+
+
+@login_required
+@require_POST
+def training_remove_attendee(request, pk, attendance_pk):
+    _require_manage(request.user)
+    training = get_object_or_404(_visible_trainings(request.user), pk=pk)
+    get_object_or_404(training.attendance, pk=attendance_pk).delete()
+    messages.success(request, "已移除")
+    return redirect("orgs:training", training.pk)
+
+
+@login_required
+@require_POST
+def training_delete(request, pk):
+    _require_manage(request.user)
+    training = get_object_or_404(_visible_trainings(request.user), pk=pk)
+    training.delete()
+    messages.success(request, "培训已删除")
+    return redirect("orgs:trainings")
+
+
+def _shortfall_rows(request):
+    year = _param_year(request)
+    qs = visible_mediators(request.user)
+    org = None
+    try:
+        org_pk = int(request.GET.get("org", ""))
+    except ValueError:
+        org_pk = None
+    if org_pk:
+        org = visible_orgs(request.user).filter(pk=org_pk).first()
+        qs = mediators_of_subtree(qs, org) if org else qs.none()
+    return year, org, shortfalls(qs, year)
+
+
+@login_required
+def training_shortfalls(request):
+    year, org, rows = _shortfall_rows(request)
+    return render(request, "orgs/training_shortfalls.html", {
+        "rows": rows, "year": year, "years": _years(), "selected_org": org,
+        "org_options": _org_choices(request.user, org), "query": request.GET.urlencode()})
+
+
+@login_required
+@require_GET
+def training_shortfall_export(request):
+    year, _org, rows = _shortfall_rows(request)
+    data = sheet_bytes(f"{year}年培训学时不足", ("姓名", "身份证号", "专职/兼职", "所属调委会", "入职日期",
+                                              "全年培训天数", "岗前培训天数", "尚缺天数", "原因"),
+                       [(s.mediator.name, mask_id(s.mediator.id_number), "专职" if s.mediator.full_time else "兼职",
+                         s.mediator.organization.name,
+                         s.mediator.joined_on.isoformat() if s.mediator.joined_on else "",
+                         float(s.total_days), float(s.prejob_days), float(s.missing_days), "；".join(s.reasons))
+                        for s in rows], widths=(10, 22, 8, 34, 12, 12, 12, 10, 50))
+    return _xlsx_response(data, f"培训学时不足名单-{year}年.xlsx")
+
+
+def _honour_scope(request):
+    year = _param_year(request)
+    qs = visible_mediators(request.user)
+    try:
+        min_cases = max(int(request.GET.get("min_cases", "5")), 1)
+    except ValueError:
+        min_cases = 5
+    return year, min_cases, qs
+
+
+@login_required
+def honours(request):
+    year, min_cases, qs = _honour_scope(request)
+    can_manage = _can_manage(request.user)
+    form = HonourForm(request.POST or None)
+    if request.method == "POST":
+        _require_manage(request.user)
+        if form.is_valid():
+            m = get_object_or_404(qs, pk=form.cleaned_data["mediator"])
+            awarding = request.user.organization or m.organization.county_center() or m.organization
+            _h, created = Honour.objects.get_or_create(
+                mediator=m, year=year, title=form.cleaned_data["title"],
+                defaults={"awarded_by": awarding, "note": form.cleaned_data["note"], "created_by": request.user})
+            if created:
+                messages.success(request, f"已表彰{m.name}为{year}年度{_h.get_title_display()}")
+            else:
+                messages.error(request, f"{m.name}已获{year}年度{_h.get_title_display()}，不能重复表彰")
+            return redirect(f"{request.path}?year={year}&min_cases={min_cases}")
+    awarded = Honour.objects.filter(year=year, mediator__in=qs).select_related("mediator__organization", "awarded_by")
+    candidates = honour_candidates(qs, user=request.user, year=year, min_cases=min_cases)[:100]
+    return render(request, "orgs/honours.html", {
+        "year": year, "years": _years(), "min_cases": min_cases, "awarded": awarded, "candidates": candidates,
+        "can_manage": can_manage, "titles": Honour.Title.choices})

@@ -1,0 +1,86 @@
+"""Per-mediator figures (tiaojie.stats.mediators) on hand-built cases, and the honours ranking."""
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.funding.helpers import make_case
+from tiaojie.cases import transitions
+from tiaojie.orgs.models import Honour, Mediator
+from tiaojie.stats.mediators import honour_candidates, mediator_figures
+
+
+def test_figures_on_hand_built_cases(world):
+    m1, mt = world.mediators["m1"], world.mediators["mt"]
+    make_case(world, performance="full", satisfaction="satisfied", days=10)
+    make_case(world, performance="full", satisfaction="unsatisfied", days=20)
+    make_case(world, outcome="failed", days=3)
+    make_case(world, outcome="mediating")
+    # m1 assisting mt: counts for both; mt leads
+    make_case(world, mediators=("mt", "m1"), performance="partial", satisfaction="basic", days=6)
+    figs = mediator_figures([m1.pk, mt.pk, world.mediators["m2"].pk])
+    f = figs[m1.pk]
+    assert f.caseload == 5
+    assert f.mediated == 4 and f.success == 3
+    assert f.success_rate == 0.75
+    assert f.avg_days == (10 + 20 + 3 + 6) / 4
+    assert f.follow_ups == 3 and f.satisfied == 2 and f.complaints == 1
+    assert abs(f.satisfaction - 2 / 3) < 1e-9
+    g = figs[mt.pk]
+    assert (g.caseload, g.success, g.follow_ups, g.complaints) == (1, 1, 1, 0)
+    empty = figs[world.mediators["m2"].pk]
+    assert empty.caseload == 0 and empty.success_rate is None and empty.avg_days is None
+
+
+def test_replaced_mediator_loses_the_case(world):
+    case = make_case(world, outcome="mediating")
+    u = world.users["city"]
+    transitions.replace_mediator(case, u, old=world.mediators["m1"], new=world.mediators["m1b"], reason="当事人申请回避")
+    figs = mediator_figures([world.mediators["m1"].pk, world.mediators["m1b"].pk])
+    assert figs[world.mediators["m1"].pk].caseload == 0
+    assert figs[world.mediators["m1b"].pk].caseload == 1
+
+
+def test_period_and_scope(world):
+    make_case(world, performance="full")
+    today = timezone.localdate()
+    m1 = world.mediators["m1"].pk
+    assert mediator_figures([m1], date_from=today)[m1].caseload == 1
+    assert mediator_figures([m1], date_to=today - dt.timedelta(days=1))[m1].caseload == 0
+    # the other county's staff sees none of these cases
+    assert mediator_figures([m1], user=world.users["county2"])[m1].caseload == 0
+    assert mediator_figures([m1], user=world.users["county"])[m1].caseload == 1
+
+
+def test_few_queries_whatever_the_number_of_mediators(world):
+    for _ in range(2):
+        make_case(world, performance="full")
+    make_case(world, org="v2", mediators=("m2",), performance="full")
+    ids = list(Mediator.objects.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as ctx:
+        mediator_figures(ids, user=world.users["city"])
+    assert len(ctx.captured_queries) <= 4
+
+
+def test_honour_ranking(world):
+    year = timezone.localdate().year
+    for _ in range(3):
+        make_case(world, performance="full")                                  # m1: 3/3
+    make_case(world, org="v2", mediators=("m2",), performance="full")        # m2: 2/3
+    make_case(world, org="v2", mediators=("m2",), performance="full")
+    make_case(world, org="v2", mediators=("m2",), outcome="failed")
+    make_case(world, org="v3", mediators=("m3",), performance="full", satisfaction="unsatisfied")  # complaint
+    make_case(world, org="v3", mediators=("m3",), performance="full")
+    make_case(world, org="v3", mediators=("m3",), performance="full")
+    make_case(world, mediators=("m1b",), performance="full")                  # 1/1 but too few cases
+    Honour.objects.create(mediator=world.mediators["m1"], title=Honour.Title.GOLD, year=year,
+                          awarded_by=world.orgs["weidong"])
+    ranked = honour_candidates(Mediator.objects.all(), year=year, min_cases=2)
+    names = [c.mediator.name for c in ranked]
+    assert names == ["王秀兰", "李国强"]
+    assert ranked[0].rank == 1 and ranked[0].honours[0].title == Honour.Title.GOLD
+    # left mediators are not candidates; scope narrows the list
+    Mediator.objects.filter(pk=world.mediators["m1"].pk).update(status=Mediator.Status.LEFT)
+    assert [c.mediator.name for c in honour_candidates(Mediator.objects.all(), year=year, min_cases=2)] == ["李国强"]
+    assert honour_candidates(Mediator.objects.all(), user=world.users["county2"], year=year, min_cases=1) == []
