@@ -111,3 +111,30 @@ def test_case_risk_recomputed_on_every_change(world):
     assert case.events.filter(kind="risk").exists()
     w = Warning.objects.get(assessment__case=case)
     assert w.responsible == world.orgs["weidong"] and w.title.startswith(case.number)
+
+
+def test_case_prevention_outcome_recorded_when_closed(client, world):
+    from django.urls import reverse
+
+    from tiaojie.cases import services as cs
+    from tiaojie.cases import transitions as tr
+    from tiaojie.testing import sample_case_fields, sample_parties
+    from tiaojie.warnings.models import PreventionOutcome
+
+    u = world.users["v1"]
+    case = cs.register_case(u, organization=world.orgs["v1"], parties=sample_parties(), **sample_case_fields(world))
+    client.force_login(u)
+    url = reverse("warnings:case_prevention", args=[case.pk])
+    assert client.get(url).status_code == 302  # not closed yet
+    case = tr.accept(case, u, version=case.version)
+    case = tr.assign(case, u, version=case.version, mediators=[world.mediators["m1"]])
+    case = tr.fail(case, u, version=case.version, reason="双方分歧大", routes_informed=True)
+    r = client.post(url, {"criminal": "on", "criminal_persons": "0"})
+    assert r.status_code == 200 and "请填写人数" in r.content.decode()
+    r = client.post(url, {"criminal": "on", "criminal_persons": "2", "suicide_persons": "0",
+                          "petition_persons": "0", "fight_persons": "0"})
+    assert r.status_code == 302
+    p = PreventionOutcome.objects.get(case=case)
+    assert p.criminal and p.criminal_persons == 2 and not p.petition
+    client.force_login(world.users["v2"])
+    assert client.get(url).status_code == 404

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from tiaojie.cases.forms import DATE_ERRORS, DATE_WIDGET, BootstrapMixin
+from tiaojie.screening.forms import PreventionMixin
 from tiaojie.warnings.models import Escalation
 
 
@@ -53,3 +54,11 @@ class NoteForm(_Styled):
     text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 3}),
                            error_messages={"required": "请填写进展情况"})
     close = forms.BooleanField(label="督办事项已办结", required=False)
+
+
+class PreventionForm(BootstrapMixin, PreventionMixin):
+    """预防成效 of a closed case (the same columns as for hidden dangers)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_fields()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("case/<int:pk>/risk/", views.case_risk, name="case_risk"),
     path("case/<int:pk>/escalate/", views.escalate, name="escalate"),
+    path("case/<int:pk>/prevention/", views.case_prevention, name="case_prevention"),
     path("supervision/", views.supervision, name="supervision"),
     path("supervision/<int:pk>/", views.escalation_detail, name="escalation"),
 ]

@@ -10,8 +10,16 @@ from django.views.decorators.http import require_POST
 from tiaojie.accounts.scope import scope_path
 from tiaojie.cases.models import Case
 from tiaojie.warnings import services
-from tiaojie.warnings.forms import AckForm, EscalateForm, MeasuresForm, NoteForm, ResolveForm, RiskInputsForm
-from tiaojie.warnings.models import Escalation, Level, Warning
+from tiaojie.warnings.forms import (
+    AckForm,
+    EscalateForm,
+    MeasuresForm,
+    NoteForm,
+    PreventionForm,
+    ResolveForm,
+    RiskInputsForm,
+)
+from tiaojie.warnings.models import Escalation, Level, PreventionOutcome, Warning
 
 LEVEL_ORDER = ["red", "orange", "yellow", "blue"]
 
@@ -151,3 +159,34 @@ def escalation_detail(request, pk):
             return redirect("warnings:escalation", pk=e.pk)
     return render(request, "warnings/escalation.html", {"e": e, "form": form, "notes": e.notes.all(),
                                                         "today": timezone.localdate()})
+
+
+PREVENTION_KEYS = ("suicide", "criminal", "petition", "fight")
+
+
+@login_required
+def case_prevention(request, pk):
+    """Record the prevention figures (预防成效) of a case once it is closed."""
+    case = _case_for(request, pk)
+    existing = PreventionOutcome.objects.filter(case=case).first()
+    if not case.outcome:
+        messages.error(request, "案件办结（调解成功、不成或终止）后才能填写预防成效")
+        return redirect("cases:detail", pk=case.pk)
+    initial = {}
+    if existing:
+        for k in PREVENTION_KEYS:
+            initial[k], initial[f"{k}_persons"] = getattr(existing, k), getattr(existing, f"{k}_persons")
+    form = PreventionForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not request.user.can_mediate:
+            messages.error(request, "您的角色不能填写预防成效")
+        elif form.is_valid():
+            values = form.prevention() or {k: False for k in PREVENTION_KEYS} | {f"{k}_persons": 0 for k in PREVENTION_KEYS}
+            PreventionOutcome.objects.update_or_create(case=case, defaults=values)
+            from tiaojie.cases.models import CaseEvent
+
+            CaseEvent.objects.create(case=case, kind="prevention", label="记录预防成效", actor=request.user,
+                                     actor_name=request.user.label, data=values)
+            messages.success(request, "预防成效已保存")
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "warnings/prevention.html", {"case": case, "form": form})
