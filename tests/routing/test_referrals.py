@@ -128,9 +128,19 @@ def test_every_police_referral_gets_a_revisit(world):
         services.record_revisit(r, world.users["v1"], visited_on=timezone.localdate() + dt.timedelta(days=1),
                                 visitor="王秀兰", notes="x")
     assert exc.value.field == "visited_on"
+    # Archiving asks for the 回访 first (a supervisor could override with a recorded reason).
+    from tiaojie.cases.archiving import missing_items
+    from tiaojie.documents.services import archive_with_check
+
+    case.refresh_from_db()
+    assert any("公安移交案件的回访" in m for m in missing_items(case))
+    with pytest.raises(TransitionError, match="公安移交案件的回访"):
+        archive_with_check(case, world.users["v1"], version=case.version)
     services.record_revisit(r, world.users["v1"], visited_on=timezone.localdate(), visitor="王秀兰",
                             notes="双方已无冲突")
     assert not selectors.revisit_due(world.users["police"]).exists()
+    case.refresh_from_db()
+    assert not any("公安移交" in m for m in missing_items(case))
 
 
 def test_revisit_not_before_closing(world):

@@ -624,9 +624,9 @@ class ArchiveForm(TransitionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from tiaojie.documents.services import check_complete
+        from tiaojie.cases.archiving import missing_items
 
-        self.missing = check_complete(self.case)
+        self.missing = missing_items(self.case)
         if not self.missing:
             del self.fields["override_reason"]
 

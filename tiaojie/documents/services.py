@@ -18,6 +18,7 @@ from django.db import transaction
 from tiaojie.accounts.models import Role
 from tiaojie.accounts.scope import org_in_scope
 from tiaojie.cases import transitions
+from tiaojie.cases.archiving import missing_items
 from tiaojie.cases.models import Agreement, Case, CaseEvent, Outcome, Party, Status
 from tiaojie.cases.transitions import LABEL_MAX, TransitionError, fit_text
 from tiaojie.documents import sniff
@@ -27,7 +28,6 @@ from tiaojie.documents.models import Attachment
 SUPERVISOR_ROLES = {Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.CITY_ADMIN}
 UPLOAD_ROLES = {Role.CITY_ADMIN, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.MEDIATOR}
 MEDIATED = (Outcome.SUCCESS, Outcome.FAILED)
-
 
 # ---- completeness (卷宗是否齐全) ------------------------------------------------------------------
 
@@ -63,7 +63,7 @@ def archive_with_check(case: Case, user, version=None, override_reason: str = ""
     """归档 when the file is complete; when items are missing only a supervisor (司法所及以上) may
     archive, giving a reason that goes on the timeline with the list of missing items."""
     transitions.check(case, user, "archive")  # wrong state, role or scope first
-    missing = check_complete(case)
+    missing = missing_items(case)
     override_reason = (override_reason or "").strip()
     note = (note or "").strip()
     if missing:

@@ -1,6 +1,8 @@
+
 """Keep referral linkage data in step with the case (feedback and outcome returned to the referrer)."""
 from django.dispatch import receiver
 
+from tiaojie.cases.archiving import requirement
 from tiaojie.cases.signals import case_changed
 
 CLOSING = {"succeed", "fail", "terminate", "reject"}
@@ -16,3 +18,14 @@ def sync_referral(sender, case, actor=None, kind="", **kwargs):
         services.auto_feedback(case, kind)
     if kind in CLOSING:
         services.mark_outcome_returned(case)
+
+
+@requirement
+def police_referral_revisited(case) -> list[str]:
+    """Every police referral gets a 回访 (警民联调) before its case is archived."""
+    from tiaojie.routing.models import Referral
+
+    referral = Referral.objects.filter(case=case, kind=Referral.Kind.POLICE).first()
+    if referral is not None and not referral.revisits.exists():
+        return ["公安移交案件的回访记录（警民联调：每件公安移交的纠纷均须回访）"]
+    return []
