@@ -13,7 +13,16 @@ SCHEDULES = [
     # name, function path, minutes between runs
     ("排查报告逾期提醒", "tiaojie.jobs.check_screening", 60),
     ("预警超时上报", "tiaojie.jobs.escalate_warnings", 10),
+    ("统计汇总表更新", "tiaojie.jobs.rebuild_rollups", 30),
 ]
+
+
+def rebuild_rollups() -> int:
+    from tiaojie.stats.rollups import rebuild_due
+
+    n = rebuild_due()
+    log.info("rebuild_rollups: %s rows", n)
+    return n
 
 
 def check_screening() -> int:

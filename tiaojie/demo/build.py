@@ -480,7 +480,8 @@ class CityBuilder:
         w = self.writer
         self.ids = {m: IdPool(m, self.using) for m in (Case, Party, Assignment, MediationSession, Agreement,
                                                        FollowUp, CaseEvent)}
-        w.register(Case, ["id", "number", "year", "seq", "organization_id", "registered_by_id", "registered_at",
+        w.register(Case, ["id", "number", "year", "seq", "organization_id", "numbered_by_id", "registered_by_id",
+                          "registered_at",
                           "source", "channel", "dispute_type_id", "facts", "claims", "region_id", "place_detail",
                           "arose_on", "people_count", "amount_at_stake", "status", "outcome", "accepted_on",
                           "time_limit_days", "extended_days", "due_on", "closed_on", "archived_at", "close_reason",
@@ -847,7 +848,7 @@ class CityBuilder:
         if source == "initiative":
             self.initiative.append(Initiative(case_id, o, reg, code, facts, number, outcome if stop >= 3 else "",
                                               status, people_count, stake, region_id, place, closed_on, history))
-        add(Case, (case_id, number, year, seq, o.obj.id, actor_id, ts(reg), source,
+        add(Case, (case_id, number, year, seq, o.obj.id, o.obj.id, actor_id, ts(reg), source,
                    (CHANNELS if history else CHANNELS_NOW).pick(self.rng), self.type_ids[code], facts, claims,
                    region_id, self._place_detail(code, place), arose, people_count, Decimal(stake), status,
                    outcome if stop >= 3 else "", accepted_on, 30, 0, due_on, closed_on,

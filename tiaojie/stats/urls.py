@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tiaojie.stats import views
 
 app_name = "stats"
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("report/", views.report, name="report"),
+    path("report/submit/", views.submit, name="submit"),
+    path("refresh/", views.refresh, name="refresh"),
+    path("aggregates/", views.aggregates, name="aggregates"),
+    path("assessment/", views.assessment_view, name="assessment"),
+    path("records/", views.records, name="records"),
+]

@@ -43,6 +43,7 @@ class Command(BaseCommand):
         mode = "小规模" if small else "完整"
         self.stderr.write(f"生成{mode}演示城市（随机种子 {seed}）…")
         summary = CityBuilder(small=small, seed=seed, using=database, stderr=self.stderr._out).build()
+        __import__("tiaojie.demo.aggregates").demo.aggregates.build(seed=seed, small=small, stderr=self.stderr)  # 汇总上报 + 统计汇总
         self._report(summary, time.monotonic() - started)
 
     def _report(self, s, elapsed: float) -> None:
