@@ -1,0 +1,168 @@
+"""Every figure on hand-built data; report = dashboard = drill-down; rollups = live."""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.stats.helpers import make_case, this_year
+from tiaojie.cases.models import Source
+from tiaojie.routing.models import JudicialConfirmation
+from tiaojie.stats import figures, reports, rollups
+from tiaojie.stats.models import AggregateReport
+from tiaojie.warnings.models import PreventionOutcome
+
+
+@pytest.fixture
+def data(world):
+    c1 = make_case(world, org="v1", amount="1000", performance="full")
+    c2 = make_case(world, org="v1", agreement="oral", amount="500", source=Source.INITIATIVE, type_code="01")
+    c3 = make_case(world, org="v2", outcome="failed", source=Source.COURT, user="township", mediator="m2")
+    c4 = make_case(world, org="v3", amount="2500", performance="partial", user="county2", mediator="m3")
+    make_case(world, org="v1", outcome="registered")  # not accepted: counted nowhere
+    JudicialConfirmation.objects.create(case=c1, effective_on=c1.closed_on, applied_on=c1.closed_on,
+                                        applicants="甲、乙", court_name="卫东区人民法院", status="confirmed")
+    PreventionOutcome.objects.create(case=c2, suicide=True, suicide_persons=1, criminal=True, criminal_persons=3)
+    return {"c1": c1, "c2": c2, "c3": c3, "c4": c4}
+
+
+def test_every_figure(world, data):
+    t = figures.compute(world.orgs["city"], this_year()).total
+    assert t["accepted"] == 4 and t["accepted_all"] == 4
+    assert t["succeeded"] == 3 and t["closed"] == 4
+    assert t["success_rate"] == pytest.approx(0.75)
+    assert t["amount_wan"] == Decimal("0.4")
+    assert (t["oral"], t["written"], t["performed"], t["followed"], t["confirmed"]) == (1, 2, 1, 2, 1)
+    assert (t["acc_initiative"], t["acc_application"], t["acc_referred"]) == (1, 2, 1)
+    assert (t["prev_suicide"], t["prev_suicide_p"], t["prev_criminal"], t["prev_criminal_p"]) == (1, 1, 1, 3)
+    assert t["entry_rate"] == 1.0
+    weidong = figures.compute(world.orgs["weidong"], this_year()).total
+    assert weidong["accepted"] == 3 and weidong["succeeded"] == 2
+    fig = figures.compute(world.orgs["city"], this_year())
+    assert fig.facet("type")["01"]["accepted"] == 1 and fig.facet("type")["02"]["accepted"] == 3
+    assert fig.facet("kind")["村/社区"]["accepted"] == 4
+    kids = fig.facet("child")
+    assert kids[str(world.orgs["weidong"].pk)]["accepted"] == 3
+    assert kids[str(world.orgs["baofeng"].pk)]["accepted"] == 1
+    month = timezone.localdate().replace(day=1)
+    assert figures.derive(fig.by_month[month])["accepted"] == 4
+
+
+def test_period_excludes_other_years(world, data):
+    last = timezone.localdate().year - 1
+    assert figures.compute(world.orgs["city"], figures.Period.year(last)).total["accepted"] == 0
+
+
+def test_entry_rate_formula(world, data):
+    AggregateReport.objects.create(organization=world.orgs["v2"], month=dt.date(timezone.localdate().year, 1, 1),
+                                   accepted=6, successful=5, amount=Decimal("20000"), by_type={"01": 4})
+    fig = figures.compute(world.orgs["city"], this_year())
+    t = fig.total
+    assert t["agg_accepted"] == 6 and t["accepted_all"] == 10
+    assert t["entry_rate"] == pytest.approx(0.4)  # 4 ÷ (4 + 6)
+    assert t["succeeded_all"] == 8 and t["amount_wan"] == Decimal("2.4")
+    assert fig.facet("type")["01"]["agg_accepted"] == 4 and fig.facet("type")[""]["agg_accepted"] == 2
+
+
+def test_rollup_equals_live(world, data, settings):
+    settings.TIAOJIE_STATS_ROLLUP_MIN = 1
+    rollups.rebuild_due(full=True)
+    for key in ("city", "weidong", "dongan"):
+        rolled = figures.compute(world.orgs[key], this_year())
+        live = figures.compute(world.orgs[key], this_year(), live=True)
+        assert rolled.source == "rollup" and live.source == "live"
+        assert rolled.cells == {k: dict(v) for k, v in live.cells.items()}
+
+
+def test_rollup_marks_changes_dirty(world, data, settings):
+    settings.TIAOJIE_STATS_ROLLUP_MIN = 1
+    rollups.rebuild_due(full=True)
+    assert not figures.compute(world.orgs["city"], this_year()).stale
+    make_case(world)
+    fig = figures.compute(world.orgs["city"], this_year())
+    assert fig.stale and fig.total["accepted"] == 4  # shown with "数据更新于"
+    rollups.rebuild_due()
+    assert figures.compute(world.orgs["city"], this_year()).total["accepted"] == 5
+
+
+@pytest.mark.parametrize("rolled", [False, True])
+def test_report_dashboard_and_drilldown_agree(world, data, login, settings, rolled):
+    if rolled:
+        settings.TIAOJIE_STATS_ROLLUP_MIN = 1
+        rollups.rebuild_due(full=True)
+    p = this_year()
+    client = login(world.users["city"])
+    q = {"start": p.start.isoformat(), "end": p.end.isoformat()}
+    dash = client.get(reverse("stats:dashboard"), q)
+    assert dash.status_code == 200
+    fig = dash.context["fig"]
+    rep = client.get(reverse("stats:report"), q).context["tab"]
+    assert rep["total"]["values"]["succeeded"] == fig.total["succeeded"] == 3
+    for measure, expected in (("accepted", 4), ("succeeded", 3), ("oral", 1), ("written", 2), ("performed", 1),
+                              ("confirmed", 1), ("acc_referred", 1)):
+        url = figures.drill_url(measure, world.orgs["city"], p)
+        listed = client.get(url).context["page"].paginator.count
+        assert listed == fig.total[measure] == expected, measure
+    # per child row of the report
+    for row in rep["rows"]:
+        cell = next(c for c in row["cells"] if c["key"] == "succeeded_all")
+        assert client.get(cell["url"]).context["page"].paginator.count == row["values"]["succeeded"]
+    assert sum(r["values"]["accepted_all"] for r in rep["rows"]) == rep["total"]["values"]["accepted_all"]
+
+
+def test_township_scope_sees_only_its_subtree(world, data, login):
+    client = login(world.users["township"])
+    r = client.get(reverse("stats:dashboard"))
+    assert r.context["fig"].total["accepted"] == 3  # v1 (2) and v2 (1); not v3
+    assert r.context["node"] == world.orgs["dongan"]
+
+
+def test_scope_refused(world, data, login):
+    client = login(world.users["county"])
+    for name in ("stats:dashboard", "stats:report", "stats:assessment"):
+        r = client.get(reverse(name), {"organization": world.orgs["baofeng"].pk})
+        assert r.status_code == 403
+        assert "管辖范围" in r.content.decode()
+
+
+def test_period_start_after_end(world, login):
+    client = login(world.users["city"])
+    r = client.get(reverse("stats:dashboard"), {"start": "2020-12-31", "end": "2016-01-01"})
+    assert r.status_code == 200
+    assert "开始日期不能晚于结束日期" in r.content.decode()
+    assert "fig" not in r.context or r.context.get("fig") is None
+    r = client.get(reverse("stats:report"), {"start": "2020-13-01"})
+    assert "请输入有效的日期" in r.content.decode()
+
+
+def test_screening_drilldown(world, login):
+    from tiaojie.screening.models import ScreeningRound
+
+    today = timezone.localdate()
+    ScreeningRound.objects.create(organization=world.orgs["v1"], cadence="week", period_key="x1",
+                                  period_start=today, period_end=today, screened_from=today, screened_to=today,
+                                  screeners="甲", places="村里", is_zero_report=True)
+    fig = figures.compute(world.orgs["city"], this_year())
+    assert fig.total["rounds"] == 1
+    client = login(world.users["city"])
+    r = client.get(figures.drill_url("rounds", world.orgs["city"], this_year()))
+    assert r.context["page"].paginator.count == 1
+
+
+def test_report_xlsx_total_row(world, data, login):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    p = this_year()
+    client = login(world.users["city"])
+    r = client.get(reverse("stats:report"), {"start": p.start.isoformat(), "end": p.end.isoformat(), "format": "xlsx"})
+    assert r.status_code == 200
+    ws = load_workbook(BytesIO(r.content)).active
+    assert any(isinstance(m, object) and m.min_row == 4 and m.max_row == 5 for m in ws.merged_cells.ranges)
+    col = 2 + reports.KEYS.index("accepted_all")
+    total_row = next(row for row in range(6, 40) if ws.cell(row, 1).value == "合计")
+    body = [ws.cell(row, col).value for row in range(6, total_row)]
+    assert ws.cell(total_row, col).value == 4 == sum(body)
+    assert ws.cell(total_row, 2 + reports.KEYS.index("succeeded_all")).value == 3

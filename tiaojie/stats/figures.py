@@ -1,0 +1,408 @@
+"""The one statistics module: every figure shown by the dashboard, the report tables, the
+assessment and the exports is computed here, and nowhere else.
+
+Scope and period
+----------------
+A *scope* is an organization's subtree (``Organization.path`` prefix); callers get the node
+through the one scope rule (``tiaojie.accounts.scope``) and this module refuses nothing itself.
+A *period* is ``start``..``end`` inclusive (dates). Which date counts a record into a period:
+
+One date puts a case into a period: its acceptance date ``Case.accepted_on`` (the cohort of
+disputes accepted in the period). Everything counted about a case follows it, so a case is in
+exactly one month and every figure about it can be drilled down with the same date filter:
+
+* 受理 accepted: cases with ``accepted_on`` in the period (逐案录入), split by source group
+  (主动 / 申请 / 接受委托移送, ``cases.models.SOURCE_REPORT_GROUP``);
+* 调解成功 succeeded: those with ``outcome = success``; 办结 closed: outcome success, failed or
+  terminated;
+* 协议金额 (``Agreement.amount``), 口头/书面协议 (``Agreement.kind``), 履行 (a follow-up recorded
+  已履行), 回访 followed (any follow-up), 司法确认 (``JudicialConfirmation`` confirmed): of the
+  successful ones;
+* 防止自杀/刑事/上访/械斗 (件 = outcomes with the flag, 人 = persons): ``PreventionOutcome`` of
+  those cases, and of hidden dangers by the hazard's ``found_on``.
+
+Screening: 排查次数 rounds and 排查发现 found (one per ``Finding``) by the round's
+``period_start``; 预防纠纷 prevented = hidden dangers found (``found_on``) in the period and now
+已化解/预防成功. Aggregate reports (汇总上报, ``agg_*``) by ``AggregateReport.month``.
+
+Derived figures (``derive``): 受理合计 = 逐案受理 + 汇总受理; 调解成功合计 likewise;
+成功率 = 调解成功合计 ÷ 受理合计; 协议金额（万元） = (逐案 + 汇总) ÷ 10,000;
+信息化录入率 = 逐案受理 ÷ (逐案受理 + 汇总受理).
+
+How figures are counted
+-----------------------
+``fine_rows`` runs one grouped query per measure and yields rows
+(organization, month, top dispute type, source, measure, value). ``fold`` adds them up for a
+node by facet (total / type / source / kind / child). The same two functions feed live counts
+(small scopes, odd periods, tests) and the ``Rollup`` table (large scopes: rebuilt by
+``rollups.rebuild``), so a rollup can never disagree with a live count of the same data.
+"""
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.urls import reverse
+
+from tiaojie.cases.models import SOURCE_REPORT_GROUP, Agreement, Case, DisputeType, FollowUp, Outcome, Source
+from tiaojie.orgs.models import KIND_REPORT_GROUP, Organization
+
+# Measures stored per cell (integers; amounts in fen so that sums stay exact).
+CASE_MEASURES = ["accepted", "acc_initiative", "acc_application", "acc_referred", "succeeded", "closed",
+                 "amount_fen", "oral", "written", "performed", "confirmed", "followed"]
+PREVENTION_MEASURES = ["prev_suicide", "prev_suicide_p", "prev_criminal", "prev_criminal_p", "prev_petition",
+                       "prev_petition_p", "prev_fight", "prev_fight_p"]
+SCREENING_MEASURES = ["rounds", "found", "prevented"]
+AGGREGATE_MEASURES = ["agg_accepted", "agg_succeeded", "agg_amount_fen"]
+MEASURES = CASE_MEASURES + PREVENTION_MEASURES + SCREENING_MEASURES + AGGREGATE_MEASURES
+
+SOURCE_GROUP_KEYS = {"主动调解": "initiative", "申请调解": "application", "接受委托移送调解": "referred"}
+SOURCE_GROUP_LABELS = {v: k for k, v in SOURCE_GROUP_KEYS.items()}
+KIND_GROUPS = ["村/社区", "乡镇/街道", "企事业单位", "行业性专业性", "县级调解中心", "其他"]
+FACETS = ("total", "type", "source", "kind", "child")
+
+
+def rollup_min_descendants() -> int:
+    """Scopes with at least this many organizations below them are read from rollups."""
+    return getattr(settings, "TIAOJIE_STATS_ROLLUP_MIN", 60)
+
+
+def kind_group(kind: str) -> str:
+    return KIND_REPORT_GROUP.get(kind, "其他")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+
+    @property
+    def month_aligned(self) -> bool:
+        return self.start.day == 1 and (self.end + dt.timedelta(days=1)).day == 1
+
+    def months(self) -> list[dt.date]:
+        out, m = [], self.start.replace(day=1)
+        while m <= self.end:
+            out.append(m)
+            m = (m.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return out
+
+    @property
+    def label(self) -> str:
+        return f"{self.start:%Y年%m月%d日}至{self.end:%Y年%m月%d日}"
+
+    @classmethod
+    def year(cls, y: int) -> "Period":
+        return cls(dt.date(y, 1, 1), dt.date(y, 12, 31))
+
+
+# --------------------------------------------------------------------------- fine rows
+
+def _amount_fen(value) -> int:
+    return int((Decimal(value or 0) * 100).quantize(Decimal(1)))
+
+
+def _case_type():
+    return Coalesce(F("dispute_type__parent__code"), F("dispute_type__code"))
+
+
+def fine_rows(path: str, period: Period, org_ids=None):
+    """Yield (org_id, month, type_code, source, measure, value) for the subtree ``path``.
+
+    ``org_ids``: optionally restrict to these organizations (used by the live count of a leaf).
+    """
+    from tiaojie.routing.models import JudicialConfirmation
+    from tiaojie.screening.models import Finding, HiddenDanger, ScreeningRound
+    from tiaojie.stats.models import AggregateReport
+    from tiaojie.warnings.models import PreventionOutcome
+
+    a, b = period.start, period.end
+
+    def scoped(qs, prefix="organization__"):
+        if path:
+            qs = qs.filter(**{f"{prefix}path__startswith": path})
+        if org_ids is not None:
+            qs = qs.filter(**{f"{prefix}id__in": org_ids})
+        return qs
+
+    cases = scoped(Case.objects.all())
+    # 受理
+    for r in (cases.filter(accepted_on__gte=a, accepted_on__lte=b)
+              .values("organization_id", m=TruncMonth("accepted_on"), t=_case_type(), s=F("source"))
+              .annotate(n=Count("id")).order_by()):
+        yield r["organization_id"], r["m"], r["t"], r["s"], "accepted", r["n"]
+        group = SOURCE_GROUP_KEYS[SOURCE_REPORT_GROUP[Source(r["s"])]]
+        yield r["organization_id"], r["m"], r["t"], r["s"], f"acc_{group}", r["n"]
+    # 办结
+    for r in (cases.filter(accepted_on__gte=a, accepted_on__lte=b,
+                           outcome__in=[Outcome.SUCCESS, Outcome.FAILED, Outcome.TERMINATED])
+              .values("organization_id", m=TruncMonth("accepted_on"), t=_case_type(), s=F("source"))
+              .annotate(n=Count("id")).order_by()):
+        yield r["organization_id"], r["m"], r["t"], r["s"], "closed", r["n"]
+    # 调解成功 and everything about its agreement
+    ok = (success_cases(cases, period)
+          .values("organization_id", m=TruncMonth("accepted_on"), t=_case_type(), s=F("source"))
+          .annotate(succeeded=Count("id"), amount=Sum("agreement__amount"),
+                    oral=Count("id", filter=Q(agreement__kind=Agreement.Kind.ORAL)),
+                    written=Count("id", filter=Q(agreement__kind=Agreement.Kind.WRITTEN)),
+                    performed=Count("id", filter=Q(_performed=True)),
+                    followed=Count("id", filter=Q(_followed=True)),
+                    confirmed=Count("id", filter=Q(judicial_confirmation__status=JudicialConfirmation.Status.CONFIRMED)))
+          .order_by())
+    for r in ok:
+        key = r["organization_id"], r["m"], r["t"], r["s"]
+        for name in ("succeeded", "oral", "written", "performed", "followed", "confirmed"):
+            if r[name]:
+                yield (*key, name, r[name])
+        if r["amount"]:
+            yield (*key, "amount_fen", _amount_fen(r["amount"]))
+    # 预防成效 (of cases, then of hidden dangers)
+    sums = {}
+    for k in ("suicide", "criminal", "petition", "fight"):
+        sums[f"prev_{k}"] = Count("id", filter=Q(**{k: True}))
+        sums[f"prev_{k}_p"] = Sum(f"{k}_persons")
+    po = PreventionOutcome.objects.all()
+    for rel, date, tpath, spath in (("case", "accepted_on", "case__dispute_type", "case__source"),
+                                    ("hazard", "found_on", "hazard__dispute_type", None)):
+        qs = scoped(po.filter(**{f"{rel}__{date}__gte": a, f"{rel}__{date}__lte": b}), f"{rel}__organization__")
+        qs = qs.annotate(org=F(f"{rel}__organization_id"), m=TruncMonth(f"{rel}__{date}"),
+                         t=Coalesce(F(f"{tpath}__parent__code"), F(f"{tpath}__code")),
+                         **({"s": F(spath)} if spath else {}))
+        group = ["org", "m", "t"] + (["s"] if spath else [])
+        for r in qs.values(*group).annotate(**sums).order_by():
+            for name in sums:
+                if r[name]:
+                    yield r["org"], r["m"], r["t"], r.get("s", ""), name, r[name]
+    # 排查
+    for r in (scoped(ScreeningRound.objects.filter(period_start__gte=a, period_start__lte=b))
+              .values("organization_id", m=TruncMonth("period_start")).annotate(n=Count("id")).order_by()):
+        yield r["organization_id"], r["m"], "", "", "rounds", r["n"]
+    for r in (scoped(Finding.objects.filter(round__period_start__gte=a, round__period_start__lte=b),
+                     "round__organization__")
+              .values(org=F("round__organization_id"), m=TruncMonth("round__period_start"))
+              .annotate(n=Count("id")).order_by()):
+        yield r["org"], r["m"], "", "", "found", r["n"]
+    for r in (scoped(prevented_hazards(HiddenDanger.objects.all(), period))
+              .values("organization_id", m=TruncMonth("found_on"),
+                      t=Coalesce(F("dispute_type__parent__code"), F("dispute_type__code")))
+              .annotate(n=Count("id")).order_by()):
+        yield r["organization_id"], r["m"], r["t"], "", "prevented", r["n"]
+    # 汇总上报
+    for ag in scoped(AggregateReport.objects.filter(month__gte=a.replace(day=1), month__lte=b)).values(
+            "organization_id", "month", "accepted", "successful", "amount", "by_type"):
+        if ag["month"] < a:
+            continue  # a monthly report counts only when its whole month is in the period
+        org, m = ag["organization_id"], ag["month"]
+        typed = {str(k): int(v) for k, v in (ag["by_type"] or {}).items() if int(v or 0) > 0}
+        rest = ag["accepted"] - sum(typed.values())
+        for code, n in typed.items():
+            yield org, m, code, "", "agg_accepted", n
+        if rest:
+            yield org, m, "", "", "agg_accepted", rest
+        if ag["successful"]:
+            yield org, m, "", "", "agg_succeeded", ag["successful"]
+        if ag["amount"]:
+            yield org, m, "", "", "agg_amount_fen", _amount_fen(ag["amount"])
+
+
+def prevented_hazards(qs, period: Period):
+    """The hidden dangers counted as 预防纠纷 in the period (also the drill-down set)."""
+    from tiaojie.screening.models import HiddenDanger
+
+    return qs.filter(status=HiddenDanger.Status.RESOLVED, found_on__gte=period.start, found_on__lte=period.end)
+
+
+def success_cases(qs, period: Period):
+    """The cases counted as 调解成功 in the period (also the drill-down set)."""
+    return qs.filter(outcome=Outcome.SUCCESS, accepted_on__gte=period.start, accepted_on__lte=period.end).annotate(
+        _performed=Exists(FollowUp.objects.filter(case=OuterRef("pk"), performance=FollowUp.Performance.FULL)),
+        _followed=Exists(FollowUp.objects.filter(case=OuterRef("pk"))),
+    )
+
+
+# --------------------------------------------------------------------------- folding
+
+def _child_key(node_path: str, node_id: int, org_path: str) -> str:
+    rest = org_path[len(node_path):].strip("/")
+    return rest.split("/", 1)[0] if rest else str(node_id)
+
+
+def fold(rows, node: Organization, orgs: dict) -> dict:
+    """Add fine rows up for ``node``: {month: {(facet, key): {measure: value}}}.
+
+    ``orgs`` maps organization id → (path, kind).
+    """
+    out: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    for org_id, month, t, s, measure, value in rows:
+        path, kind = orgs[org_id]
+        if not path.startswith(node.path):
+            continue
+        cells = out[month]
+        cells[("total", "")][measure] += value
+        cells[("type", t or "")][measure] += value
+        if s:
+            cells[("source", s)][measure] += value
+        cells[("kind", kind_group(kind))][measure] += value
+        cells[("child", _child_key(node.path, node.pk, path))][measure] += value
+    return out
+
+
+def org_map(path: str = "") -> dict:
+    qs = Organization.objects.all()
+    if path:
+        qs = qs.filter(path__startswith=path)
+    return {pk: (p, k) for pk, p, k in qs.values_list("id", "path", "kind")}
+
+
+# --------------------------------------------------------------------------- figures
+
+@dataclass
+class Figures:
+    """Figures of one scope and period, by facet and by month (values are measure dicts)."""
+
+    node: Organization
+    period: Period
+    cells: dict = field(default_factory=dict)  # (facet, key) -> measures (whole period)
+    by_month: dict = field(default_factory=dict)  # month -> measures (total facet)
+    source: str = "live"  # "live" or "rollup"
+    as_of: dt.datetime | None = None
+    stale: bool = False
+
+    def get(self, facet="total", key="") -> dict:
+        return derive(self.cells.get((facet, key), {}))
+
+    @property
+    def total(self) -> dict:
+        return self.get()
+
+    def facet(self, facet: str) -> dict:
+        return {k: derive(v) for (f, k), v in self.cells.items() if f == facet}
+
+    def as_json(self) -> dict:
+        return {"node": self.node.pk, "start": self.period.start.isoformat(), "end": self.period.end.isoformat(),
+                "cells": [[f, k, dict(v)] for (f, k), v in sorted(self.cells.items())]}
+
+
+def derive(m: dict) -> dict:
+    """Measures plus the derived figures (the formulas of the module docstring)."""
+    d = {name: int(m.get(name, 0)) for name in MEASURES}
+    d["accepted_all"] = d["accepted"] + d["agg_accepted"]
+    d["succeeded_all"] = d["succeeded"] + d["agg_succeeded"]
+    d["amount_wan"] = Decimal(d["amount_fen"] + d["agg_amount_fen"]) / Decimal(1_000_000)
+    d["amount_wan_individual"] = Decimal(d["amount_fen"]) / Decimal(1_000_000)
+    d["success_rate"] = ratio(d["succeeded_all"], d["accepted_all"])
+    d["entry_rate"] = ratio(d["accepted"], d["accepted_all"])
+    d["follow_up_rate"] = ratio(d["followed"], d["succeeded"])
+    return d
+
+
+def ratio(a, b) -> float | None:
+    return a / b if b else None
+
+
+def compute(node: Organization, period: Period, *, live: bool = False) -> Figures:
+    """Figures of ``node``'s subtree for ``period``: from rollups when the scope is large and
+    the period is whole months (and ``live`` is not forced), otherwise counted live."""
+    from tiaojie.stats.models import Rollup, RollupState
+
+    fig = Figures(node=node, period=period)
+    rolled = False
+    if not live and period.month_aligned:
+        rows = list(Rollup.objects.filter(node=node, month__gte=period.start, month__lte=period.end)
+                    .values_list("month", "facet", "key", "data"))
+        if rows:
+            rolled = True
+        elif Rollup.objects.filter(node=node).exists():
+            rolled = True  # a rolled-up node with nothing in the period
+        if rolled:
+            fig.source = "rollup"
+            for month, facet, key, data in rows:
+                _add(fig.cells.setdefault((facet, key), {}), data)
+                if facet == "total":
+                    _add(fig.by_month.setdefault(month, {}), data)
+            states = RollupState.objects.filter(month__gte=period.start.replace(day=1), month__lte=period.end)
+            fig.as_of = min((s.rebuilt_at for s in states if s.rebuilt_at), default=None)
+            fig.stale = any(s.dirty for s in states)
+    if not rolled:
+        orgs = org_map(node.path)
+        for month, cells in fold(fine_rows(node.path, period), node, orgs).items():
+            for ck, data in cells.items():
+                _add(fig.cells.setdefault(ck, {}), data)
+                if ck == ("total", ""):
+                    _add(fig.by_month.setdefault(month, {}), data)
+    return fig
+
+
+def _add(into: dict, data: dict) -> None:
+    for k, v in data.items():
+        into[k] = into.get(k, 0) + v
+
+
+# --------------------------------------------------------------------------- labels, drill-down
+
+FIGURE_LABELS = {
+    "rounds": "排查次数", "found": "排查发现纠纷", "prevented": "预防纠纷",
+    "accepted_all": "受理（调解纠纷）", "accepted": "逐案录入受理", "agg_accepted": "汇总上报受理",
+    "succeeded_all": "调解成功", "succeeded": "逐案录入调解成功", "success_rate": "成功率",
+    "amount_wan": "协议涉及金额（万元）", "oral": "口头协议", "written": "书面协议", "performed": "履行",
+    "confirmed": "司法确认", "entry_rate": "信息化录入率",
+    "acc_initiative": "主动调解", "acc_application": "申请调解", "acc_referred": "接受委托移送调解",
+}
+
+
+def type_names() -> dict:
+    return dict(DisputeType.objects.filter(parent__isnull=True).values_list("code", "name"))
+
+
+def drill_url(measure: str, node: Organization, period: Period, facet: str = "total", key: str = "") -> str | None:
+    """The list of records behind a figure (live data, same scope rule), or None."""
+    a, b = period.start.isoformat(), period.end.isoformat()
+    if measure in ("rounds", "found", "prevented"):
+        q = {"what": measure, "organization": node.pk, "start": a, "end": b}
+        if facet == "child":
+            q["organization"] = key
+        return reverse("stats:records") + "?" + urlencode(q)
+    q: dict = {"organization": node.pk, "accepted_from": a, "accepted_to": b}
+    if measure in ("accepted", "acc_initiative", "acc_application", "acc_referred"):
+        if measure != "accepted":
+            q["source_group"] = measure[4:]
+    elif measure in ("succeeded", "oral", "written", "performed", "confirmed"):
+        q["outcome"] = Outcome.SUCCESS
+        if measure in ("oral", "written"):
+            q["agreement_kind"] = measure
+        elif measure in ("performed", "confirmed"):
+            q[measure] = "1"
+    else:
+        return None
+    if facet == "child":
+        q["organization"] = key
+    elif facet == "type" and key:
+        t = DisputeType.objects.filter(code=key).first()
+        if t is None:
+            return None
+        q["dispute_type"] = t.pk
+    elif facet == "source":
+        q["source"] = key
+    elif facet == "kind":
+        q["org_group"] = key
+    return reverse("cases:list") + "?" + urlencode(q)
+
+
+def kinds_in_group(group: str) -> list[str]:
+    """Organization kinds counted in a committee-kind group (for the case list filter)."""
+    from tiaojie.orgs.models import OrgKind
+
+    return [k for k in OrgKind.values if kind_group(k) == group]
+
+
+def sources_in_group(group_key: str) -> list[str]:
+    label = SOURCE_GROUP_LABELS.get(group_key)
+    return [str(s) for s, g in SOURCE_REPORT_GROUP.items() if g == label]
+
+
+def month_label(m: dt.date) -> str:
+    return f"{m:%Y-%m}"

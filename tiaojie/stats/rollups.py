@@ -1,0 +1,152 @@
+"""Rollup tables (汇总表): monthly figures of every large subtree, so that a province
+dashboard or a yearly report reads a few hundred rows instead of millions of cases.
+
+``rebuild(months)`` recounts those months with ``figures.fine_rows`` and ``figures.fold`` (the
+same code as live counts) and replaces their rows. Case writes mark their months dirty
+(``mark_dirty``, connected to ``cases.signals.case_changed``); ``rebuild_rollups`` (command and
+django-q2 job) rebuilds dirty months and the recent ones, or everything with ``--full``.
+"""
+import datetime as dt
+import logging
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils import timezone
+
+from tiaojie.stats import figures
+from tiaojie.stats.figures import Period
+
+log = logging.getLogger("tiaojie.stats")
+RECENT_MONTHS = 2
+BATCH = 5000
+
+
+def large_nodes(orgs: dict) -> dict:
+    """Organizations whose subtree has at least ``rollup_min_descendants`` organizations."""
+    below: dict = defaultdict(int)
+    for path, _kind in orgs.values():
+        for part in path.strip("/").split("/")[:-1]:
+            below[int(part)] += 1
+    limit = figures.rollup_min_descendants()
+    return {pk: orgs[pk][0] for pk, n in below.items() if n >= limit and pk in orgs}
+
+
+def month_start(d: dt.date) -> dt.date:
+    return d.replace(day=1)
+
+
+def next_month(m: dt.date) -> dt.date:
+    return (m.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def rebuild(months: list[dt.date], progress=None) -> int:
+    """Recount ``months`` (first days) for every large node; returns rows written."""
+    from tiaojie.stats.models import Rollup, RollupState
+
+    months = sorted(set(months))
+    if not months:
+        return 0
+    orgs = figures.org_map()
+    nodes = large_nodes(orgs)
+    written = 0
+    # Contiguous runs of months become one period each (one set of queries per run).
+    runs, run = [], [months[0]]
+    for m in months[1:]:
+        if m == next_month(run[-1]):
+            run.append(m)
+        else:
+            runs.append(run)
+            run = [m]
+    runs.append(run)
+    for i, run in enumerate(runs):
+        period = Period(run[0], next_month(run[-1]) - dt.timedelta(days=1))
+        started = timezone.now()
+        cells: dict = defaultdict(lambda: defaultdict(int))
+        for org_id, month, t, s, measure, value in figures.fine_rows("", period):
+            path, kind = orgs[org_id]
+            group = figures.kind_group(kind)
+            for part in path.strip("/").split("/"):
+                node_id = int(part)
+                node_path = nodes.get(node_id)
+                if node_path is None:
+                    continue
+                keys = [("total", ""), ("type", t or ""), ("kind", group),
+                        ("child", figures._child_key(node_path, node_id, path))]
+                if s:
+                    keys.append(("source", s))
+                for facet, key in keys:
+                    cells[(node_id, month, facet, key)][measure] += value
+        with transaction.atomic():
+            Rollup.objects.filter(month__gte=period.start, month__lte=period.end).delete()
+            batch = []
+            for (node_id, month, facet, key), data in cells.items():
+                batch.append(Rollup(node_id=node_id, month=month, facet=facet, key=str(key), data=dict(data)))
+                if len(batch) >= BATCH:
+                    Rollup.objects.bulk_create(batch)
+                    written += len(batch)
+                    batch = []
+            Rollup.objects.bulk_create(batch)
+            written += len(batch)
+            for m in run:
+                # dirty only if changed after this rebuild started
+                RollupState.objects.update_or_create(month=m, defaults={"rebuilt_at": started, "dirty": False})
+        if progress:
+            progress(i + 1, len(runs))
+    log.info("rollups rebuilt: %s months, %s rows", len(months), written)
+    return written
+
+
+def all_months() -> list[dt.date]:
+    """Every month that has any record counted by the statistics."""
+    from django.db.models import Max, Min
+
+    from tiaojie.cases.models import Case
+    from tiaojie.screening.models import HiddenDanger, ScreeningRound
+    from tiaojie.stats.models import AggregateReport
+
+    lows, highs = [], []
+    for qs, fields in ((Case.objects, ("accepted_on",)), (ScreeningRound.objects, ("period_start",)),
+                       (HiddenDanger.objects, ("found_on",)), (AggregateReport.objects, ("month",))):
+        for f in fields:
+            r = qs.aggregate(lo=Min(f), hi=Max(f))
+            if r["lo"]:
+                lows.append(r["lo"])
+                highs.append(r["hi"])
+    if not lows:
+        return []
+    out, m = [], month_start(min(lows))
+    end = max(max(highs), timezone.localdate())
+    while m <= end:
+        out.append(m)
+        m = next_month(m)
+    return out
+
+
+def rebuild_due(full: bool = False, progress=None) -> int:
+    """The scheduled job: dirty months plus the recent ones (or every month with ``full``)."""
+    from tiaojie.stats.models import RollupState
+
+    if full:
+        return rebuild(all_months(), progress)
+    today = timezone.localdate()
+    months = {month_start(today)}
+    m = month_start(today)
+    for _ in range(RECENT_MONTHS - 1):
+        m = month_start(m - dt.timedelta(days=1))
+        months.add(m)
+    months |= set(RollupState.objects.filter(dirty=True).values_list("month", flat=True))
+    return rebuild(sorted(months), progress)
+
+
+def mark_dirty(*days) -> None:
+    """Note that figures of the months of ``days`` changed (called inside the writer's transaction)."""
+    from tiaojie.stats.models import RollupState
+
+    for d in {month_start(d) for d in days if d}:
+        n = RollupState.objects.filter(month=d).update(dirty=True)
+        if not n:
+            RollupState.objects.get_or_create(month=d, defaults={"dirty": True})
+
+
+def on_case_changed(sender, case, **kwargs) -> None:
+    mark_dirty(case.accepted_on, timezone.localdate())

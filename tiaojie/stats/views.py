@@ -1,0 +1,209 @@
+"""Statistics pages: dashboard (数据看板), report tables (统计报表), aggregate reports (汇总上报),
+assessment (考核) and the screening drill-down list. Thin: figures come from ``figures``."""
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from tiaojie.accounts.scope import org_in_scope, visible_orgs
+from tiaojie.stats import assessment, figures, reports, rollups, services
+from tiaojie.stats.forms import AggregateReportForm, CorrectionForm, ScopePeriodForm
+from tiaojie.stats.models import AggregateReport
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(data: bytes, name: str) -> HttpResponse:
+    resp = HttpResponse(data, content_type=XLSX)
+    resp["Content-Disposition"] = f'attachment; filename="{name}"'
+    return resp
+
+
+def _scope_form(request):
+    """The scope/period form; a scope outside the user's subtree is refused (403)."""
+    chosen = request.GET.get("organization")
+    if chosen:
+        if not chosen.isdigit() or not visible_orgs(request.user).filter(pk=chosen).exists():
+            raise PermissionDenied("您无权查看该单位的统计数据（不在您的管辖范围内）")
+    if request.user.organization is None and not chosen:
+        raise PermissionDenied("您的账号未关联单位，请选择统计范围")
+    form = ScopePeriodForm(request.GET or None, user=request.user)
+    if not form.is_bound:
+        form = ScopePeriodForm({}, user=request.user)
+    valid = form.is_valid()
+    return form, valid
+
+
+@login_required
+def dashboard(request):
+    form, valid = _scope_form(request)
+    ctx = {"form": form, "here_stats": "dashboard"}
+    if valid:
+        node, period = form.scope(), form.period()
+        fig = figures.compute(node, period)
+        tot = fig.total
+        links = {m: figures.drill_url(m, node, period) for m in
+                 ("accepted", "succeeded", "found", "prevented", "rounds", "oral", "written", "performed", "confirmed",
+                  "acc_initiative", "acc_application", "acc_referred")}
+        tab = reports.table(fig)
+        tnames = figures.type_names()
+        types = sorted(fig.facet("type").items(), key=lambda kv: -kv[1]["accepted_all"])
+        months = sorted(fig.by_month)
+        chart = {
+            "months": [figures.month_label(m) for m in months],
+            "accepted": [figures.derive(fig.by_month[m])["accepted_all"] for m in months],
+            "succeeded": [figures.derive(fig.by_month[m])["succeeded_all"] for m in months],
+            "types": [tnames.get(k, "未分类") for k, _ in types],
+            "type_counts": [v["accepted_all"] for _, v in types],
+            "sources": [{"name": figures.FIGURE_LABELS[k], "value": tot[k]}
+                        for k in ("acc_initiative", "acc_application", "acc_referred")],
+            "kinds": [{"name": r["label"], "value": r["values"]["accepted_all"]} for r in tab["by_kind"]],
+        }
+        ranking = sorted(tab["rows"], key=lambda r: -r["values"]["accepted_all"])
+        if request.GET.get("export") == "ranking":
+            return _xlsx(reports.simple_xlsx("下级单位排名", ["名次", "单位", "受理", "调解成功", "成功率", "协议金额（万元）", "信息化录入率"], [
+                [i, r["label"], r["values"]["accepted_all"], r["values"]["succeeded_all"],
+                 reports.fmt("success_rate", r["values"]["success_rate"]), float(r["values"]["amount_wan"]),
+                 reports.fmt("entry_rate", r["values"]["entry_rate"])] for i, r in enumerate(ranking, 1)]),
+                "ranking.xlsx")
+        ctx.update(node=node, period=period, fig=fig, tot=tot, links=links, tab=tab, ranking=ranking,
+                   chart_json=json.dumps(chart, ensure_ascii=False),
+                   query=request.GET.urlencode())
+    return render(request, "stats/dashboard.html", ctx)
+
+
+@login_required
+def report(request):
+    form, valid = _scope_form(request)
+    ctx = {"form": form}
+    if valid:
+        node, period = form.scope(), form.period()
+        sub = services.latest_submission(node, period)
+        live = figures.compute(node, period)
+        fig = services.figures_from_submission(sub) if sub else live
+        tab = reports.table(fig)
+        if request.GET.get("format") == "xlsx":
+            state = f"已报送第{sub.version}版" if sub else "未报送"
+            data = reports.to_xlsx(f"{node.name}人民调解工作统计表", f"统计期间：{period.label}（{state}）", tab)
+            return _xlsx(data, f"report-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx")
+        changed = bool(sub) and reports.table(live, links=False)["total"]["values"] != tab["total"]["values"]
+        ctx.update(node=node, period=period, fig=fig, tab=tab, sub=sub, changed=changed,
+                   history=services.ReportSubmission.objects.filter(organization=node, start=period.start,
+                                                                    end=period.end).order_by("-version"),
+                   correction=CorrectionForm(), query=request.GET.urlencode())
+    return render(request, "stats/report.html", ctx)
+
+
+@login_required
+@require_POST
+def submit(request):
+    form = ScopePeriodForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect("stats:report")
+    node, period = form.scope(), form.period()
+    if not org_in_scope(request.user, node):
+        raise PermissionDenied("该单位不在您的管辖范围内")
+    try:
+        sub = services.submit_report(request.user, node, period, reason=request.POST.get("reason", ""))
+        messages.success(request, f"报表已报送（第{sub.version}版），数据已冻结")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    q = f"organization={node.pk}&start={period.start}&end={period.end}"
+    return redirect(reverse("stats:report") + "?" + q)
+
+
+@login_required
+@require_POST
+def refresh(request):
+    """Rebuild the rollups of changed and recent months now (on demand)."""
+    if not (request.user.is_superuser or request.user.role in ("city_admin", "county_staff")):
+        raise PermissionDenied("只有市、县管理人员可以刷新统计汇总")
+    n = rollups.rebuild_due()
+    messages.success(request, f"统计数据已更新（{n} 行汇总）")
+    return redirect(request.POST.get("next") or "stats:dashboard")
+
+
+@login_required
+def aggregates(request):
+    form_p, valid = _scope_form(request)
+    entry = AggregateReportForm(request.POST or None, user=request.user)
+    if request.method == "POST" and entry.is_valid():
+        d = entry.cleaned_data
+        try:
+            services.save_aggregate(request.user, organization=d["organization"], month=d["month"],
+                                    accepted=d["accepted"], successful=d["successful"], amount=d["amount"],
+                                    by_type=d["by_type"])
+            messages.success(request, f"已保存{d['organization'].name}{d['month']:%Y年%m月}的汇总上报")
+            return redirect(request.get_full_path())
+        except ValidationError as exc:
+            for fname, errs in exc.message_dict.items():
+                entry.add_error(fname if fname in entry.fields else None, errs)
+    ctx = {"form": form_p, "entry": entry}
+    if valid:
+        node, period = form_p.scope(), form_p.period()
+        qs = (AggregateReport.objects.filter(organization__path__startswith=node.path,
+                                             month__gte=period.start.replace(day=1), month__lte=period.end)
+              .select_related("organization").order_by("-month", "organization__path"))
+        only = services.aggregate_only_committees(node, period)
+        if request.GET.get("export") == "only":
+            return _xlsx(reports.simple_xlsx("仅汇总上报的调委会", ["单位", "类别"],
+                                             [[o.name, o.get_kind_display()] for o in only]), "aggregate-only.xlsx")
+        if request.GET.get("export") == "reports":
+            return _xlsx(reports.simple_xlsx("汇总上报", ["单位", "月份", "受理", "调解成功", "协议金额（元）"], [
+                [a.organization.name, f"{a.month:%Y-%m}", a.accepted, a.successful, float(a.amount)] for a in qs]),
+                "aggregates.xlsx")
+        ctx.update(node=node, period=period, page=Paginator(qs, 50).get_page(request.GET.get("page")),
+                   only=only, query=request.GET.urlencode())
+    return render(request, "stats/aggregates.html", ctx)
+
+
+@login_required
+def assessment_view(request):
+    form, valid = _scope_form(request)
+    ctx = {"form": form}
+    if valid:
+        node, period = form.scope(), form.period()
+        level = request.GET.get("level") if request.GET.get("level") in assessment.LEVELS else "county"
+        indicators, scores = assessment.assess(node, period, level)
+        if request.GET.get("export") == "xlsx":
+            head = ["名次", "单位", "总分"] + [f"{i.get_code_display()}（值）" for i in indicators] + [
+                f"{i.get_code_display()}（得分/{i.weight}）" for i in indicators]
+            rows = [[s.rank, s.org.name, s.total] + [reports.fmt("success_rate", s.values.get(i.code)) for i in indicators]
+                    + [s.parts.get(i.code) for i in indicators] for s in scores]
+            return _xlsx(reports.simple_xlsx("考核", head, rows), "assessment.xlsx")
+        ctx.update(node=node, period=period, indicators=indicators, scores=scores, level=level,
+                   levels=[(k, v[1]) for k, v in assessment.LEVELS.items()], query=request.GET.urlencode())
+    return render(request, "stats/assessment.html", ctx)
+
+
+@login_required
+def records(request):
+    """Drill-down of screening figures: rounds, findings or prevented hidden dangers (live)."""
+    from tiaojie.screening.models import Finding, HiddenDanger, ScreeningRound
+
+    form, valid = _scope_form(request)
+    what = request.GET.get("what", "rounds")
+    if not valid or what not in ("rounds", "found", "prevented"):
+        return render(request, "stats/records.html", {"form": form, "what": what, "page": None})
+    node, period = form.scope(), form.period()
+    if what == "rounds":
+        qs = ScreeningRound.objects.visible_to(request.user).filter(
+            organization__path__startswith=node.path, period_start__gte=period.start,
+            period_start__lte=period.end).select_related("organization").order_by("-period_start", "id")
+    elif what == "found":
+        qs = Finding.objects.filter(round__in=ScreeningRound.objects.visible_to(request.user)).filter(
+            round__organization__path__startswith=node.path, round__period_start__gte=period.start,
+            round__period_start__lte=period.end).select_related("round__organization", "case", "hazard").order_by("-id")
+    else:
+        qs = figures.prevented_hazards(HiddenDanger.objects.visible_to(request.user).filter(
+            organization__path__startswith=node.path), period).select_related("organization").order_by("-found_on")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "stats/records.html", {"form": form, "what": what, "page": page, "node": node,
+                                                  "period": period, "label": figures.FIGURE_LABELS[what]})
