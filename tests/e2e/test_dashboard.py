@@ -40,6 +40,8 @@ def test_dashboard_drilldown_and_yearly_report(world, live_server, page, artifac
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(re.compile(r"/cases/todo/$"))
 
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(base + "/stats/")
     page.fill("#id_start", "2016-01-01")
     page.fill("#id_end", "2020-12-31")
@@ -49,7 +51,9 @@ def test_dashboard_drilldown_and_yearly_report(world, live_server, page, artifac
     assert page.locator("#kpi-succeeded-all").inner_text() == "6"
     assert page.locator("#kpi-amount").inner_text() == "4.50"  # 4 × 10,000 + 5,000 元
     assert page.locator("#kpi-entry").inner_text() == "75.0%"
-    page.locator("#chart-trend canvas").first.wait_for()
+    for chart in ("#chart-trend", "#chart-types", "#chart-sources", "#chart-kinds"):
+        page.locator(f"{chart} canvas").first.wait_for()
+    assert errors == []  # the charts' script ran through
     page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)
 
     page.locator("#kpi-succeeded").click()

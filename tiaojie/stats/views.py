@@ -1,6 +1,5 @@
 """Statistics pages: dashboard (数据看板), report tables (统计报表), aggregate reports (汇总上报),
 assessment (考核) and the screening drill-down list. Thin: figures come from ``figures``."""
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -73,7 +72,7 @@ def dashboard(request):
                  reports.fmt("entry_rate", r["values"]["entry_rate"])] for i, r in enumerate(ranking, 1)]),
                 "ranking.xlsx")
         ctx.update(node=node, period=period, fig=fig, tot=tot, links=links, tab=tab, ranking=ranking,
-                   chart_json=json.dumps(chart, ensure_ascii=False),
+                   chart_data=chart,
                    query=request.GET.urlencode())
     return render(request, "stats/dashboard.html", ctx)
 
