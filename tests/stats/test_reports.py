@@ -113,3 +113,39 @@ def test_assessment_page_and_export(world, login):
 def test_transitions_still_work_with_statistics(world):
     c = make_case(world, outcome="failed")
     transitions.archive(c, world.users["city"])
+
+
+def test_screening_on_time_counts_reports_never_filed(world):
+    """A report never filed weighs against the unit like a late one."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tiaojie.screening.models import ScreeningRound
+    from tiaojie.screening.periods import Cadence, period_containing, periods_between
+    from tiaojie.stats import figures as F
+    from tiaojie.stats.assessment import assess
+
+    first = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    period = F.Period(first, last)
+    _, scores = assess(world.orgs["weidong"], period, "township")
+    dongan = next(s for s in scores if s.org == world.orgs["dongan"])
+    assert dongan.values["screening_on_time"] == 0  # nothing filed: 0, not "no data"
+
+    def file_all(org, cadence):
+        for p in periods_between(cadence, first, last):
+            if p.start >= first and p.end <= last:
+                ScreeningRound.objects.create(
+                    organization=org, cadence=cadence, period_key=p.key, period_start=p.start, period_end=p.end,
+                    screened_from=p.start, screened_to=p.end, screeners="x", places="y", is_zero_report=True)
+
+    file_all(world.orgs["v1"], Cadence.WEEK)
+    _, scores = assess(world.orgs["weidong"], period, "township")
+    half = next(s for s in scores if s.org == world.orgs["dongan"]).values["screening_on_time"]
+    assert 0 < half < 1
+    file_all(world.orgs["v2"], Cadence.WEEK)
+    file_all(world.orgs["dongan"], Cadence.XUN)
+    _, scores = assess(world.orgs["weidong"], period, "township")
+    assert next(s for s in scores if s.org == world.orgs["dongan"]).values["screening_on_time"] == 1
+    assert period_containing(Cadence.XUN, first).start == first

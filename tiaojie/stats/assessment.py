@@ -3,7 +3,9 @@
 Indicator values (0–1) for a unit's subtree and a period:
 
 * 调解成功率, 信息化录入率, 回访率 — ``figures`` (success_rate, entry_rate, follow_up_rate);
-* 排查报告按时率 — screening rounds of the period filed on time ÷ rounds filed (``late`` flag);
+* 排查报告按时率 — screening reports filed on time ÷ reports due: every screening organization owes
+  one report per period of its cadence that ended (grace included) inside the period, so a report
+  never filed counts against the unit as much as a late one;
 * 案件未超期率 — 1 − open cases past their time limit today ÷ open cases under a time limit;
 * 预警按时处置率 — warnings raised in the period (by origin) resolved before their deadline ÷ raised.
 
@@ -52,6 +54,31 @@ def _grouped(qs, org_field: str, units: dict, **counts) -> dict:
     return out
 
 
+def _reports_due(path: str, units: dict, period: figures.Period, today) -> dict:
+    """Screening reports each unit's organizations owed for the periods that ended in ``period``."""
+    from tiaojie.screening.models import ScreeningCadence
+    from tiaojie.screening.periods import periods_between
+    from tiaojie.screening.services import DEFAULT_CADENCE
+
+    cadences = {k: (c, 2) for k, c in DEFAULT_CADENCE.items()}
+    cadences.update({r.org_kind: (r.cadence, r.grace_days) for r in ScreeningCadence.objects.all()})
+    due: dict = defaultdict(int)
+    for kind, (cadence, grace) in cadences.items():
+        owed = sum(1 for p in periods_between(cadence, period.start, min(period.end, today))
+                   if p.start >= period.start and p.end <= period.end and p.due(grace) < today)
+        if not owed:
+            continue
+        counts: dict = defaultdict(int)
+        for org_path in Organization.objects.filter(path__startswith=path, kind=kind, is_active=True) \
+                .values_list("path", flat=True):
+            u = _unit_of(org_path, units)
+            if u is not None:
+                counts[u] += 1
+        for u, n in counts.items():
+            due[u] += n * owed
+    return due
+
+
 def assess(node: Organization, period: figures.Period, level: str) -> tuple[list, list[Score]]:
     """Scores of the units of ``level`` inside ``node``'s subtree, best first."""
     from tiaojie.screening.models import ScreeningRound
@@ -75,6 +102,7 @@ def assess(node: Organization, period: figures.Period, level: str) -> tuple[list
                                                     period_start__gte=period.start, period_start__lte=period.end),
                       "organization", units, n=Count("id"), late=Count("id", filter=Q(late=True)))
     today = timezone.localdate()
+    due = _reports_due(path, units, period, today)
     open_cases = _grouped(Case.objects.filter(organization__path__startswith=path, status__in=["accepted", "mediating"]),
                           "organization", units, n=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
     warns = _grouped(Warning.objects.filter(origin__path__startswith=path, raised_at__date__gte=period.start,
@@ -86,7 +114,7 @@ def assess(node: Organization, period: figures.Period, level: str) -> tuple[list
         f = figs.get(uid) or figures.derive({})
         values = {
             "success_rate": f["success_rate"], "entry_rate": f["entry_rate"], "follow_up_rate": f["follow_up_rate"],
-            "screening_on_time": figures.ratio(rounds[uid]["n"] - rounds[uid]["late"], rounds[uid]["n"]),
+            "screening_on_time": figures.ratio(rounds[uid]["n"] - rounds[uid]["late"], max(due[uid], rounds[uid]["n"])),
             "not_overdue": (1 - open_cases[uid]["overdue"] / open_cases[uid]["n"]) if open_cases[uid]["n"] else None,
             "warnings_on_time": figures.ratio(warns[uid]["ok"], warns[uid]["n"]),
         }
