@@ -146,3 +146,22 @@ def test_honours_scope(world, login):
     assert c.post(url, {"mediator": world.mediators["m1"].pk, "title": "gold"}).status_code == 404
     assert login(world.users["v1"]).post(url, {"mediator": world.mediators["m1"].pk, "title": "gold"}).status_code == 403
     assert not Honour.objects.exists()
+
+
+def test_honours_export_ranked_masked_and_scoped(world, login):
+    import io
+
+    import openpyxl
+
+    make_case(world, performance="full")
+    Honour.objects.create(mediator=world.mediators["m1"], year=YEAR, title="gold",
+                          awarded_by=world.orgs["weidong"])
+    url = reverse("orgs:honours_export") + f"?year={YEAR}&min_cases=1"
+    r = login(world.users["county"]).get(url)
+    rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    data = [x for x in rows if x and x[1] == "王秀兰"]
+    assert data and data[0][0] == 1 and "金牌" in data[0][8]
+    assert world.mediators["m1"].id_number == "" or "*" in (data[0][2] or "*")
+    r = login(world.users["county2"]).get(url)
+    rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
+    assert not [x for x in rows if x and x[1] == "王秀兰"]

@@ -21,4 +21,5 @@ urlpatterns = [
     path("trainings/<int:pk>/attendance/<int:attendance_pk>/remove/", views.training_remove_attendee,
          name="training_remove_attendee"),
     path("honours/", views.honours, name="honours"),
+    path("honours/export.xlsx", views.honours_export, name="honours_export"),
 ]

@@ -456,6 +456,25 @@ def _honour_scope(request):
 
 
 @login_required
+def honours_export(request):
+    """The ranked candidate list and the honours awarded, as .xlsx (identifiers masked)."""
+    year, min_cases, qs = _honour_scope(request)
+    candidates = honour_candidates(qs, user=request.user, year=year, min_cases=min_cases)
+
+    def pct(v):
+        return "" if v is None else round(v * 100, 1)
+
+    data = sheet_bytes(f"{year}年表彰候选", ("名次", "姓名", "身份证号", "所属调委会", "办案数", "成功率（%）",
+                                            "满意率（%）", "平均办结天数", "已获表彰"),
+                       [(c.rank, c.mediator.name, mask_id(c.mediator.id_number), c.mediator.organization.name,
+                         c.figures.caseload, pct(c.figures.success_rate), pct(c.figures.satisfaction),
+                         "" if c.figures.avg_days is None else round(c.figures.avg_days, 1),
+                         "、".join(h.get_title_display() for h in c.honours)) for c in candidates],
+                       widths=(6, 10, 22, 34, 8, 10, 10, 12, 20))
+    return _xlsx_response(data, f"表彰候选名单-{year}年.xlsx")
+
+
+@login_required
 def honours(request):
     year, min_cases, qs = _honour_scope(request)
     can_manage = _can_manage(request.user)
