@@ -351,6 +351,8 @@ FIGURE_LABELS = {
     "amount_wan": "协议涉及金额（万元）", "oral": "口头协议", "written": "书面协议", "performed": "履行",
     "confirmed": "司法确认", "entry_rate": "信息化录入率",
     "acc_initiative": "主动调解", "acc_application": "申请调解", "acc_referred": "接受委托移送调解",
+    "prev_suicide": "防止民间纠纷引起自杀", "prev_criminal": "防止民间纠纷转化为刑事案件",
+    "prev_petition": "防止群体性上访", "prev_fight": "防止群体性械斗",
 }
 
 
@@ -361,10 +363,16 @@ def type_names() -> dict:
 def drill_url(measure: str, node: Organization, period: Period, facet: str = "total", key: str = "") -> str | None:
     """The list of records behind a figure (live data, same scope rule), or None."""
     a, b = period.start.isoformat(), period.end.isoformat()
-    if measure in ("rounds", "found", "prevented"):
-        q = {"what": measure, "organization": node.pk, "start": a, "end": b}
+    if measure in ("rounds", "found", "prevented") or measure in PREVENTION_MEASURES:
+        q = {"what": measure.removesuffix("_p"), "organization": node.pk, "start": a, "end": b}
         if facet == "child":
             q["organization"] = key
+        elif facet == "kind":
+            q["group"] = key
+        elif facet == "type" and key:
+            q["type"] = key
+        elif facet != "total":
+            return None
         return reverse("stats:records") + "?" + urlencode(q)
     q: dict = {"organization": node.pk, "accepted_from": a, "accepted_to": b}
     if measure in ("accepted", "acc_initiative", "acc_application", "acc_referred"):

@@ -21,7 +21,7 @@ COLUMNS = [
 KEYS = [k for _, cols in COLUMNS for k, _ in cols]
 RATE_KEYS = {"success_rate", "entry_rate"}
 LINKED = {"rounds", "found", "prevented", "acc_initiative", "acc_application", "acc_referred", "oral", "written",
-          "performed", "confirmed"}
+          "performed", "confirmed", *figures.PREVENTION_MEASURES}
 # Figures whose drill-down is the individually recorded part of the number shown.
 LINK_AS = {"accepted_all": "accepted", "succeeded_all": "succeeded"}
 

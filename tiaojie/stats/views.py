@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tiaojie.accounts.scope import org_in_scope, visible_orgs
+from tiaojie.cases.models import Case
 from tiaojie.stats import assessment, figures, reports, rollups, services
 from tiaojie.stats.forms import AggregateReportForm, CorrectionForm, ScopePeriodForm
 from tiaojie.stats.models import AggregateReport
@@ -189,9 +191,18 @@ def records(request):
 
     form, valid = _scope_form(request)
     what = request.GET.get("what", "rounds")
-    if not valid or what not in ("rounds", "found", "prevented"):
+    prevention = {m for m in figures.PREVENTION_MEASURES if not m.endswith("_p")}
+    if not valid or what not in ("rounds", "found", "prevented", *prevention):
         return render(request, "stats/records.html", {"form": form, "what": what, "page": None})
     node, period = form.scope(), form.period()
+    group, type_code = request.GET.get("group", ""), request.GET.get("type", "")
+    org_kinds = figures.kinds_in_group(group) if group else None
+    if what in prevention:
+        qs = _prevention_records(request.user, node, period, what.removeprefix("prev_"), org_kinds, type_code)
+        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        return render(request, "stats/records.html", {"form": form, "what": "prevention", "page": page, "node": node,
+                                                      "period": period, "label": figures.FIGURE_LABELS[what],
+                                                      "persons": f"{what.removeprefix('prev_')}_persons"})
     if what == "rounds":
         qs = ScreeningRound.objects.visible_to(request.user).filter(
             organization__path__startswith=node.path, period_start__gte=period.start,
@@ -203,6 +214,29 @@ def records(request):
     else:
         qs = figures.prevented_hazards(HiddenDanger.objects.visible_to(request.user).filter(
             organization__path__startswith=node.path), period).select_related("organization").order_by("-found_on")
+    if org_kinds is not None:
+        prefix = {"rounds": "organization__", "found": "round__organization__"}.get(what, "organization__")
+        qs = qs.filter(**{f"{prefix}kind__in": org_kinds})
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "stats/records.html", {"form": form, "what": what, "page": page, "node": node,
                                                   "period": period, "label": figures.FIGURE_LABELS[what]})
+
+
+def _prevention_records(user, node, period, key, org_kinds, type_code):
+    """预防成效 rows behind a prevention figure: closed cases (by accepted date) and hidden dangers
+    (by found date) in the scope, as ``figures`` counts them."""
+    from tiaojie.screening.models import HiddenDanger
+    from tiaojie.warnings.models import PreventionOutcome
+
+    cases = Case.objects.visible_to(user).filter(organization__path__startswith=node.path,
+                                                 accepted_on__gte=period.start, accepted_on__lte=period.end)
+    hazards = HiddenDanger.objects.visible_to(user).filter(organization__path__startswith=node.path,
+                                                           found_on__gte=period.start, found_on__lte=period.end)
+    if org_kinds is not None:
+        cases, hazards = cases.filter(organization__kind__in=org_kinds), hazards.filter(organization__kind__in=org_kinds)
+    if type_code:
+        t = Q(dispute_type__code=type_code) | Q(dispute_type__parent__code=type_code)
+        cases, hazards = cases.filter(t), hazards.filter(t)
+    return (PreventionOutcome.objects.filter(**{key: True})
+            .filter(Q(case__in=cases) | Q(hazard__in=hazards))
+            .select_related("case__organization", "hazard__organization").order_by("-id"))

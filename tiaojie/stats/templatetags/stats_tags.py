@@ -14,3 +14,9 @@ def pct(value, digits=2):
 @register.filter
 def get_item(d, key):
     return d.get(key) if d else None
+
+
+@register.filter
+def field(obj, name):
+    """An attribute of a record by name (for columns chosen by the view)."""
+    return getattr(obj, name, None)
