@@ -364,6 +364,8 @@ def drill_url(measure: str, node: Organization, period: Period, facet: str = "to
     """The list of records behind a figure (live data, same scope rule), or None."""
     a, b = period.start.isoformat(), period.end.isoformat()
     if measure in ("rounds", "found", "prevented") or measure in PREVENTION_MEASURES:
+        if measure in ("rounds", "found") and facet == "type":
+            return None  # screening rounds and findings are not counted by dispute type
         q = {"what": measure.removesuffix("_p"), "organization": node.pk, "start": a, "end": b}
         if facet == "child":
             q["organization"] = key

@@ -217,6 +217,8 @@ def records(request):
     if org_kinds is not None:
         prefix = {"rounds": "organization__", "found": "round__organization__"}.get(what, "organization__")
         qs = qs.filter(**{f"{prefix}kind__in": org_kinds})
+    if type_code and what == "prevented":
+        qs = qs.filter(Q(dispute_type__code=type_code) | Q(dispute_type__parent__code=type_code))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "stats/records.html", {"form": form, "what": what, "page": page, "node": node,
                                                   "period": period, "label": figures.FIGURE_LABELS[what]})
