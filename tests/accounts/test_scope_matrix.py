@@ -74,3 +74,28 @@ def test_list_pages_render_for_every_role(client, world, case, name):
     for key, user in _users(world):
         client.force_login(user)
         assert client.get(reverse(name)).status_code == 200, (key, name)
+
+
+@pytest.mark.parametrize("name,needle", [("orgs:list", "东安社区人民调解委员会"),
+                                         ("screening:hazards", "扬言要堵村委会大门"),
+                                         ("warnings:center", "扬言要堵村委会大门")])
+def test_list_exports_follow_the_scope(client, world, name, needle):
+    """Every list a user sees exports as .xlsx, and the export shows only what the list shows."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tiaojie.cases.models import DisputeType
+    from tiaojie.screening.services import create_hazard
+
+    create_hazard(world.users["v1"], world.orgs["v1"], facts="村民扬言要堵村委会大门",
+                  dispute_type=DisputeType.objects.get(code="03"), parties_desc="张某", region=world.regions["v1"],
+                  responsible_person="王秀兰", review_on=timezone.localdate() + dt.timedelta(days=3),
+                  emergency_plan="专人盯守")
+    for key, user in _users(world):
+        client.force_login(user)
+        r = client.get(reverse(name), {"export": "xlsx", "status": "all"})
+        assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats"), (key, name)
+        wb = openpyxl.load_workbook(io.BytesIO(r.content))
+        text = " ".join(str(c.value) for row in wb.active.iter_rows() for c in row if c.value is not None)
+        assert (needle in text) == org_in_scope(user, world.orgs["v1"]), (key, name)

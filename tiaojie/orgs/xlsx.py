@@ -1,5 +1,16 @@
-"""A plain one-sheet .xlsx (header row, frozen, autofilter) for list exports."""
+"""A plain one-sheet .xlsx (header row, frozen, autofilter) for list exports, and its response."""
 import io
+from urllib.parse import quote
+
+from django.http import HttpResponse
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    resp = HttpResponse(data, content_type=XLSX)
+    resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return resp
 
 
 def sheet_bytes(title: str, headers, rows, widths=None, total_row=None) -> bytes:

@@ -159,6 +159,17 @@ def hazard_list(request):
     level = request.GET.get("level")
     if level:
         qs = qs.filter(risk__level=level)
+    if request.GET.get("export") == "xlsx":
+        from tiaojie.orgs.xlsx import sheet_bytes, xlsx_response
+        from tiaojie.warnings.risk import LEVEL_LABELS
+
+        rows = [(h.organization.name, h.found_on.isoformat(), str(h.dispute_type), h.facts, h.parties, h.people_count,
+                 LEVEL_LABELS.get(getattr(getattr(h, "risk", None), "level", "none"), ""), h.responsible_person,
+                 h.review_on.isoformat(), h.get_status_display()) for h in qs.order_by("review_on", "-id")[:50_000]]
+        data = sheet_bytes("纠纷隐患", ("责任调委会", "发现日期", "纠纷类型", "隐患情况", "涉及当事人或群体", "涉及人数",
+                                      "风险等级", "责任人", "复查日期", "状态"), rows,
+                           widths=(30, 12, 14, 50, 24, 8, 8, 10, 12, 14))
+        return xlsx_response(data, "纠纷隐患.xlsx")
     page = Paginator(qs.order_by("review_on", "-id"), 30).get_page(request.GET.get("page"))
     return render(request, "screening/hazards.html", {"page": page, "status": status, "level": level,
                                                       "statuses": HiddenDanger.Status.choices})

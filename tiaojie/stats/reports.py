@@ -140,17 +140,6 @@ def to_xlsx(title: str, subtitle: str, tab: dict) -> bytes:
 
 def simple_xlsx(sheet: str, headers: list[str], rows: list[list]) -> bytes:
     """Any other table shown on a statistics page (rankings, assessment, aggregate lists)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from tiaojie.orgs.xlsx import sheet_bytes
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet[:31]
-    ws.append(headers)
-    for c in ws[1]:
-        c.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return sheet_bytes(sheet, headers, rows)

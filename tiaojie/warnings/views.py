@@ -37,6 +37,16 @@ def center(request):
         qs = qs.filter(level=level)
     counts = {lv: services.visible_warnings(request.user).exclude(status=Warning.Status.RESOLVED)
               .filter(level=lv).count() for lv in LEVEL_ORDER}
+    if request.GET.get("export") == "xlsx":
+        from tiaojie.orgs.xlsx import sheet_bytes, xlsx_response
+
+        rows = [(w.get_level_display(), w.title, w.responsible.name, w.origin.name, w.get_status_display(),
+                 timezone.localtime(w.raised_at).strftime("%Y-%m-%d %H:%M"),
+                 timezone.localtime(w.respond_by).strftime("%Y-%m-%d %H:%M"), w.escalations, w.explanation)
+                for w in qs.order_by("respond_by")[:50_000]]
+        data = sheet_bytes("预警", ("等级", "预警事项", "责任单位", "发生单位", "状态", "预警时间", "响应时限",
+                                   "上报次数", "风险因素"), rows, widths=(6, 50, 30, 30, 10, 16, 16, 8, 60))
+        return xlsx_response(data, "预警.xlsx")
     page = Paginator(qs.order_by("respond_by"), 30).get_page(request.GET.get("page"))
     return render(request, "warnings/center.html", {"page": page, "status": status, "level": level,
                                                     "counts": counts, "now": timezone.now(),
