@@ -1,7 +1,7 @@
 """Settings for Tiaojie, read from the environment.
 
 DATABASE_URL     sqlite:///var/tiaojie.sqlite3 by default; postgres://… for production and CI
-SECRET_KEY       required when DEBUG is off outside tests (a fixed dev key is used otherwise)
+SECRET_KEY       set it in production; a fixed development key is used when unset
 ALLOWED_HOSTS    comma separated, default localhost,127.0.0.1
 DEBUG            "1" to turn on (the demo command turns it on)
 TIAOJIE_DATA_KEY key for personal-data encryption (defaults to one derived from SECRET_KEY)
