@@ -165,3 +165,15 @@ def test_honours_export_ranked_masked_and_scoped(world, login):
     r = login(world.users["county2"]).get(url)
     rows = list(openpyxl.load_workbook(io.BytesIO(r.content)).active.iter_rows(values_only=True))
     assert not [x for x in rows if x and x[1] == "王秀兰"]
+
+
+def test_training_list_and_screening_rounds_export(world, login):
+    import io
+
+    import openpyxl
+
+    c = login(world.users["county"])
+    r = c.get(reverse("orgs:trainings") + f"?year={YEAR}&export=xlsx")
+    assert r.status_code == 200 and openpyxl.load_workbook(io.BytesIO(r.content)).active["A1"].value == "类别"
+    r = c.get(reverse("screening:home") + "?export=xlsx")
+    assert r.status_code == 200 and openpyxl.load_workbook(io.BytesIO(r.content)).active["A1"].value == "单位"

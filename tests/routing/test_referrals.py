@@ -188,3 +188,23 @@ def test_red_level_referral_goes_to_county(world):
 def test_status_unchanged_by_linkage(world):
     r = court_referral(world)
     assert Case.objects.get(pk=r.case_id).status == Status.REGISTERED
+
+
+def test_referral_list_pages_and_exports_in_scope(client, world):
+    import io
+
+    import openpyxl
+    from django.urls import reverse
+
+    r = police(world)
+    client.force_login(world.users["township"])
+    page = client.get(reverse("routing:referrals")).content.decode()
+    assert r.case.number in page
+    x = client.get(reverse("routing:referrals"), {"export": "xlsx", "kind": "police"})
+    cells = {str(c.value) for row in openpyxl.load_workbook(io.BytesIO(x.content)).active.iter_rows() for c in row}
+    assert r.case.number in cells and "公安移交" in cells
+    client.force_login(world.users["county2"])
+    x = client.get(reverse("routing:referrals"), {"export": "xlsx"})
+    cells = {str(c.value) for row in openpyxl.load_workbook(io.BytesIO(x.content)).active.iter_rows() for c in row}
+    assert r.case.number not in cells
+    assert client.get(reverse("routing:transfers")).status_code == 200

@@ -343,6 +343,12 @@ def training_list(request):
     year = _param_year(request)
     trainings = (_visible_trainings(request.user).filter(start_on__year=year).select_related("organizer")
                  .annotate(n=Count("attendance")).order_by("-start_on", "-id"))
+    if request.GET.get("export") == "xlsx":
+        rows = [(t.get_kind_display(), t.topic, t.start_on.isoformat(), t.end_on.isoformat(), float(t.days),
+                 float(t.hours), t.organizer.name, t.n) for t in trainings]
+        data = sheet_bytes(f"{year}年培训", ("类别", "主题", "开始日期", "结束日期", "天数", "学时", "组织单位", "参训人数"),
+                           rows, widths=(8, 36, 12, 12, 6, 6, 30, 8))
+        return _xlsx_response(data, f"培训-{year}年.xlsx")
     page = Paginator(trainings, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "orgs/training_list.html", {"page": page, "year": year, "years": _years(),
                                                        "can_manage": _can_manage(request.user)})

@@ -6,6 +6,7 @@ thin: reads through ``selectors`` (scoped), writes through ``services``.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -201,7 +202,8 @@ def transfer_return(request, pk):
 
 @login_required
 def transfers(request):
-    return render(request, "routing/transfers.html", {"transfers": selectors.visible_transfers(request.user)[:200]})
+    page = Paginator(selectors.visible_transfers(request.user).order_by("-sent_at", "-id"), 50).get_page(request.GET.get("page"))
+    return render(request, "routing/transfers.html", {"transfers": page, "page": page})
 
 
 @login_required
@@ -243,7 +245,20 @@ def referrals(request):
     kind = request.GET.get("kind")
     if kind in Referral.Kind.values:
         qs = qs.filter(kind=kind)
-    return render(request, "routing/referrals.html", {"referrals": qs[:200], "kinds": _kinds_for(request.user),
+    qs = qs.select_related("case__organization").order_by("-referred_at", "-id")
+    if request.GET.get("export") == "xlsx":
+        from django.utils import timezone as tz
+
+        from tiaojie.orgs.xlsx import sheet_bytes, xlsx_response
+
+        rows = [(tz.localtime(r.referred_at).strftime("%Y-%m-%d %H:%M"), r.get_kind_display(), r.referrer_name,
+                 r.external_ref, r.case.number, r.case.organization.name, r.case.get_status_display(),
+                 r.case.get_outcome_display(), r.due_on.isoformat() if r.due_on else "") for r in qs[:50_000]]
+        data = sheet_bytes("移送调解", ("移送时间", "来源", "移送单位", "移送单位编号", "案号", "承办单位", "状态",
+                                      "结果", "调解期限"), rows, widths=(16, 12, 24, 24, 28, 30, 12, 10, 12))
+        return xlsx_response(data, "移送调解.xlsx")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "routing/referrals.html", {"referrals": page, "page": page, "kinds": _kinds_for(request.user),
                                                       "all_kinds": Referral.Kind.choices, "kind": kind})
 
 

@@ -37,6 +37,15 @@ def home(request):
     periods = services.recent_periods(org)
     rounds = (ScreeningRound.objects.visible_to(request.user).select_related("organization")
               .order_by("-filed_at"))
+    if request.GET.get("export") == "xlsx":
+        from tiaojie.orgs.xlsx import sheet_bytes, xlsx_response
+
+        rows = [(r.organization.name, r.period.label, r.screened_from.isoformat(), r.screened_to.isoformat(),
+                 r.screeners, r.places, "是" if r.is_zero_report else "否", "是" if r.late else "否",
+                 timezone.localtime(r.filed_at).strftime("%Y-%m-%d %H:%M")) for r in rounds[:50_000]]
+        data = sheet_bytes("排查报告", ("单位", "期次", "排查开始", "排查结束", "排查人员", "排查地点和走访群体",
+                                      "零报告", "逾期上报", "上报时间"), rows, widths=(30, 30, 12, 12, 16, 40, 8, 8, 16))
+        return xlsx_response(data, "排查报告.xlsx")
     page = Paginator(rounds, 20).get_page(request.GET.get("page"))
     return render(request, "screening/home.html", {
         "org": org, "periods": periods, "page": page,
