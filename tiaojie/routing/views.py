@@ -274,36 +274,32 @@ def referral_detail(request, pk):
     return render(request, "routing/referral.html", ctx)
 
 
-@login_required
-def referral_feedback(request, pk):
+def _referral_step(request, pk, form_class, title, record, done):
+    """One step on a referral (feedback to the referrer, 回访): form, service call, field errors."""
     referral = _visible_referral(request, pk)
-    form = FeedbackForm(request.POST or None)
-    ctx = _page(request, f"向{referral.referrer_name}反馈", form, case=referral.case)
+    form = form_class(request.POST or None)
+    ctx = _page(request, title(referral), form, case=referral.case)
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_feedback(referral, request.user, text=form.cleaned_data["text"])
+            record(referral, request.user, **form.cleaned_data)
         except TransitionError as e:
             _form_error(form, ctx, e)
         else:
-            messages.success(request, "已记录反馈")
+            messages.success(request, done)
             return redirect("routing:referral", pk=referral.pk)
     return render(request, "routing/form.html", ctx)
+
+
+@login_required
+def referral_feedback(request, pk):
+    return _referral_step(request, pk, FeedbackForm, lambda r: f"向{r.referrer_name}反馈",
+                          services.record_feedback, "已记录反馈")
 
 
 @login_required
 def referral_revisit(request, pk):
-    referral = _visible_referral(request, pk)
-    form = RevisitForm(request.POST or None)
-    ctx = _page(request, f"回访 {referral.case.number}", form, case=referral.case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_revisit(referral, request.user, **form.cleaned_data)
-        except TransitionError as e:
-            _form_error(form, ctx, e)
-        else:
-            messages.success(request, "已记录回访")
-            return redirect("routing:referral", pk=referral.pk)
-    return render(request, "routing/form.html", ctx)
+    return _referral_step(request, pk, RevisitForm, lambda r: f"回访 {r.case.number}",
+                          services.record_revisit, "已记录回访")
 
 
 @login_required

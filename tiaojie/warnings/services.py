@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from tiaojie.accounts.scope import org_in_scope
@@ -181,7 +182,7 @@ def visible_warnings(user):
         return qs.none()
     if path == "":
         return qs
-    return qs.filter(origin__path__startswith=path) | qs.filter(responsible__path__startswith=path)
+    return qs.filter(Q(origin__path__startswith=path) | Q(responsible__path__startswith=path))
 
 
 def _lock_warning(w: Warning, user) -> Warning:

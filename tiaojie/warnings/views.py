@@ -2,7 +2,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -35,8 +35,9 @@ def center(request):
     level = request.GET.get("level", "")
     if level in Level.values:
         qs = qs.filter(level=level)
-    counts = {lv: services.visible_warnings(request.user).exclude(status=Warning.Status.RESOLVED)
-              .filter(level=lv).count() for lv in LEVEL_ORDER}
+    open_by_level = dict(services.visible_warnings(request.user).exclude(status=Warning.Status.RESOLVED)
+                         .values_list("level").annotate(n=Count("id")).order_by())
+    counts = {lv: open_by_level.get(lv, 0) for lv in LEVEL_ORDER}
     if request.GET.get("export") == "xlsx":
         from tiaojie.orgs.xlsx import sheet_bytes, xlsx_response
 
