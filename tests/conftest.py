@@ -4,6 +4,17 @@ from tiaojie.testing import PASSWORD, build_world
 
 
 @pytest.fixture(autouse=True)
+def _fresh_tables():
+    """The holiday and time-limit tables are cached per process; a test that changes them must
+    not leak into the next one."""
+    from tiaojie.core import dates
+
+    dates.clear_calendar_cache()
+    yield
+    dates.clear_calendar_cache()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """Real hashers cost ~0.3 s a user; tests make many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_q",
+    "tiaojie.core",
     "tiaojie.orgs",
     "tiaojie.accounts",
     "tiaojie.cases",

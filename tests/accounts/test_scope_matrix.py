@@ -11,9 +11,14 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from tiaojie.accounts.scope import org_in_scope
-from tiaojie.cases import services, transitions
-from tiaojie.testing import sample_case_fields, sample_parties
+from tiaojie.cases import transitions
+from tiaojie.core.scope import Scope
+from tiaojie.testing import effects, register_case, sample_case_fields, sample_parties
+
+
+def org_in_scope(user, org):
+    return Scope.of(user).sees(org)
+
 
 CASE_PAGES = [
     ("cases:detail", {}),
@@ -30,8 +35,9 @@ LIST_PAGES = ["cases:list", "cases:todo", "screening:hazards", "warnings:center"
 @pytest.fixture
 def case(world):
     u = world.users["v1"]
-    c = services.register_case(u, organization=world.orgs["v1"], parties=sample_parties(),
-                               **sample_case_fields(world, facts="院墙排水纠纷，一方扬言要堵路"))
+    with effects():
+        c = register_case(u, organization=world.orgs["v1"], parties=sample_parties(),
+                          **sample_case_fields(world, facts="院墙排水纠纷，一方扬言要堵路"))
     c = transitions.accept(c, u, version=c.version)
     return transitions.assign(c, u, version=c.version, mediators=[world.mediators["m1"]])
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from tiaojie.api.models import ApiClient, IdempotencyRecord, hash_token
 from tiaojie.cases.models import Case
 from tiaojie.routing.models import JudicialConfirmation, Referral
-from tiaojie.testing import make_id
+from tiaojie.testing import make_id, version_of
 
 from ..routing.helpers import mediate_to_success
 
@@ -204,7 +204,7 @@ def test_judicial_confirmation_result_through_api(api, tokens, world):
     r = api("post", "/api/judicial-confirmations", token, {"case_number": case.number, "accepted": True,
                                                            "answered_on": timezone.localdate().isoformat()})
     assert r.status_code == 404 and r.json()["field"] == "case_number"
-    services.apply_confirmation(Case.objects.get(pk=case.pk), world.users["v1"], applied_on=timezone.localdate(),
+    services.apply_confirmation(Case.objects.get(pk=case.pk), world.users["v1"], version=version_of(Case.objects.get(pk=case.pk)), applied_on=timezone.localdate(),
                                 applicants="刘大海、孙小梅", court_name="卫东区人民法院")
     body = {"case_number": case.number, "accepted": True, "answered_on": timezone.localdate().isoformat(),
             "decision": "confirmed", "decided_on": timezone.localdate().isoformat(), "number": ""}
@@ -227,7 +227,7 @@ def test_confirmation_for_a_case_of_another_court_is_404(api, tokens, world):
 
     case = register(world, "v2", "v2")
     mediate_to_success(case, world.users["v2"], kind="written")
-    services.apply_confirmation(Case.objects.get(pk=case.pk), world.users["v2"], applied_on=timezone.localdate(),
+    services.apply_confirmation(Case.objects.get(pk=case.pk), world.users["v2"], version=version_of(Case.objects.get(pk=case.pk)), applied_on=timezone.localdate(),
                                 applicants="甲、乙", court_name="宝丰县人民法院")
     r = api("post", "/api/judicial-confirmations", tokens["court"][1],
             {"case_number": case.number, "accepted": True, "answered_on": timezone.localdate().isoformat()})

@@ -6,13 +6,13 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from tiaojie.cases import services
+from tiaojie.cases import intake
 from tiaojie.cases.models import Case, CaseNumberCounter, DisputeType
-from tiaojie.testing import sample_case_fields, sample_parties
+from tiaojie.testing import register_case, sample_case_fields, sample_parties
 
 
 def register(world, org="v1", user="city", **over):
-    return services.register_case(world.users[user], organization=world.orgs[org], parties=sample_parties(),
+    return register_case(world.users[user], organization=world.orgs[org], parties=sample_parties(),
                                   **sample_case_fields(world, **over))
 
 
@@ -64,8 +64,8 @@ def test_pattern_is_configurable_per_organization(world, settings):
 
 def test_format_number(world):
     org = world.orgs["weidong"]
-    assert services.format_number(org, 2026, 1) == "（2026）卫东调字第0001号"
-    assert services.format_number(org, 2026, 12345) == "（2026）卫东调字第12345号"
+    assert intake.format_number(org, 2026, 1) == "（2026）卫东调字第0001号"
+    assert intake.format_number(org, 2026, 12345) == "（2026）卫东调字第12345号"
 
 
 def test_bad_pattern_is_refused_by_the_model(world):
@@ -82,14 +82,14 @@ def test_failed_registration_leaves_no_gap(world, monkeypatch):
     assert register(world).seq == 1
     # fails after the number was taken: Case() does not know the field
     with pytest.raises(TypeError):
-        services.register_case(world.users["v1"], organization=world.orgs["v1"], parties=sample_parties(),
+        register_case(world.users["v1"], organization=world.orgs["v1"], parties=sample_parties(),
                                bogus_field=1, **sample_case_fields(world))
 
     # fails later still, while saving the parties
     def broken(case, data):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "build_party", broken)
+    monkeypatch.setattr(intake, "build_party", broken)
     with pytest.raises(RuntimeError):
         register(world)
     monkeypatch.undo()
@@ -110,7 +110,7 @@ def _register_concurrently(world, threads: int, per_thread: int) -> list[Case]:
         try:
             barrier.wait(timeout=30)
             for _ in range(per_thread):
-                services.register_case(user, organization=org, parties=sample_parties(), **fields)
+                register_case(user, organization=org, parties=sample_parties(), **fields)
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
@@ -134,7 +134,7 @@ def _assert_gapless(cases: list[Case], n: int):
     assert cases[-1].number == f"（{year}）东安社区调字第{n:04d}号"
     assert CaseNumberCounter.objects.get(organization=cases[0].organization, year=year).last == n
     for c in cases:
-        assert c.parties.count() == 2 and c.events.count() == 1
+        assert c.parties.count() == 2 and c.events.count() == 2  # 登记, 分流
 
 
 @pytest.fixture

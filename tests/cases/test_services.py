@@ -6,14 +6,14 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from tiaojie.cases import crypto, services, transitions
+from tiaojie.cases import crypto, intake, transitions
 from tiaojie.cases.models import Case, CaseEvent, CaseNumberCounter, Party, Status
-from tiaojie.cases.transitions import TransitionError
-from tiaojie.testing import make_id, sample_case_fields, sample_parties
+from tiaojie.core.errors import DomainError
+from tiaojie.testing import make_id, register_case, sample_case_fields, sample_parties
 
 
 def register(world, user="v1", org="v1", parties=None, **over):
-    return services.register_case(world.users[user], organization=world.orgs[org],
+    return register_case(world.users[user], organization=world.orgs[org],
                                   parties=sample_parties() if parties is None else parties,
                                   **sample_case_fields(world, **over))
 
@@ -30,8 +30,9 @@ def test_register_creates_case_parties_and_event(world):
     assert case.number == f"（{case.year}）东安社区调字第0001号"
     assert case.amount_at_stake == Decimal("3000.00")
     assert [(p.role, p.name) for p in case.parties.all()] == [("applicant", "刘大海"), ("respondent", "孙小梅")]
-    ev = case.events.get()
-    assert ev.kind == "register" and ev.to_status == Status.REGISTERED and ev.actor == world.users["v1"]
+    assert list(case.events.values_list("kind", flat=True)) == ["register", "route"]
+    ev = case.events.get(kind="register")
+    assert ev.to_status == Status.REGISTERED and ev.actor == world.users["v1"]
     assert ev.data["parties"] == ["刘大海", "孙小梅"]
 
 
@@ -45,7 +46,7 @@ def test_agent_is_linked_to_its_principal(world):
 
 @pytest.mark.parametrize("parties", [[], [{"role": "agent", "name": "周律师"}]])
 def test_register_refuses_no_party(world, parties):
-    with pytest.raises(TransitionError, match="至少填写一名当事人") as exc:
+    with pytest.raises(DomainError, match="至少填写一名当事人") as exc:
         register(world, parties=parties)
     assert exc.value.field == "parties"
     assert nothing_saved()
@@ -53,7 +54,7 @@ def test_register_refuses_no_party(world, parties):
 
 def test_application_needs_an_applicant(world):
     parties = [p for p in sample_parties() if p["role"] == "respondent"]
-    with pytest.raises(TransitionError, match="申请人"):
+    with pytest.raises(DomainError, match="申请人"):
         register(world, parties=parties)
     case = register(world, parties=parties, source="initiative")  # 主动调解 needs no applicant
     assert case.parties.count() == 1
@@ -64,7 +65,7 @@ def test_application_needs_an_applicant(world):
     ("NaN", "数字"), (Decimal("1e12"), "过大"),
 ])
 def test_register_refuses_bad_amount(world, amount, message):
-    with pytest.raises(TransitionError, match=message) as exc:
+    with pytest.raises(DomainError, match=message) as exc:
         register(world, amount_at_stake=amount)
     assert exc.value.field == "amount_at_stake"
     assert nothing_saved()
@@ -81,7 +82,7 @@ def test_amount_as_text_is_stored_as_decimal(world):
     (timezone.localdate() + dt.timedelta(days=1), "不能晚于今天"), ("2026-02-30", "不是有效日期"), (None, "请填写"),
 ])
 def test_register_refuses_bad_arose_on(world, arose_on, message):
-    with pytest.raises(TransitionError, match=message) as exc:
+    with pytest.raises(DomainError, match=message) as exc:
         register(world, arose_on=arose_on)
     assert exc.value.field == "arose_on"
     assert nothing_saved()
@@ -109,7 +110,7 @@ def test_register_refuses_out_of_scope_organization(world, user, org):
 def test_register_refuses_bad_party(world, change, message):
     parties = sample_parties()
     parties[1].update(change)
-    with pytest.raises(TransitionError, match=message) as exc:
+    with pytest.raises(DomainError, match=message) as exc:
         register(world, parties=parties)
     assert exc.value.field == "parties"
     assert "第2名当事人" in exc.value.message
@@ -123,7 +124,7 @@ def test_organization_party_credit_code(world):
     assert case.parties.get(kind="org").credit_code == "91350100M000100Y43"
     # a failed check character only warns elsewhere; it does not block registration
     register(world, parties=sample_parties()[:1] + [dict(org_party, credit_code="91350100M000100Y44")])
-    with pytest.raises(TransitionError, match="不允许的字符"):
+    with pytest.raises(DomainError, match="不允许的字符"):
         register(world, parties=sample_parties()[:1] + [dict(org_party, credit_code="91350100M000100YO3")])
 
 
@@ -138,6 +139,7 @@ def test_lowercase_x_is_normalized(world):
     idn = "11010519491231002X"
     parties = sample_parties()
     parties[0]["id_number"] = idn.lower()
+    parties[0]["birth_date"] = None  # filled from the ID number
     case = register(world, parties=parties)
     assert case.parties.get(name="刘大海").id_number == idn
 
@@ -175,7 +177,7 @@ def test_encryption_is_randomized_and_keyed(settings):
 
 def test_duplicate_id_warns_for_an_open_case(world):
     case = register(world)
-    warnings = services.duplicate_id_warnings(sample_parties(), world.users["v1"])
+    warnings = intake.duplicate_id_warnings(sample_parties(), world.users["v1"])
     assert len(warnings) == 2
     assert case.number in warnings[0] and "刘大海" in warnings[0] and "请核实" in warnings[0]
 
@@ -184,7 +186,7 @@ def test_duplicate_id_warning_is_not_a_block(world):
     first = register(world)
     second = register(world)
     assert first.number != second.number
-    numbers, others = services.open_cases_with_id(sample_parties()[0]["id_number"], world.users["v1"])
+    numbers, others = intake.open_cases_with_id(sample_parties()[0]["id_number"], world.users["v1"])
     assert sorted(numbers) == sorted([first.number, second.number]) and others == 0
 
 
@@ -193,28 +195,28 @@ def test_duplicate_id_warning_is_not_a_block(world):
 def test_no_warning_for_closed_or_archived_case(world, status):
     case = register(world)
     Case.objects.filter(pk=case.pk).update(status=status)
-    assert services.duplicate_id_warnings(sample_parties(), world.users["v1"]) == []
+    assert intake.duplicate_id_warnings(sample_parties(), world.users["v1"]) == []
 
 
 @pytest.mark.parametrize("status", [Status.REGISTERED, Status.ACCEPTED, Status.MEDIATING])
 def test_warning_for_each_open_status(world, status):
     case = register(world)
     Case.objects.filter(pk=case.pk).update(status=status)
-    assert len(services.duplicate_id_warnings(sample_parties()[:1], world.users["v1"])) == 1
+    assert len(intake.duplicate_id_warnings(sample_parties()[:1], world.users["v1"])) == 1
 
 
 def test_warning_does_not_reveal_out_of_scope_case_numbers(world):
     hidden = register(world, user="v3", org="v3")
-    warnings = services.duplicate_id_warnings(sample_parties()[:1], world.users["v1"])
+    warnings = intake.duplicate_id_warnings(sample_parties()[:1], world.users["v1"])
     assert len(warnings) == 1
     assert hidden.number not in warnings[0] and "周庄" not in warnings[0]
     assert "1件其他单位的案件" in warnings[0]
     # one visible and one hidden: the visible number and a count of the other
     mine = register(world)
-    w = services.duplicate_id_warnings(sample_parties()[:1], world.users["v1"])[0]
+    w = intake.duplicate_id_warnings(sample_parties()[:1], world.users["v1"])[0]
     assert mine.number in w and hidden.number not in w and "另有1件其他单位的案件" in w
     # the city sees both numbers
-    w = services.duplicate_id_warnings(sample_parties()[:1], world.users["city"])[0]
+    w = intake.duplicate_id_warnings(sample_parties()[:1], world.users["city"])[0]
     assert mine.number in w and hidden.number in w and "其他单位" not in w
 
 
@@ -222,14 +224,14 @@ def test_no_warning_for_new_id_or_missing_id(world):
     register(world)
     fresh = [{"role": "applicant", "name": "新人", "id_number": make_id(seq="555")}, {"role": "respondent",
                                                                                    "name": "无证", "id_number": ""}]
-    assert services.duplicate_id_warnings(fresh, world.users["v1"]) == []
+    assert intake.duplicate_id_warnings(fresh, world.users["v1"]) == []
 
 
 def test_open_cases_with_id_can_exclude_the_case_itself(world):
     case = register(world)
     idn = sample_parties()[0]["id_number"]
-    assert services.open_cases_with_id(idn, world.users["v1"], exclude_case=case) == ([], 0)
-    assert services.open_cases_with_id(idn) == ([], 1)  # no user: only a count
+    assert intake.open_cases_with_id(idn, world.users["v1"], exclude_case=case) == ([], 0)
+    assert intake.open_cases_with_id(idn) == ([], 1)  # no user: only a count
 
 
 def test_registered_case_goes_on(world):

@@ -9,10 +9,19 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from tiaojie.accounts.models import Role, User
-from tiaojie.cases import services, transitions
+from tiaojie.cases import transitions
 from tiaojie.cases.models import Agreement, Assignment, Case, CaseEvent, Outcome, Status
 from tiaojie.cases.transitions import TRANSITIONS, StaleCase, TransitionError
-from tiaojie.testing import sample_case_fields, sample_parties
+from tiaojie.core import dates
+from tiaojie.core.errors import DomainError
+from tiaojie.core.models import TimeLimit
+from tiaojie.testing import (
+    provide_identity_proofs,
+    register_case,
+    sample_case_fields,
+    sample_parties,
+    version_of,
+)
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 TODAY = timezone.localdate
@@ -20,7 +29,7 @@ TODAY = timezone.localdate
 
 def register(world, org="v1", user=None):
     user = user or world.users["city"]
-    return services.register_case(user, organization=world.orgs[org], parties=sample_parties(),
+    return register_case(user, organization=world.orgs[org], parties=sample_parties(),
                                   **sample_case_fields(world))
 
 
@@ -73,7 +82,7 @@ def drive(world, status: str, org: str = "v1", user=None) -> Case:
     def step(name, **kw):
         kwargs = valid_kwargs(name, world)
         kwargs.update(kw)
-        getattr(transitions, name)(case.pk, u, **kwargs)
+        getattr(transitions, name)(case.pk, u, version=version_of(case.pk), **kwargs)
 
     if status == Status.REGISTERED:
         pass
@@ -87,12 +96,14 @@ def drive(world, status: str, org: str = "v1", user=None) -> Case:
             step("record_session")
             step("succeed")
         if status == Status.FAILED:
+            step("record_session")
             step("fail")
         if status == Status.TERMINATED:
             step("terminate")
         if status in (Status.FOLLOWED_UP, Status.ARCHIVED):
             step("follow_up")
         if status == Status.ARCHIVED:
+            provide_identity_proofs(case, u)
             step("archive")
     case = Case.objects.get(pk=case.pk)
     assert case.status == status
@@ -116,7 +127,9 @@ WRONG_PAIRS = [(t.name, s) for t in TRANSITIONS.values() for s in Status.values 
 def test_transition_works_from_each_source(world, name, source):
     case = drive(world, source)
     if name == "succeed":
-        transitions.record_session(case, world.users["v1"], **session_kwargs())
+        transitions.record_session(case, world.users["v1"], version=version_of(case), **session_kwargs())
+    if name == "archive":
+        provide_identity_proofs(case, world.users["v1"])
     before = Case.objects.get(pk=case.pk)
     user = world.users["v1"]
     n_events = before.events.count()
@@ -144,7 +157,7 @@ def test_transitions_refused_from_wrong_state(world, status):
     wrong = [name for name, source in WRONG_PAIRS if source == status]
     assert wrong
     for name in wrong:
-        with pytest.raises(TransitionError) as exc:
+        with pytest.raises(DomainError) as exc:
             run(name, case, world.users["v1"], world)
         assert not isinstance(exc.value, StaleCase), name
         assert CHINESE.search(exc.value.message) and "不能" in exc.value.message, (name, exc.value.message)
@@ -157,7 +170,7 @@ def test_archived_case_refuses_everything(world):
     case = drive(world, Status.ARCHIVED)
     before = snapshot(case)
     for name in TRANSITIONS:
-        with pytest.raises(TransitionError, match="已归档"):
+        with pytest.raises(DomainError, match="已归档"):
             run(name, case, world.users["city"], world)
     assert snapshot(case) == before
     assert transitions.available(case, world.users["city"]) == []
@@ -180,7 +193,7 @@ def test_liaison_role_inside_subtree_is_refused_by_role(world, source):
         for name, s in SOURCE_PAIRS:
             if s != source:
                 continue
-            with pytest.raises(TransitionError, match="角色") as exc:
+            with pytest.raises(PermissionDenied, match="角色") as exc:
                 run(name, case, liaison, world)
             assert Role(role).label in exc.value.message
         assert transitions.available(case, liaison) == []
@@ -190,7 +203,7 @@ def test_liaison_role_inside_subtree_is_refused_by_role(world, source):
 @pytest.mark.parametrize("name", ["accept", "reject"])
 def test_court_liaison_on_court_room_case_is_refused_by_role(world, name):
     case = register(world, "court", world.users["county"])
-    with pytest.raises(TransitionError, match="法院联络员"):
+    with pytest.raises(PermissionDenied, match="法院联络员"):
         run(name, case, world.users["court"], world)
 
 
@@ -252,16 +265,19 @@ def test_garbled_version_counts_as_stale(world, version):
     assert Case.objects.get(pk=case.pk).status == Status.REGISTERED
 
 
-def test_version_none_skips_the_check(world):
+@pytest.mark.parametrize("version", [None, "", "  "])
+def test_a_missing_version_is_refused_never_skipped(world, version):
     case = drive(world, Status.REGISTERED)
-    transitions.accept(case.pk, world.users["v1"], version=None)
-    assert Case.objects.get(pk=case.pk).status == Status.ACCEPTED
+    with pytest.raises(StaleCase, match="版本"):
+        transitions.accept(case.pk, world.users["v1"], version=version)
+    assert Case.objects.get(pk=case.pk).status == Status.REGISTERED
 
 
 # --- accept, reject, time limit ---------------------------------------------------------------
 
-def test_accept_sets_due_on_from_setting(world, settings):
-    settings.TIAOJIE_CASE_TIME_LIMIT_DAYS = 45
+def test_accept_sets_due_on_from_the_time_limit_table(world):
+    TimeLimit.objects.filter(code="case_mediation").update(value=45)
+    dates.clear_calendar_cache()
     case = drive(world, Status.REGISTERED)
     case = transitions.accept(case, world.users["v1"], version=case.version)
     assert case.accepted_on == TODAY()
@@ -279,7 +295,7 @@ def test_accept_default_time_limit_is_30_days(world):
 @pytest.mark.parametrize("reason", ["", "   ", None])
 def test_reject_needs_a_reason(world, reason):
     case = drive(world, Status.REGISTERED)
-    with pytest.raises(TransitionError, match="理由") as exc:
+    with pytest.raises(DomainError, match="理由") as exc:
         transitions.reject(case, world.users["v1"], version=case.version, reason=reason)
     assert exc.value.field == "reason"
     assert Case.objects.get(pk=case.pk).status == Status.REGISTERED
@@ -307,7 +323,7 @@ def test_extend_moves_due_on(world):
 def test_extend_refusals(world, days, reason, field):
     case = drive(world, Status.ACCEPTED)
     before = snapshot(case)
-    with pytest.raises(TransitionError) as exc:
+    with pytest.raises(DomainError) as exc:
         transitions.extend(case, world.users["v1"], version=case.version, days=days, reason=reason)
     assert exc.value.field == field and CHINESE.search(exc.value.message)
     assert snapshot(case) == before
@@ -351,7 +367,7 @@ def test_township_mediator_may_help_a_village(world):
 @pytest.mark.parametrize("who", ["m2", "m3"])
 def test_assign_refuses_mediator_of_another_committee(world, who):
     case = drive(world, Status.ACCEPTED)
-    with pytest.raises(TransitionError, match="不属于") as exc:
+    with pytest.raises(DomainError, match="不属于") as exc:
         transitions.assign(case, world.users["v1"], version=case.version, mediators=[world.mediators[who]])
     assert exc.value.field == "mediators"
     assert not Assignment.objects.filter(case=case).exists()
@@ -362,12 +378,12 @@ def test_assign_refuses_departed_mediator_and_empty_choice(world):
     m = world.mediators["m1b"]
     m.status = m.Status.LEFT
     m.save()
-    with pytest.raises(TransitionError, match="离岗"):
+    with pytest.raises(DomainError, match="离岗"):
         transitions.assign(case, world.users["v1"], version=case.version, mediators=[m])
-    with pytest.raises(TransitionError, match="至少"):
+    with pytest.raises(DomainError, match="至少"):
         transitions.assign(case, world.users["v1"], version=case.version, mediators=[])
     # atomic: a good mediator listed before a bad one is not left assigned
-    with pytest.raises(TransitionError):
+    with pytest.raises(DomainError):
         transitions.assign(case, world.users["v1"], version=case.version, mediators=[world.mediators["m1"], m])
     assert not Assignment.objects.filter(case=case).exists()
     assert Case.objects.get(pk=case.pk).status == Status.ACCEPTED
@@ -375,7 +391,7 @@ def test_assign_refuses_departed_mediator_and_empty_choice(world):
 
 def test_assign_same_mediator_twice_refused(world):
     case = drive(world, Status.MEDIATING)
-    with pytest.raises(TransitionError, match="均已指派"):
+    with pytest.raises(DomainError, match="均已指派"):
         transitions.assign(case, world.users["v1"], version=case.version, mediators=[world.mediators["m1"]])
 
 
@@ -400,9 +416,9 @@ def test_recused_mediator_cannot_come_back(world):
     m1, m1b = world.mediators["m1"], world.mediators["m1b"]
     transitions.replace_mediator(case, world.users["v1"], version=case.version, old=m1, new=m1b, reason="回避")
     case = Case.objects.get(pk=case.pk)
-    with pytest.raises(TransitionError, match="回避"):
+    with pytest.raises(DomainError, match="回避"):
         transitions.assign(case, world.users["v1"], version=case.version, mediators=[m1])
-    with pytest.raises(TransitionError, match="回避"):
+    with pytest.raises(DomainError, match="回避"):
         transitions.replace_mediator(case, world.users["v1"], version=case.version, old=m1b, new=m1, reason="再换")
     assert [a.mediator for a in Assignment.objects.filter(case=case, active=True)] == [m1b]
 
@@ -424,7 +440,7 @@ def test_replace_without_recusal_is_labelled_as_replacement(world):
 def test_replace_mediator_refusals(world, old, new, reason, field):
     case = drive(world, Status.MEDIATING)
     before = snapshot(case)
-    with pytest.raises(TransitionError) as exc:
+    with pytest.raises(DomainError) as exc:
         transitions.replace_mediator(case, world.users["v1"], version=case.version, old=world.mediators[old],
                                      new=world.mediators[new], reason=reason)
     assert exc.value.field == field
@@ -448,7 +464,7 @@ def test_record_session_saves_record(world):
 def test_record_session_refusals(world, over, field):
     case = drive(world, Status.MEDIATING)
     before = snapshot(case)
-    with pytest.raises(TransitionError) as exc:
+    with pytest.raises(DomainError) as exc:
         transitions.record_session(case, world.users["v1"], version=case.version, **session_kwargs(**over))
     assert exc.value.field == field and CHINESE.search(exc.value.message)
     assert snapshot(case) == before
@@ -470,9 +486,10 @@ def test_long_place_and_names_fit_the_timeline(world):
 
 def test_naive_and_date_held_at_are_accepted(world):
     case = drive(world, Status.MEDIATING)
-    s = transitions.record_session(case, world.users["v1"], **session_kwargs(held_at=dt.datetime.combine(TODAY() - dt.timedelta(days=3), dt.time(9, 30))))
+    Case.objects.filter(pk=case.pk).update(accepted_on=TODAY() - dt.timedelta(days=5))
+    s = transitions.record_session(case, world.users["v1"], version=version_of(case), **session_kwargs(held_at=dt.datetime.combine(TODAY() - dt.timedelta(days=3), dt.time(9, 30))))
     assert timezone.is_aware(s.held_at)
-    s = transitions.record_session(case, world.users["v1"], **session_kwargs(held_at=TODAY() - dt.timedelta(days=2)))
+    s = transitions.record_session(case, world.users["v1"], version=version_of(case), **session_kwargs(held_at=TODAY() - dt.timedelta(days=2)))
     assert timezone.localtime(s.held_at).date() == TODAY() - dt.timedelta(days=2)
 
 
@@ -480,20 +497,20 @@ def test_naive_and_date_held_at_are_accepted(world):
 
 def mediating_with_session(world):
     case = drive(world, Status.MEDIATING)
-    transitions.record_session(case, world.users["v1"], **session_kwargs())
+    transitions.record_session(case, world.users["v1"], version=version_of(case), **session_kwargs())
     return Case.objects.get(pk=case.pk)
 
 
 def test_succeed_needs_a_prior_session(world):
     case = drive(world, Status.MEDIATING)
-    with pytest.raises(TransitionError, match="调解记录"):
+    with pytest.raises(DomainError, match="调解记录"):
         transitions.succeed(case, world.users["v1"], version=case.version, **written_kwargs())
     assert not Agreement.objects.exists()
 
 
 def test_succeed_from_accepted_gives_hint(world):
     case = drive(world, Status.ACCEPTED)
-    with pytest.raises(TransitionError, match="请先指派调解员"):
+    with pytest.raises(DomainError, match="请先指派调解员"):
         transitions.succeed(case, world.users["v1"], version=case.version, **written_kwargs())
 
 
@@ -513,7 +530,7 @@ def test_succeed_with_written_agreement(world):
 def test_written_agreement_needs_art29_content(world, missing):
     case = mediating_with_session(world)
     before = snapshot(case)
-    with pytest.raises(TransitionError) as exc:
+    with pytest.raises(DomainError) as exc:
         transitions.succeed(case, world.users["v1"], version=case.version,
                             **written_kwargs(**{missing: None if missing == "performance_deadline" else "  "}))
     assert exc.value.field == missing and CHINESE.search(exc.value.message)
@@ -522,7 +539,7 @@ def test_written_agreement_needs_art29_content(world, missing):
 
 def test_oral_agreement_needs_content_only(world):
     case = mediating_with_session(world)
-    with pytest.raises(TransitionError, match="口头协议") as exc:
+    with pytest.raises(DomainError, match="口头协议") as exc:
         transitions.succeed(case, world.users["v1"], version=case.version, kind="oral", terms="")
     assert exc.value.field == "terms"
     ag = transitions.succeed(case, world.users["v1"], version=case.version, kind="oral", terms="双方握手言和。")
@@ -540,7 +557,7 @@ def test_oral_agreement_needs_content_only(world):
 def test_succeed_refusals_write_nothing(world, over, field):
     case = mediating_with_session(world)
     before = snapshot(case)
-    with pytest.raises(TransitionError) as exc:
+    with pytest.raises(DomainError) as exc:
         transitions.succeed(case, world.users["v1"], version=case.version, **written_kwargs(**over))
     assert exc.value.field == field and CHINESE.search(exc.value.message)
     assert snapshot(case) == before
@@ -578,10 +595,10 @@ def test_succeed_is_atomic_when_a_late_step_fails(world, monkeypatch):
 def test_unsuccessful_endings_need_routes_informed(world, name, source, outcome):
     case = drive(world, source)
     before = snapshot(case)
-    with pytest.raises(TransitionError, match="第26条") as exc:
+    with pytest.raises(DomainError, match="第26条") as exc:
         run(name, case, world.users["v1"], world, routes_informed=False)
     assert exc.value.field == "routes_informed"
-    with pytest.raises(TransitionError, match="原因") as exc:
+    with pytest.raises(DomainError, match="原因") as exc:
         run(name, case, world.users["v1"], world, reason="")
     assert exc.value.field == "reason"
     assert snapshot(case) == before
@@ -604,7 +621,7 @@ def test_unsuccessful_endings_need_routes_informed(world, name, source, outcome)
 def test_follow_up_refusals(world, over, field):
     case = drive(world, Status.SUCCEEDED)
     before = snapshot(case)
-    with pytest.raises(TransitionError) as exc:
+    with pytest.raises(DomainError) as exc:
         run("follow_up", case, world.users["v1"], world, **over)
     assert exc.value.field == field and CHINESE.search(exc.value.message)
     assert snapshot(case) == before
@@ -620,19 +637,21 @@ def test_follow_up_records_visit_and_may_repeat(world):
 
 def test_archive_succeeded_case_without_follow_up_refused_with_hint(world):
     case = drive(world, Status.SUCCEEDED)
-    with pytest.raises(TransitionError, match="须先回访"):
+    with pytest.raises(DomainError, match="须先回访"):
         transitions.archive(case, world.users["v1"], version=case.version)
 
 
 def test_archive_mediating_case_refused_with_hint(world):
     case = drive(world, Status.MEDIATING)
-    with pytest.raises(TransitionError, match="仍在调解中"):
+    with pytest.raises(DomainError, match="仍在调解中"):
         transitions.archive(case, world.users["v1"], version=case.version)
 
 
 @pytest.mark.parametrize("source", [Status.FOLLOWED_UP, Status.REJECTED, Status.FAILED, Status.TERMINATED])
 def test_archive_sets_archived_at(world, source):
     case = drive(world, source)
+    provide_identity_proofs(case, world.users["v1"])
+    case = Case.objects.get(pk=case.pk)
     case = transitions.archive(case, world.users["v1"], version=case.version, note="卷宗齐全")
     assert case.archived_at and case.is_read_only
     assert case.events.order_by("-id").first().reason == "卷宗齐全"
@@ -641,7 +660,8 @@ def test_archive_sets_archived_at(world, source):
 def test_full_life_timeline(world):
     case = drive(world, Status.ARCHIVED)
     kinds = list(case.events.order_by("id").values_list("kind", flat=True))
-    assert kinds == ["register", "accept", "assign", "record_session", "succeed", "follow_up", "archive"]
+    assert kinds == ["register", "route", "accept", "assign", "record_session", "succeed", "follow_up", "attach",
+                     "attach", "archive"]
     statuses = list(case.events.order_by("id").values_list("to_status", flat=True))
     assert statuses[-1] == Status.ARCHIVED
     assert CaseEvent.objects.filter(case=case).exclude(kind="register").filter(actor=None).count() == 0

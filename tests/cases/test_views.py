@@ -9,16 +9,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tiaojie.accounts.models import PersonalDataAccess
-from tiaojie.cases import services, transitions
+from tiaojie.cases import transitions
 from tiaojie.cases.models import Case, DisputeType, Party, Status
-from tiaojie.testing import make_id, sample_case_fields, sample_parties
+from tiaojie.testing import make_id, register_case, sample_case_fields, sample_parties, version_of
 
 TODAY = timezone.localdate()
 
 
 def new_case(world, user_key="v1", org_key="v1", **over):
     u = world.users[user_key]
-    return services.register_case(u, organization=world.orgs[org_key], parties=sample_parties(),
+    return register_case(u, organization=world.orgs[org_key], parties=sample_parties(),
                                   **sample_case_fields(world, arose_on=TODAY - dt.timedelta(days=3), **over))
 
 
@@ -337,7 +337,7 @@ def test_full_life_through_forms(world, login):
     assert case.agreement.amount == Decimal("1500.50")
     assert case.extended_days == 10
     assert case.assignments.filter(active=True).count() == 2
-    assert case.events.exclude(kind__in=["risk", "route", "attachment"]).count() == 10
+    assert case.events.exclude(kind__in=["risk", "route", "attachment", "attach"]).count() == 10
     r = client.get(reverse("cases:detail", args=[case.pk]))
     html = r.content.decode()
     assert "已归档，只读" in html and 'id="case-actions"' not in html
@@ -381,7 +381,7 @@ def test_fail_and_terminate_need_routes_notice(world, login, name, status):
 def test_oral_agreement_and_written_requirements(world, login):
     client = login(world.users["v1"])
     case = mediating_case(world)
-    transitions.record_session(case, world.users["v1"], held_at=timezone.now(), place="调解室",
+    transitions.record_session(case, world.users["v1"], version=version_of(case), held_at=timezone.now(), place="调解室",
                                participants="双方", content="达成口头协议")
     r = act(client, case, "succeed", {"kind": "written", "terms": "赔偿", "amount": "100"})
     assert r.status_code == 200 and "书面协议须写明纠纷主要事实" in r.content.decode()
@@ -455,7 +455,7 @@ def test_liaison_role_gets_403_on_act(world, login):
     client = login(world.users["court"])
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
     r = client.get(reverse("cases:act", args=[case.pk, "accept"]))
-    assert r.status_code == 403 and "不能办理" in r.content.decode()
+    assert r.status_code == 403 and "法院联络员）不能受理" in r.content.decode()
     assert act(client, case, "accept").status_code == 403
     r = client.post(reverse("cases:unmask", args=[case.pk, case.parties.first().pk]))
     assert r.status_code == 403
@@ -536,7 +536,7 @@ def _upload_identity_proofs(case, user):
         buf = io.BytesIO()
         Image.new("RGB", (40, 30), "white").save(buf, "PNG")
         save_attachment(case, user, SimpleUploadedFile(f"id-{p.pk}.png", buf.getvalue(), "image/png"),
-                        kind=Attachment.Kind.IDENTITY, party=p)
+                        kind=Attachment.Kind.IDENTITY, party=p, version=version_of(case))
 
 
 def test_supervisor_may_archive_incomplete_file_with_reason(world, login):
@@ -547,7 +547,7 @@ def test_supervisor_may_archive_incomplete_file_with_reason(world, login):
     client = login(world.users["township"])
     r = act(client, case, "archive", {"note": ""})
     assert r.status_code == 200 and "强制归档" in r.content.decode()
-    r = act(client, case, "archive", {"note": "", "override_reason": "当事人拒绝提供身份证复印件"})
+    r = act(client, case, "archive", {"note": "", "force_reason": "当事人拒绝提供身份证复印件"})
     assert r.status_code == 302
     case.refresh_from_db()
     assert case.status == Status.ARCHIVED

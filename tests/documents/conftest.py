@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from tiaojie.cases import services, transitions
+from tiaojie.cases import transitions
 from tiaojie.cases.models import Case
-from tiaojie.testing import make_id, sample_case_fields, sample_parties
+from tiaojie.testing import make_id, register_case, sample_case_fields, sample_parties, version_of
 
 TERMS = "一、被申请人于十日内改建排水沟；二、被申请人赔偿申请人损失。"
 AMOUNT = Decimal("12345.60")
@@ -23,18 +23,18 @@ def media(settings, tmp_path):
 
 
 def register(world, parties=None, org="v1"):
-    return services.register_case(world.users["city"], organization=world.orgs[org],
+    return register_case(world.users["city"], organization=world.orgs[org],
                                   parties=parties or sample_parties(), **sample_case_fields(world))
 
 
 def to_mediating(world, case, sessions=1):
     u = world.users["township"]
-    transitions.accept(case.pk, u)
-    transitions.assign(case.pk, u, mediators=[world.mediators["m1"]])
-    transitions.record_investigation(case.pk, u, held_at=timezone.now() - dt.timedelta(hours=3), place="申请人家中",
+    transitions.accept(case.pk, u, version=version_of(case.pk))
+    transitions.assign(case.pk, u, version=version_of(case.pk), mediators=[world.mediators["m1"]])
+    transitions.record_investigation(case.pk, u, version=version_of(case.pk), held_at=timezone.now() - dt.timedelta(hours=3), place="申请人家中",
                                      subject="刘大海", investigators="王秀兰", content="察看了排水沟现场，院墙外积水。")
     for i in range(sessions):
-        transitions.record_session(case.pk, u, held_at=timezone.now() - dt.timedelta(hours=2, minutes=i),
+        transitions.record_session(case.pk, u, version=version_of(case.pk), held_at=timezone.now() - dt.timedelta(hours=2, minutes=i),
                                    place="东安社区调解室", participants="刘大海、孙小梅、王秀兰",
                                    content=f"第{i + 1}次调解：双方陈述了排水沟的位置及损失情况。")
     return Case.objects.get(pk=case.pk)
@@ -44,18 +44,18 @@ def full_case(world, parties=None, sessions=1) -> Case:
     """Registered, accepted, assigned, investigated, mediated, written agreement, followed up."""
     u = world.users["township"]
     case = to_mediating(world, register(world, parties), sessions)
-    transitions.succeed(case.pk, u, kind="written", terms=TERMS, amount=AMOUNT,
+    transitions.succeed(case.pk, u, version=version_of(case.pk), kind="written", terms=TERMS, amount=AMOUNT,
                         facts="双方系邻居，被申请人院墙排水流入申请人院内。", issues="排水沟位置及损失赔偿。",
                         responsibilities="被申请人承担主要责任。", performance_method="银行转账一次性支付",
                         performance_deadline=timezone.localdate() + dt.timedelta(days=10))
-    transitions.follow_up(case.pk, u, visited_on=timezone.localdate(), visitor="王秀兰", performance="full",
+    transitions.follow_up(case.pk, u, version=version_of(case.pk), visited_on=timezone.localdate(), visitor="王秀兰", performance="full",
                           satisfaction="satisfied", notes="已按协议履行，双方满意。")
     return Case.objects.get(pk=case.pk)
 
 
 def failed_case(world) -> Case:
     case = to_mediating(world, register(world))
-    transitions.fail(case.pk, world.users["township"], reason="双方对赔偿数额分歧过大", routes_informed=True)
+    transitions.fail(case.pk, world.users["township"], version=version_of(case.pk), reason="双方对赔偿数额分歧过大", routes_informed=True)
     return Case.objects.get(pk=case.pk)
 
 

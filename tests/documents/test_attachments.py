@@ -42,8 +42,10 @@ def test_sniff_by_content():
 
 
 def _upload(c, case, name, data, kind="evidence", **extra):
+    from tiaojie.testing import version_of
+
     return c.post(reverse("documents:upload", args=[case.pk]),
-                  {"file": SimpleUploadedFile(name, data), "kind": kind, **extra})
+                  {"file": SimpleUploadedFile(name, data), "kind": kind, "version": version_of(case), **extra})
 
 
 def test_upload_stores_outside_web_root_and_records_timeline(world, login, media):
@@ -56,7 +58,7 @@ def test_upload_stores_outside_web_root_and_records_timeline(world, login, media
     assert att.original_name == "现场照片.png" and att.content_type == "image/png" and att.size == len(data)
     assert att.file.path.startswith(str(media)) and "/case-files/" in att.file.path
     assert "现场照片" not in att.file.name  # stored under a random name
-    ev = CaseEvent.objects.get(case=case, kind="attachment")
+    ev = CaseEvent.objects.get(case=case, kind="attach")
     assert "现场照片.png" in ev.label and ev.data["sha256"] == att.sha256
     r = c.get(reverse("documents:attachment", args=[att.pk]))
     assert r.status_code == 200 and b"".join(r.streaming_content) == data

@@ -10,13 +10,16 @@ from pypdf import PdfReader
 from tests.documents.conftest import failed_case, full_case, jpeg_bytes, pdf_bytes
 from tests.documents.helpers import flat, pdf_text
 from tiaojie.cases.models import CaseEvent, Party, Status
-from tiaojie.cases.transitions import TransitionError
+from tiaojie.cases.transitions import archive
+from tiaojie.core.errors import DomainError
 from tiaojie.documents import casefile
-from tiaojie.documents.services import archive_with_check, check_complete, save_attachment
+from tiaojie.documents.completeness import check_complete
+from tiaojie.documents.services import save_attachment
+from tiaojie.testing import version_of
 
 
 def _add(case, user, name, data, kind="evidence", party=None):
-    return save_attachment(case, user, SimpleUploadedFile(name, data), kind, party)
+    return save_attachment(case, user, SimpleUploadedFile(name, data), kind, party, version=version_of(case))
 
 
 def test_casefile_order_contents_pages_and_evidence(world):
@@ -61,11 +64,11 @@ def test_completeness_and_archiving(world):
     missing = check_complete(case)
     assert missing and "当事人身份证明" in missing[0] and "刘大海" in missing[0]
     mediator, township = world.users["v1"], world.users["township"]
-    with pytest.raises(TransitionError, match="卷宗材料不齐全"):
-        archive_with_check(case, mediator, case.version)
-    with pytest.raises(TransitionError, match="只有司法所"):
-        archive_with_check(case, mediator, case.version, override_reason="当事人拒绝提供身份证")
-    archive_with_check(case, township, case.version, override_reason="当事人拒绝提供身份证明")
+    with pytest.raises(DomainError, match="卷宗材料不齐全"):
+        archive(case, mediator, version=version_of(case))
+    with pytest.raises(DomainError, match="只有司法所"):
+        archive(case, mediator, version=version_of(case), force_reason="当事人拒绝提供身份证")
+    archive(case, township, version=version_of(case), force_reason="当事人拒绝提供身份证明")
     case.refresh_from_db()
     assert case.status == Status.ARCHIVED
     ev = CaseEvent.objects.filter(case=case, kind="archive").get()
@@ -78,7 +81,7 @@ def test_complete_file_archives_without_override(world):
     for p in case.parties.filter(role__in=[Party.Role.APPLICANT, Party.Role.RESPONDENT]):
         _add(case, u, "id.jpg", jpeg_bytes(size=(300, 200)), "identity", p)
     assert check_complete(case) == []
-    archive_with_check(case, u, case.version)
+    archive(case, u, version=version_of(case))
     case.refresh_from_db()
     assert case.status == Status.ARCHIVED and not CaseEvent.objects.get(case=case, kind="archive").reason
 

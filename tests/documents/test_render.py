@@ -9,6 +9,7 @@ from tests.documents.conftest import AMOUNT_UPPER, TERMS, failed_case, full_case
 from tests.documents.helpers import docx_text, flat, pdf_fonts, pdf_text
 from tiaojie.documents.kinds import KINDS
 from tiaojie.documents.render import render, resolve
+from tiaojie.testing import version_of
 
 NOT_FOR_SUCCESS = {"rejection_notice", "termination_notice"}
 WITH_AMOUNT = {"agreement", "judicial_confirmation"}
@@ -45,7 +46,7 @@ def test_oral_agreement_register(world):
     from tiaojie.cases import transitions
 
     case = to_mediating(world, register(world))
-    transitions.succeed(case.pk, world.users["township"], kind="oral", terms="被申请人当场赔偿500元，双方和好。",
+    transitions.succeed(case.pk, world.users["township"], version=version_of(case.pk), kind="oral", terms="被申请人当场赔偿500元，双方和好。",
                         amount="500")
     case.refresh_from_db()
     with pytest.raises(Exception, match="口头协议"):

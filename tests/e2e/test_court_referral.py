@@ -9,7 +9,7 @@ from django.utils import timezone
 from tiaojie.cases import transitions
 from tiaojie.cases.models import Case
 from tiaojie.routing.models import Referral
-from tiaojie.testing import PASSWORD
+from tiaojie.testing import PASSWORD, version_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -35,11 +35,11 @@ def log_out(page, base):
 
 def mediate(case, user):
     """The committee's own steps (driven through the state machine; their pages are tested elsewhere)."""
-    transitions.accept(case, user)
-    transitions.assign(case, user, mediators=[user.mediator])
-    transitions.record_session(case, user, held_at=timezone.now() - dt.timedelta(hours=1), place="光华社区调解室",
+    transitions.accept(case, user, version=version_of(case))
+    transitions.assign(case, user, version=version_of(case), mediators=[user.mediator])
+    transitions.record_session(case, user, version=version_of(case), held_at=timezone.now() - dt.timedelta(hours=1), place="光华社区调解室",
                                participants="周某、吴某、李国强", content="双方就停车位使用达成一致。")
-    transitions.succeed(case, user, kind="oral", terms="吴某让出3号车位并赔偿周某500元。", amount=500)
+    transitions.succeed(case, user, version=version_of(case), kind="oral", terms="吴某让出3号车位并赔偿周某500元。", amount=500)
 
 
 def test_court_referral_round_trip(world, live_server, page, artifacts):

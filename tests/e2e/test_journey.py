@@ -103,7 +103,7 @@ def test_village_mediator_journey(world, live_server, page, artifacts):
         p.fill("#id_notes", "已按协议履行"),
     ))
     # The case file needs the parties' identity proofs (身份证明) before it can be archived.
-    page.locator("#linked").get_by_role("link", name="文书与卷宗").click()
+    page.locator("#documents-panel").get_by_role("link", name="文书、材料与卷宗").click()
     for party in ("申请人 刘大海", "被申请人 孙小梅"):
         page.select_option("select[name=kind]", "identity")
         page.select_option("select[name=party]", label=party)
@@ -156,12 +156,12 @@ def no_horizontal_scroll(page):
 
 
 def test_phone_width(world, live_server, phone_page, artifacts):
-    from tiaojie.cases import services, transitions
-    from tiaojie.testing import sample_case_fields, sample_parties
+    from tiaojie.cases import transitions
+    from tiaojie.testing import register_case, sample_case_fields, sample_parties
 
     u = world.users["v1"]
     for _ in range(2):
-        c = services.register_case(u, organization=world.orgs["v1"], parties=sample_parties(),
+        c = register_case(u, organization=world.orgs["v1"], parties=sample_parties(),
                                    **sample_case_fields(world, arose_on=timezone.localdate()))
     c = transitions.accept(c, u, version=c.version)
     Case.objects.filter(pk=c.pk).update(due_on=timezone.localdate() - timezone.timedelta(days=3))

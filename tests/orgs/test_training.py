@@ -50,8 +50,12 @@ def test_shortfall_rules(world):
     assert mt.reasons == ["新任专职调解员岗前培训5天，不足7天"]
 
 
-def test_shortfall_requirement_is_configurable(world, settings):
-    settings.TIAOJIE_TRAINING_DAYS_PER_YEAR = 4
+def test_shortfall_requirement_is_configurable(world):
+    from tiaojie.core import dates
+    from tiaojie.core.models import TimeLimit
+
+    TimeLimit.objects.filter(code="training_per_year").update(value=4)
+    dates.clear_calendar_cache()
     t = training(world, days="4")
     attend(t, *world.mediators.values())
     assert shortfalls(Mediator.objects.all(), YEAR) == []
@@ -99,11 +103,16 @@ def test_training_crud_in_scope(world, login):
     assert "请选择您管辖范围内的单位" in r.content.decode()
     # other county: 404; mediator role cannot manage
     assert login(world.users["county2"]).get(reverse("orgs:training", args=[t.pk])).status_code == 404
-    assert login(world.users["county2"]).post(reverse("orgs:training_delete", args=[t.pk])).status_code == 404
+    assert login(world.users["county2"]).post(reverse("orgs:training_void", args=[t.pk])).status_code == 404
     assert login(world.users["v1"]).get(reverse("orgs:training_new")).status_code == 403
     assert login(world.users["city"]).get(reverse("orgs:trainings"), {"year": YEAR}).status_code == 200
-    r = login(world.users["county"]).post(reverse("orgs:training_delete", args=[t.pk]))
-    assert r.status_code == 302 and not Training.objects.exists()
+    r = login(world.users["county"]).post(reverse("orgs:training_void", args=[t.pk]), {"reason": ""})
+    assert Training.objects.get().voided_at is None  # a reason is required
+    r = login(world.users["county"]).post(reverse("orgs:training_void", args=[t.pk]), {"reason": "重复录入"})
+    t.refresh_from_db()
+    assert r.status_code == 302 and t.voided_at and t.void_reason == "重复录入"
+    assert t.attendance.exists()  # kept, but credits nobody any more
+    assert all(s.total_days == 0 for s in shortfalls(Mediator.objects.all(), YEAR))
 
 
 def test_roster_shows_figures_and_exports_them(world, login):

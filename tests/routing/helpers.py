@@ -2,16 +2,15 @@ import datetime as dt
 
 from django.utils import timezone
 
-from tiaojie.cases import services as case_services
 from tiaojie.cases import transitions
 from tiaojie.cases.models import Case, DisputeType
 from tiaojie.routing import services
-from tiaojie.testing import sample_case_fields, sample_parties
+from tiaojie.testing import register_case, sample_case_fields, sample_parties, version_of
 
 
 def register(world, org="v1", user="city", **over):
     fields = sample_case_fields(world, arose_on=timezone.localdate() - dt.timedelta(days=3), **over)
-    return case_services.register_case(world.users[user], organization=world.orgs[org], parties=sample_parties(),
+    return register_case(world.users[user], organization=world.orgs[org], parties=sample_parties(),
                                        **fields)
 
 
@@ -36,16 +35,20 @@ def mediate_to_success(case, user, *, kind="oral", effective_on=None, **extra):
     from tiaojie.orgs.models import Mediator
 
     case = Case.objects.get(pk=case.pk)
-    transitions.accept(case, user)
+    transitions.accept(case, user, version=version_of(case))
+    held_at = timezone.now() - dt.timedelta(hours=1)
+    if effective_on is not None:  # an agreement of the past: the case was accepted before it
+        Case.objects.filter(pk=case.pk).update(accepted_on=effective_on - dt.timedelta(days=1))
+        held_at = timezone.make_aware(dt.datetime.combine(effective_on, dt.time(9, 0)))
     mediator = Mediator.objects.filter(organization=case.organization).first()
     if mediator is None:
         mediator = Mediator.objects.create(name="临时调解员", organization=case.organization)
-    transitions.assign(case, user, mediators=[mediator])
-    transitions.record_session(case, user, held_at=timezone.now() - dt.timedelta(hours=1), place="调解室",
+    transitions.assign(case, user, version=version_of(case), mediators=[mediator])
+    transitions.record_session(case, user, version=version_of(case), held_at=held_at, place="调解室",
                                participants="双方当事人", content="双方陈述并达成一致。")
     data = dict(kind=kind, terms="被申请人赔偿申请人1500元。", amount=1500, effective_on=effective_on)
     if kind == "written":
         data.update(facts="事实", issues="争议", responsibilities="责任", performance_method="现金",
                     performance_deadline=timezone.localdate() + dt.timedelta(days=10))
     data.update(extra)
-    return transitions.succeed(case, user, **data)
+    return transitions.succeed(case, user, version=version_of(case), **data)

@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from tiaojie.cases.models import Case, DisputeType
-from tiaojie.cases.transitions import TransitionError
+from tiaojie.core.errors import DomainError
 from tiaojie.routing import selectors, services
 from tiaojie.routing.models import JudicialConfirmation
+from tiaojie.testing import version_of
 
 from .helpers import court_referral, mediate_to_success, register
 
@@ -25,7 +26,7 @@ def apply(world, case, applied_on=None, **kw):
     data = dict(applied_on=applied_on or TODAY(), applicants="刘大海、孙小梅", court_name="卫东区人民法院",
                 court_org=world.orgs["court"])
     data.update(kw)
-    return services.apply_confirmation(case, world.users["v1"], **data)
+    return services.apply_confirmation(case, world.users["v1"], version=version_of(case), **data)
 
 
 def test_apply_within_window(world):
@@ -33,14 +34,14 @@ def test_apply_within_window(world):
     jc = apply(world, case)
     assert jc.status == "applied" and not jc.late and jc.effective_on == TODAY() - dt.timedelta(days=10)
     assert case.events.filter(kind="jc_apply").exists()
-    with pytest.raises(TransitionError, match="已记录"):
+    with pytest.raises(DomainError, match="已记录"):
         apply(world, case)
 
 
 def test_day_30_is_still_in_time_day_31_needs_reason(world):
     assert not apply(world, succeeded(world, days_ago=30)).late
     late_case = succeeded(world, days_ago=31)
-    with pytest.raises(TransitionError) as exc:
+    with pytest.raises(DomainError) as exc:
         apply(world, late_case)
     assert exc.value.field == "late_reason" and "须记录逾期申请的理由" in exc.value.message
     assert not JudicialConfirmation.objects.filter(case=late_case).exists()
@@ -62,17 +63,16 @@ def test_warning_as_day_30_nears(world):
 @pytest.mark.parametrize("code", ["01", "0101", "0102", "0103", "0104"])
 def test_marriage_adoption_identity_refused(world, trades, code):
     case = succeeded_family(world, trades, code)
-    with pytest.raises(TransitionError) as exc:
+    with pytest.raises(DomainError) as exc:
         apply(world, case, **{})
     assert "婚姻、收养、身份关系" in exc.value.message
     assert not selectors.confirmation_window_closing(world.users["city"])
 
 
 def succeeded_family(world, trades, code):
-    from tiaojie.cases import services as case_services
-    from tiaojie.testing import sample_case_fields, sample_parties
+    from tiaojie.testing import register_case, sample_case_fields, sample_parties
 
-    case = case_services.register_case(world.users["city"], organization=world.orgs["v1"], parties=sample_parties(),
+    case = register_case(world.users["city"], organization=world.orgs["v1"], parties=sample_parties(),
                                        **sample_case_fields(world, arose_on=TODAY(),
                                                             dispute_type=DisputeType.objects.get(code=code)))
     mediate_to_success(case, world.users["v1"], kind="written")
@@ -81,16 +81,16 @@ def succeeded_family(world, trades, code):
 
 def test_oral_agreement_refused(world):
     case = succeeded(world, kind="oral")
-    with pytest.raises(TransitionError, match="口头协议"):
+    with pytest.raises(DomainError, match="口头协议"):
         apply(world, case)
 
 
 def test_dates_checked(world):
     case = succeeded(world, days_ago=3)
-    with pytest.raises(TransitionError) as exc:
+    with pytest.raises(DomainError) as exc:
         apply(world, case, applied_on=TODAY() - dt.timedelta(days=4))
     assert exc.value.field == "applied_on"
-    with pytest.raises(TransitionError) as exc:
+    with pytest.raises(DomainError) as exc:
         apply(world, case, applied_on=TODAY() + dt.timedelta(days=1))
     assert exc.value.field == "applied_on"
 
@@ -99,19 +99,19 @@ def test_court_answers_accept_then_confirm(world):
     case = succeeded(world, days_ago=3)
     jc = apply(world, case, applied_on=TODAY() - dt.timedelta(days=2))
     court = world.users["court"]
-    jc = services.record_court_result(jc, court, accepted=True, answered_on=TODAY() - dt.timedelta(days=1))
+    jc = services.record_court_result(jc, court, version=version_of(jc), accepted=True, answered_on=TODAY() - dt.timedelta(days=1))
     assert jc.status == "accepted"
-    with pytest.raises(TransitionError) as exc:
-        services.record_court_result(jc, court, accepted=True, answered_on=None, decision="confirmed",
+    with pytest.raises(DomainError) as exc:
+        services.record_court_result(jc, court, version=version_of(jc), accepted=True, answered_on=None, decision="confirmed",
                                      decided_on=TODAY(), number="")
     assert exc.value.field == "number"
-    jc = services.record_court_result(jc, court, accepted=True, answered_on=None, decision="confirmed",
+    jc = services.record_court_result(jc, court, version=version_of(jc), accepted=True, answered_on=None, decision="confirmed",
                                       decided_on=TODAY(), number="（2026）豫0403民特调确字第12号")
     assert jc.status == "confirmed" and jc.number.endswith("第12号")
     labels = list(case.events.filter(kind="jc_result").values_list("label", flat=True))
     assert labels[0] == "法院受理司法确认申请" and "确认调解协议有效" in labels[1]
-    with pytest.raises(TransitionError, match="已有结果"):
-        services.record_court_result(jc, court, accepted=True, answered_on=None, decision="rejected",
+    with pytest.raises(DomainError, match="已有结果"):
+        services.record_court_result(jc, court, version=version_of(jc), accepted=True, answered_on=None, decision="rejected",
                                      decided_on=TODAY(), number="x")
     assert selectors.outcome_of(case)["judicial_confirmation"]["status"] == "confirmed"
 
@@ -119,10 +119,10 @@ def test_court_answers_accept_then_confirm(world):
 def test_court_not_accepting_needs_reason(world):
     case = succeeded(world)
     jc = apply(world, case)
-    with pytest.raises(TransitionError) as exc:
-        services.record_court_result(jc, world.users["v1"], accepted=False, answered_on=TODAY())
+    with pytest.raises(DomainError) as exc:
+        services.record_court_result(jc, world.users["v1"], version=version_of(jc), accepted=False, answered_on=TODAY())
     assert exc.value.field == "note"
-    jc = services.record_court_result(jc, world.users["v1"], accepted=False, answered_on=TODAY(), note="不属本院管辖")
+    jc = services.record_court_result(jc, world.users["v1"], version=version_of(jc), accepted=False, answered_on=TODAY(), note="不属本院管辖")
     assert jc.status == "not_accepted"
 
 
@@ -135,23 +135,32 @@ def test_other_court_liaison_cannot_answer(world):
     other = User.objects.create_user(username="other_court", role=Role.COURT_LIAISON, organization=room)
     jc = apply(world, succeeded(world))
     with pytest.raises(PermissionDenied):
-        services.record_court_result(jc, other, accepted=True, answered_on=TODAY())
+        services.record_court_result(jc, other, version=version_of(jc), accepted=True, answered_on=TODAY())
 
 
 def test_court_referral_confirmation_answerable_by_referring_court(world):
     r = court_referral(world)
     mediate_to_success(r.case, world.users["v1"], kind="written")
     jc = apply(world, Case.objects.get(pk=r.case_id), court_org=None)
-    jc = services.record_court_result(jc, world.users["court"], accepted=True, answered_on=TODAY())
+    jc = services.record_court_result(jc, world.users["court"], version=version_of(jc), accepted=True, answered_on=TODAY())
     assert jc.status == "accepted"
 
 
-def test_archived_case_still_records_confirmation(world):
+def test_a_pending_confirmation_holds_the_archive_and_nothing_changes_after_it(world):
+    """归档 waits for the court's answer; after 归档 nothing about the case changes (not even 司法确认)."""
     from tiaojie.cases import transitions
+    from tiaojie.testing import provide_identity_proofs
 
     case = succeeded(world, days_ago=1)
-    transitions.follow_up(case, world.users["v1"], visited_on=TODAY(), visitor="王秀兰", performance="full",
-                          satisfaction="satisfied")
-    transitions.archive(case, world.users["v1"])
+    transitions.follow_up(case, world.users["v1"], version=version_of(case), visited_on=TODAY(), visitor="王秀兰",
+                          performance="full", satisfaction="satisfied")
+    provide_identity_proofs(case, world.users["v1"])
     jc = apply(world, Case.objects.get(pk=case.pk))
-    assert jc.status == "applied"
+    with pytest.raises(DomainError, match="司法确认结果"):
+        transitions.archive(case, world.users["v1"], version=version_of(case))
+    services.record_court_result(jc, world.users["court"], version=version_of(case), accepted=True, answered_on=TODAY(),
+                                 decision="confirmed", decided_on=TODAY(), number="（2026）豫0403民特1号")
+    transitions.archive(case, world.users["v1"], version=version_of(case))
+    with pytest.raises(DomainError, match="已归档"):
+        services.apply_confirmation(Case.objects.get(pk=case.pk), world.users["v1"], version=version_of(case),
+                                    applied_on=TODAY(), applicants="双方", court_name="卫东区人民法院")

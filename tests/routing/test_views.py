@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from tiaojie.cases.models import Case, DisputeType
 from tiaojie.routing.models import JudicialConfirmation, Referral, Transfer
+from tiaojie.testing import version_of
 
 from .helpers import court_referral, mediate_to_success, register
 
@@ -83,9 +84,10 @@ def test_transfer_pages(world, login):
     tclient = login(world.users["township"])
     html = tclient.get(reverse("routing:case_panel", args=[case.pk])).content.decode()
     assert "btn-transfer-accept" in html
-    r = tclient.post(reverse("routing:transfer_return", args=[t.pk]), {"reason": ""})
+    r = tclient.post(reverse("routing:transfer_return", args=[t.pk]), {"reason": "", "version": version_of(case)})
     assert r.status_code == 200 and r.context["form"].errors
-    r = tclient.post(reverse("routing:transfer_return", args=[t.pk]), {"reason": "应由社区先行调解"})
+    r = tclient.post(reverse("routing:transfer_return", args=[t.pk]), {"reason": "应由社区先行调解",
+                                                                         "version": version_of(case)})
     assert r.status_code == 302
     assert Case.objects.get(pk=case.pk).organization == world.orgs["v1"]
 
@@ -94,9 +96,11 @@ def test_accept_page(world, login):
     case = register(world, "v1", "v1")
     from tiaojie.routing import services
 
-    t = services.transfer_out(case, world.users["v1"], to_org=world.orgs["dongan"], reason="x")
+    t = services.transfer_out(case, world.users["v1"], version=version_of(case), to_org=world.orgs["dongan"], reason="x")
     client = login(world.users["township"])
-    r = client.post(reverse("routing:transfer_accept", args=[t.pk]))
+    r = client.post(reverse("routing:transfer_accept", args=[t.pk]))  # a form without the version is refused
+    assert Transfer.objects.get().status == "pending"
+    r = client.post(reverse("routing:transfer_accept", args=[t.pk]), {"version": version_of(case)})
     assert r.status_code == 302
     assert Transfer.objects.get().status == "accepted"
 
@@ -124,16 +128,16 @@ def test_confirmation_pages(world, login):
     cclient = login(world.users["court"])
     r = cclient.post(reverse("routing:confirmation_result", args=[jc.pk]),
                      {"accepted": "1", "answered_on": timezone.localdate().isoformat(), "decision": "confirmed",
-                      "decided_on": timezone.localdate().isoformat(), "number": "（2026）豫0403民特调确字第3号"})
+                      "decided_on": timezone.localdate().isoformat(), "number": "（2026）豫0403民特调确字第3号",
+                      "version": version_of(case)})
     assert r.status_code == 302
     assert JudicialConfirmation.objects.get().status == "confirmed"
 
 
 def test_family_case_panel_says_why_not(world, login, trades):
-    from tiaojie.cases import services as case_services
-    from tiaojie.testing import sample_case_fields, sample_parties
+    from tiaojie.testing import register_case, sample_case_fields, sample_parties
 
-    case = case_services.register_case(world.users["city"], organization=world.orgs["v1"], parties=sample_parties(),
+    case = register_case(world.users["city"], organization=world.orgs["v1"], parties=sample_parties(),
                                        **sample_case_fields(world, arose_on=timezone.localdate(),
                                                             dispute_type=DisputeType.objects.get(code="0104")))
     mediate_to_success(case, world.users["v1"], kind="written")

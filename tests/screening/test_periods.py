@@ -71,6 +71,7 @@ def test_xun_february_leap_year():
     assert period_containing(Cadence.XUN, dt.date(2026, 11, 11)).label == "2026年11月中旬"
 
 
+@pytest.mark.django_db
 def test_due_with_grace():
     p = period_containing(Cadence.MONTH, dt.date(2026, 11, 5))
     assert p.due(3) == dt.date(2026, 12, 3)
@@ -79,3 +80,16 @@ def test_due_with_grace():
 def test_bad_key():
     with pytest.raises(ValueError):
         period_from_key(Cadence.XUN, "2026-11-4")
+
+
+@pytest.mark.django_db
+def test_due_counts_working_days_of_the_holiday_table():
+    """A report due in 春节 week is not late: the grace days are working days (法定节假日 and 调休)."""
+    from tiaojie.core.models import Holiday
+
+    # the 中旬 of February 2026 ends on Friday the 20th, inside the 春节 holiday (15th–23rd)
+    p = period_containing(Cadence.XUN, dt.date(2026, 2, 15))
+    assert p.end == dt.date(2026, 2, 20)
+    assert Holiday.objects.filter(date=dt.date(2026, 2, 23), kind="off").exists()  # seeded by the migration
+    # two working days of grace: Tuesday 24th and Wednesday 25th (Monday 23rd is still a holiday)
+    assert p.due(2) == dt.date(2026, 2, 25)

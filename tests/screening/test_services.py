@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from tiaojie.cases.models import DisputeType, Source
@@ -88,7 +89,7 @@ def test_zero_report_and_findings_contradict(world):
 
 
 def test_liaison_cannot_file(world):
-    with pytest.raises(services.ScreeningError, match="不能填报排查报告"):
+    with pytest.raises(PermissionDenied, match="不能填报排查报告"):
         file(world, user="court", org="court", findings=[], zero_report=True)
 
 
@@ -122,10 +123,10 @@ def test_close_hazard_resolved_with_prevention(world):
 
 
 def test_lowering_needs_reason(world):
-    from tiaojie.warnings.services import WarningError, set_manual_level
+    from tiaojie.warnings.services import WarningError, set_hazard_level
 
     h = file(world).findings.get().hazard
     with pytest.raises(WarningError, match="调低风险等级必须说明理由"):
-        set_manual_level(h.risk, world.users["township"], "blue", "")
-    a = set_manual_level(h.risk, world.users["township"], "blue", "双方已达成谅解，经核实不存在过激行为")
+        set_hazard_level(h, world.users["township"], level="blue", reason="")
+    a = set_hazard_level(h, world.users["township"], level="blue", reason="双方已达成谅解，经核实不存在过激行为")
     assert a.level == "blue"

@@ -11,6 +11,7 @@ from tiaojie.cases.models import Source
 from tiaojie.routing.models import JudicialConfirmation
 from tiaojie.stats import figures, reports, rollups
 from tiaojie.stats.models import AggregateReport
+from tiaojie.testing import effects
 from tiaojie.warnings.models import PreventionOutcome
 
 
@@ -79,7 +80,8 @@ def test_rollup_marks_changes_dirty(world, data, settings):
     settings.TIAOJIE_STATS_ROLLUP_MIN = 1
     rollups.rebuild_due(full=True)
     assert not figures.compute(world.orgs["city"], this_year()).stale
-    make_case(world)
+    with effects():  # the change is noted after the write commits
+        make_case(world)
     fig = figures.compute(world.orgs["city"], this_year())
     assert fig.stale and fig.total["accepted"] == 4  # shown with "数据更新于"
     rollups.rebuild_due()

@@ -9,6 +9,7 @@ from tests.funding.helpers import make_case
 from tiaojie.cases import transitions
 from tiaojie.orgs.models import Honour, Mediator
 from tiaojie.stats.mediators import honour_candidates, mediator_figures
+from tiaojie.testing import version_of
 
 
 def test_figures_on_hand_built_cases(world):
@@ -36,7 +37,7 @@ def test_figures_on_hand_built_cases(world):
 def test_replaced_mediator_loses_the_case(world):
     case = make_case(world, outcome="mediating")
     u = world.users["city"]
-    transitions.replace_mediator(case, u, old=world.mediators["m1"], new=world.mediators["m1b"], reason="当事人申请回避")
+    transitions.replace_mediator(case, u, version=version_of(case), old=world.mediators["m1"], new=world.mediators["m1b"], reason="当事人申请回避")
     figs = mediator_figures([world.mediators["m1"].pk, world.mediators["m1b"].pk])
     assert figs[world.mediators["m1"].pk].caseload == 0
     assert figs[world.mediators["m1b"].pk].caseload == 1

@@ -12,6 +12,7 @@ from tiaojie.cases import transitions
 from tiaojie.cases.models import Case
 from tiaojie.stats import assessment, figures, services
 from tiaojie.stats.models import Indicator, ReportSubmission
+from tiaojie.testing import version_of
 
 
 def _past_period(case):
@@ -111,8 +112,11 @@ def test_assessment_page_and_export(world, login):
 
 
 def test_transitions_still_work_with_statistics(world):
+    from tiaojie.testing import provide_identity_proofs
+
     c = make_case(world, outcome="failed")
-    transitions.archive(c, world.users["city"])
+    provide_identity_proofs(c, world.users["city"])
+    transitions.archive(c, world.users["city"], version=version_of(c))
 
 
 def test_screening_on_time_counts_reports_never_filed(world):

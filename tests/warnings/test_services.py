@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from tiaojie.cases.models import DisputeType
 from tiaojie.screening.services import create_hazard
+from tiaojie.testing import version_of
 from tiaojie.warnings import services
 from tiaojie.warnings.models import Escalation, Warning
 
@@ -76,35 +77,35 @@ def test_visible_warnings_scope(world):
 
 
 def test_escalate_case(world):
-    from tiaojie.cases import services as cs
-    from tiaojie.testing import sample_case_fields, sample_parties
+    from tiaojie.testing import register_case, sample_case_fields, sample_parties
 
-    case = cs.register_case(world.users["v1"], organization=world.orgs["v1"], parties=sample_parties(),
+    case = register_case(world.users["v1"], organization=world.orgs["v1"], parties=sample_parties(),
                             **sample_case_fields(world))
     with pytest.raises(services.WarningError) as e:
-        services.escalate_case(case, world.users["v1"], target="county_center", reason="", leader="x",
+        services.escalate_case(case, world.users["v1"], version=version_of(case), target="county_center", reason="", leader="x",
                                deadline=timezone.localdate())
     assert e.value.field == "reason"
-    esc = services.escalate_case(case, world.users["v1"], target="county_center", reason="涉及群体", leader="张主任",
+    esc = services.escalate_case(case, world.users["v1"], version=version_of(case), target="county_center", reason="涉及群体", leader="张主任",
                                  deadline=timezone.localdate() + dt.timedelta(days=10))
     assert esc.supervisor == world.orgs["weidong"]
-    services.add_escalation_note(esc, world.users["county"], "已召开协调会", close=True)
+    services.add_escalation_note(esc, world.users["county"], version=version_of(esc), text="已召开协调会", close=True)
     esc.refresh_from_db()
     assert esc.closed_at is not None and Escalation.objects.count() == 1
 
 
 def test_case_risk_recomputed_on_every_change(world):
-    from tiaojie.cases import services as cs
     from tiaojie.cases import transitions as tr
-    from tiaojie.testing import sample_case_fields, sample_parties
+    from tiaojie.testing import effects, register_case, sample_case_fields, sample_parties
 
     u = world.users["v1"]
-    case = cs.register_case(u, organization=world.orgs["v1"], parties=sample_parties(), **sample_case_fields(world))
+    with effects():
+        case = register_case(u, organization=world.orgs["v1"], parties=sample_parties(), **sample_case_fields(world))
     assert case.risk.level == "none"
-    case = tr.accept(case, u, version=case.version)
-    case = tr.assign(case, u, version=case.version, mediators=[world.mediators["m1"]])
-    tr.record_session(case, u, version=case.version, held_at=timezone.now(), place="调解室", participants="双方",
-                      content="被申请人情绪激动，扬言要和对方同归于尽")
+    with effects():
+        case = tr.accept(case, u, version=case.version)
+        case = tr.assign(case, u, version=case.version, mediators=[world.mediators["m1"]])
+        tr.record_session(case, u, version=case.version, held_at=timezone.now(), place="调解室", participants="双方",
+                          content="被申请人情绪激动，扬言要和对方同归于尽")
     case.refresh_from_db()
     assert case.risk.level == "red"
     assert "同归于尽" in case.risk.explanation
@@ -116,23 +117,22 @@ def test_case_risk_recomputed_on_every_change(world):
 def test_case_prevention_outcome_recorded_when_closed(client, world):
     from django.urls import reverse
 
-    from tiaojie.cases import services as cs
     from tiaojie.cases import transitions as tr
-    from tiaojie.testing import sample_case_fields, sample_parties
+    from tiaojie.testing import register_case, sample_case_fields, sample_parties
     from tiaojie.warnings.models import PreventionOutcome
 
     u = world.users["v1"]
-    case = cs.register_case(u, organization=world.orgs["v1"], parties=sample_parties(), **sample_case_fields(world))
+    case = register_case(u, organization=world.orgs["v1"], parties=sample_parties(), **sample_case_fields(world))
     client.force_login(u)
     url = reverse("warnings:case_prevention", args=[case.pk])
     assert client.get(url).status_code == 302  # not closed yet
     case = tr.accept(case, u, version=case.version)
     case = tr.assign(case, u, version=case.version, mediators=[world.mediators["m1"]])
     case = tr.fail(case, u, version=case.version, reason="双方分歧大", routes_informed=True)
-    r = client.post(url, {"criminal": "on", "criminal_persons": "0"})
+    r = client.post(url, {"criminal": "on", "criminal_persons": "0", "version": case.version})
     assert r.status_code == 200 and "请填写人数" in r.content.decode()
     r = client.post(url, {"criminal": "on", "criminal_persons": "2", "suicide_persons": "0",
-                          "petition_persons": "0", "fight_persons": "0"})
+                          "petition_persons": "0", "fight_persons": "0", "version": case.version})
     assert r.status_code == 302
     p = PreventionOutcome.objects.get(case=case)
     assert p.criminal and p.criminal_persons == 2 and not p.petition

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from tiaojie.accounts.models import PersonalDataAccess, User
+from tiaojie.core.admin import ReadOnlyAdmin
 
 
 @admin.register(User)
@@ -17,6 +18,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
+class PersonalDataAccessAdmin(ReadOnlyAdmin):
     list_display = ("at", "user", "what", "object_repr")
-    readonly_fields = ("at", "user", "what", "object_repr")
+    list_filter = ("at",)
+    search_fields = ("user__username", "user__display_name", "object_repr")

@@ -2,20 +2,10 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from tiaojie.core import permissions
+from tiaojie.core.permissions import Role
 
-class Role(models.TextChoices):
-    CITY_ADMIN = "city_admin", "市司法局管理员"
-    COUNTY_STAFF = "county_staff", "县级调解中心工作人员"
-    TOWNSHIP_STAFF = "township_staff", "司法所工作人员"
-    MEDIATOR = "mediator", "调解员"
-    COURT_LIAISON = "court_liaison", "法院联络员"
-    POLICE_LIAISON = "police_liaison", "公安联络员"
-
-
-# Roles that mediate and move cases through their life.
-MEDIATING_ROLES = {Role.CITY_ADMIN, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.MEDIATOR}
-# Roles that may see unmasked identifiers of parties (the people who mediate need them).
-UNMASK_ROLES = {Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.MEDIATOR}
+__all__ = ["Role", "User", "PersonalDataAccess"]
 
 
 class User(AbstractUser):
@@ -41,14 +31,30 @@ class User(AbstractUser):
 
     @property
     def can_mediate(self) -> bool:
-        return self.role in MEDIATING_ROLES
+        """May act on cases (register, mediate …); for templates — services check ``require``."""
+        return permissions.allowed(self, "case.register")
 
     @property
     def can_unmask(self) -> bool:
-        return self.role in UNMASK_ROLES
+        return permissions.allowed(self, "case.unmask") and not self.is_superuser
 
 
-class PersonalDataAccess(models.Model):
+class AppendOnly(models.Model):
+    """An audit record: written once, never changed or deleted (not even by a command)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and type(self).objects.filter(pk=self.pk).exists():
+            raise PermissionError(f"{self._meta.verbose_name}只能新增，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"{self._meta.verbose_name}不能删除")
+
+
+class PersonalDataAccess(AppendOnly):
     """Who saw an unmasked identifier, and where (个人信息保护法 Art.51; 居民身份证法 Art.19)."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT)

@@ -23,7 +23,7 @@ from ninja.security import HttpBearer
 from tiaojie.api import schemas
 from tiaojie.api.models import ApiClient, IdempotencyRecord, RateWindow, hash_token
 from tiaojie.cases.models import Case, DisputeType
-from tiaojie.cases.transitions import TransitionError
+from tiaojie.core.errors import DomainError
 from tiaojie.orgs.models import Region
 from tiaojie.routing import selectors, services
 from tiaojie.routing.models import JudicialConfirmation, Referral
@@ -145,7 +145,9 @@ def referral_body(referral: Referral, duplicate: bool = False) -> dict:
 
 
 def _client_referrals(client: ApiClient):
-    return Referral.objects.filter(referring_org__path__startswith=client.organization.path)
+    """What the client's service account sees (the one scope rule): the referrals made from its
+    linkage point or handled below it."""
+    return Referral.objects.visible_to(client.user)
 
 
 # --- endpoints --------------------------------------------------------------------------------
@@ -195,7 +197,7 @@ def _refer(client: ApiClient, p: schemas.ReferralIn):
         if e.same_referrer:
             return 200, referral_body(e.referral, duplicate=True)
         return 409, error_body(e.message, "external_ref")
-    except TransitionError as e:
+    except DomainError as e:
         return 400, error_body(e.message, _api_field(e.field))
     except PermissionDenied as e:
         raise ApiError(403, str(e) or "无权操作")
@@ -254,11 +256,12 @@ def record_confirmation(request, payload: schemas.ConfirmationResultIn,
             return 404, error_body("该案件没有司法确认申请记录（须先由调解组织登记申请）", "case_number")
         try:
             jc = services.record_court_result(
-                jc, client.user, accepted=payload.accepted, answered_on=payload.answered_on, note=payload.note,
-                decision=payload.decision or "", decided_on=payload.decided_on, number=payload.number)
+                jc, client.user, version=jc.case.version, accepted=payload.accepted, answered_on=payload.answered_on,
+                note=payload.note, decision=payload.decision or "", decided_on=payload.decided_on,
+                number=payload.number)
         except PermissionDenied:
             return 404, error_body("该案件没有司法确认申请记录（须先由调解组织登记申请）", "case_number")
-        except TransitionError as e:
+        except DomainError as e:
             status = 409 if "已有结果" in e.message else 400
             return status, error_body(e.message, e.field)
         return 200, selectors.confirmation_data(jc)

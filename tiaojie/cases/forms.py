@@ -2,15 +2,13 @@
 per transition. Validation here gives the Chinese error at the field; the rules that must hold
 whatever the entry point live in ``services`` and ``transitions``.
 """
-import re
+import datetime as dt
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 
-from tiaojie.accounts.scope import visible_orgs
 from tiaojie.cases.models import (
     Agreement,
     Case,
@@ -21,8 +19,19 @@ from tiaojie.cases.models import (
     Source,
     Status,
 )
+from tiaojie.core import dates, validators
+from tiaojie.core.forms import (  # noqa: F401 (re-exported for the case forms' users)
+    DATE_ERRORS,
+    DATE_WIDGET,
+    DATETIME_FORMATS,
+    DATETIME_WIDGET,
+    BootstrapMixin,
+    OrgChoiceField,
+    amount_field,
+    limit,
+)
+from tiaojie.core.scope import Scope
 from tiaojie.orgs.models import Mediator, Organization, OrgKind, Region
-from tiaojie.orgs.validators import check_credit_code, check_id_number, id_birth_date, id_gender
 
 # Above this many organizations in scope, village committees are left out of select boxes
 # (a city-wide select of 2,000+ villages is unusable); they stay reachable through their township.
@@ -30,41 +39,8 @@ BIG_SCOPE = 300
 # Above this many regions the place is typed as a code instead of chosen from a select.
 BIG_REGION_LIST = 400
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
-DATE_ERRORS = {"invalid": "请输入有效的日期，例如 2026-01-31"}
-
-
-class BootstrapMixin:
-    """Give widgets Bootstrap classes so that templates can render fields as they are."""
-
-    def style_fields(self):
-        for f in self.fields.values():
-            w = f.widget
-            if isinstance(w, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
-                css = "form-check-input"
-            elif isinstance(w, forms.Select):
-                css = "form-select"
-            elif isinstance(w, forms.HiddenInput):
-                continue
-            else:
-                css = "form-control"
-            w.attrs["class"] = (w.attrs.get("class", "") + " " + css).strip()
-
-
-def amount_field(label: str, **kw) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label, min_value=0, max_digits=14, decimal_places=2, initial=0,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        error_messages={
-            "invalid": f"{label}只能填写数字，例如 3000 或 3000.50",
-            "min_value": f"{label}不能为负数",
-            "max_digits": f"{label}过大",
-            "max_decimal_places": f"{label}最多保留两位小数（分）",
-            "max_whole_digits": f"{label}过大",
-            "required": f"请填写{label}",
-        }, **kw)
+def visible_orgs(user):
+    return Scope.of(user).orgs()
 
 
 def org_choices(user):
@@ -73,12 +49,6 @@ def org_choices(user):
     if qs.count() > BIG_SCOPE:
         qs = qs.exclude(kind=OrgKind.VILLAGE)
     return qs
-
-
-class OrgChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        depth = max(obj.path.count("/") - 2, 0)
-        return "　" * depth + obj.name
 
 
 class CaseFilterForm(BootstrapMixin, forms.Form):
@@ -194,6 +164,10 @@ class CaseForm(BootstrapMixin, forms.ModelForm):
             error_messages={"invalid_choice": "所选单位不在您的管辖范围内", "required": "请选择承办调委会"})
         org.widget.choices = [(o.pk, org.label_from_instance(o)) for o in org_choices(user)]
         self.fields["people_count"].widget.attrs["min"] = 1
+        limit(self.fields["facts"], "facts", "纠纷简要情况")
+        limit(self.fields["claims"], "claims", "申请事项")
+        limit(self.fields["place_detail"], "place_detail", "详细地点")
+        limit(self.fields["routing_reason"], "reason", "未采纳分流建议的理由")
         home = user.organization.region if user.organization_id else None
         regions = Region.objects.all() if home is None else Region.objects.filter(path__startswith=home.path)
         region = self.fields["region"] = RegionField(
@@ -231,36 +205,36 @@ class CaseForm(BootstrapMixin, forms.ModelForm):
         return self.cleaned_data.get("amount_at_stake") or 0
 
 
-PHONE_RE = re.compile(r"^[0-9+\-() ]{5,20}$")
 GENDERS = [("", "—"), ("男", "男"), ("女", "女")]
 
 
 class PartyForm(BootstrapMixin, forms.Form):
-    """One party (当事人) or agent (代理人). ``warnings`` holds notes that do not block saving."""
+    """One party (当事人) or agent (代理人). The rules are ``validators.party`` (shared with the
+    services and the API); ``warnings`` holds notes that do not block saving."""
 
     role = forms.ChoiceField(label="身份", choices=Party.Role.choices)
     kind = forms.ChoiceField(label="类型", choices=Party.Kind.choices, initial=Party.Kind.PERSON)
     agent_for = forms.TypedChoiceField(label="代理哪一方", required=False, coerce=int, empty_value=None)
-    name = forms.CharField(label="姓名/名称", max_length=100, required=False)
+    name = forms.CharField(label="姓名/名称", required=False)
     gender = forms.ChoiceField(label="性别", choices=GENDERS, required=False)
-    ethnicity = forms.CharField(label="民族", max_length=12, required=False,
-                                widget=forms.TextInput(attrs={"list": "ethnicities"}))
+    ethnicity = forms.CharField(label="民族", required=False, widget=forms.TextInput(attrs={"list": "ethnicities"}))
     birth_date = forms.DateField(label="出生日期", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS)
-    occupation = forms.CharField(label="职业或职务", max_length=50, required=False)
+    occupation = forms.CharField(label="职业或职务", required=False)
     id_type = forms.ChoiceField(label="证件类型", choices=[("", "—"), *Party.IdType.choices], required=False,
                                 initial=Party.IdType.RESIDENT)
-    id_number = forms.CharField(label="证件号码", max_length=30, required=False,
-                                widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    phone = forms.CharField(label="联系电话", max_length=20, required=False,
+    id_number = forms.CharField(label="证件号码", required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    phone = forms.CharField(label="联系电话", required=False,
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
-    address = forms.CharField(label="住址/单位", max_length=200, required=False)
-    credit_code = forms.CharField(label="统一社会信用代码", max_length=18, required=False)
-    legal_rep = forms.CharField(label="法定代表人", max_length=30, required=False)
+    address = forms.CharField(label="住址/单位", required=False)
+    credit_code = forms.CharField(label="统一社会信用代码", required=False)
+    legal_rep = forms.CharField(label="法定代表人", required=False)
 
     def __init__(self, *args, max_rows=20, **kwargs):
         super().__init__(*args, **kwargs)
         self.warnings: dict[str, list[str]] = {}
         self.fields["agent_for"].choices = [("", "—")] + [(i, f"第{i + 1}名当事人") for i in range(max_rows)]
+        for name in ("name", "ethnicity", "occupation", "id_number", "phone", "address", "credit_code", "legal_rep"):
+            limit(self.fields[name], name)
         self.style_fields()
 
     CONTENT_FIELDS = ("name", "birth_date", "occupation", "id_number", "phone", "address", "credit_code",
@@ -275,74 +249,21 @@ class PartyForm(BootstrapMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not self.has_changed():
+        if not self.has_changed() or self.errors:
             return data
-        name = (data.get("name") or "").strip()
-        if not name:
-            self.add_error("name", "请填写当事人姓名或名称")
         if data.get("role") == Party.Role.AGENT and data.get("agent_for") is None:
             self.add_error("agent_for", "请选择代理人所代理的当事人")
-        if data.get("role") != Party.Role.AGENT:
-            data["agent_for"] = None
-        phone = (data.get("phone") or "").strip()
-        if phone and not PHONE_RE.match(phone):
-            self.add_error("phone", "联系电话格式不正确，只能包含数字和 + - ( )")
-        if data.get("kind") == Party.Kind.ORG:
-            self._clean_org(data)
-        else:
-            self._clean_person(data)
-        return data
-
-    def _clean_person(self, data):
-        today = timezone.localdate()
-        birth = data.get("birth_date")
-        if birth and birth > today:
-            self.add_error("birth_date", "出生日期不能晚于今天")
-            birth = None
-        elif birth and birth.year < 1900:
-            self.add_error("birth_date", "出生日期不合理")
-            birth = None
-        data["credit_code"] = data["legal_rep"] = ""
-        idn = (data.get("id_number") or "").strip().upper()
-        data["id_number"] = idn
-        if idn and not data.get("id_type"):
-            data["id_type"] = Party.IdType.RESIDENT
-        if not idn or data.get("id_type") != Party.IdType.RESIDENT:
-            return
+            return data
         try:
-            idn, warnings = check_id_number(idn, today=today)
-        except ValidationError as e:
-            self.add_error("id_number", e)
-            return
-        data["id_number"] = idn
-        for w in warnings:
-            self.warn("id_number", w)
-        id_birth = id_birth_date(idn)
-        if birth and birth != id_birth and "birth_date" not in self.errors:
-            self.add_error("birth_date", f"出生日期与身份证号中的出生日期（{id_birth:%Y-%m-%d}）不一致")
-        elif not birth and "birth_date" not in self.errors:
-            data["birth_date"] = id_birth
-        g = id_gender(idn)
-        if not data.get("gender"):
-            data["gender"] = g
-        elif data["gender"] != g:
-            self.warn("gender", f"性别与身份证号显示的性别（{g}）不一致，请核对")
-
-    def _clean_org(self, data):
-        code = (data.get("credit_code") or "").strip().upper()
-        data["credit_code"] = code
-        if code:
-            try:
-                code, warnings = check_credit_code(code)
-            except ValidationError as e:
-                self.add_error("credit_code", e)
-                return
-            data["credit_code"] = code
-            for w in warnings:
-                self.warn("credit_code", w)
-        for f in ("gender", "ethnicity", "occupation"):
-            data[f] = ""
-        data["birth_date"] = None
+            clean, notes = validators.party(0, data)
+        except validators.PartyError as e:
+            self.add_error(e.party_field if e.party_field in self.fields else None, e.message.split("：", 1)[-1])
+            return data
+        for note in notes:
+            field = "gender" if "性别" in note else ("credit_code" if "信用代码" in note else "id_number")
+            self.warn(field, note.split("：", 1)[-1])
+        clean["agent_for"] = data.get("agent_for") if data.get("role") == Party.Role.AGENT else None
+        return clean
 
 
 class BasePartyFormSet(forms.BaseFormSet):
@@ -378,11 +299,13 @@ class BasePartyFormSet(forms.BaseFormSet):
             raise ValidationError("请更正当事人信息中的错误")
 
     def parties(self) -> list[dict]:
-        """Party dicts for ``services.register_case``: principals first, then agents."""
+        """Party dicts for the intake function: principals first, then agents (``agent_for`` is the
+        index among the principals). ``forms_in_order`` keeps the form of each dict."""
         kept = self.kept_forms()
         principals = [f for f in kept if f.cleaned_data["role"] != Party.Role.AGENT]
         agents = [f for f in kept if f.cleaned_data["role"] == Party.Role.AGENT]
         position = {id(f): i for i, f in enumerate(principals)}
+        self.forms_in_order = principals + agents
         out = []
         for f in principals + agents:
             d = dict(f.cleaned_data)
@@ -425,10 +348,11 @@ class TransitionForm(BootstrapMixin, forms.Form):
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
-def text(label, required=True, rows=None, max_length=None, **kw):
+def text(label, required=True, rows=None, limit_name: str = "reason", **kw):
     widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput
-    return forms.CharField(label=label, required=required, max_length=max_length, widget=widget,
-                           error_messages={"required": f"请填写{label}"}, **kw)
+    field = forms.CharField(label=label, required=required, widget=widget,
+                            error_messages={"required": f"请填写{label}"}, **kw)
+    return limit(field, limit_name, label)
 
 
 class AcceptForm(TransitionForm):
@@ -440,7 +364,7 @@ class AcceptForm(TransitionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("time_limit_days", settings.TIAOJIE_CASE_TIME_LIMIT_DAYS)
+        self.initial.setdefault("time_limit_days", dates.limit("case_mediation"))
 
 
 class RejectForm(TransitionForm):
@@ -449,7 +373,7 @@ class RejectForm(TransitionForm):
 
 def eligible_mediators(case: Case):
     """Active mediators who serve the case's organization or one above it (see
-    ``transitions.org_in_scope_of_case``)."""
+    ``transitions.mediator_may_serve``)."""
     orgs = list(case.organization.ancestors())
     return (Mediator.objects.filter(status=Mediator.Status.ACTIVE)
             .filter(Q(organization__in=orgs) | Q(committees__in=orgs))
@@ -505,19 +429,21 @@ class ReplaceMediatorForm(TransitionForm):
         self.fields["new"].queryset = eligible_mediators(self.case).exclude(pk__in=current)
 
 
-def not_in_future(value, label):
-    if value and value > timezone.now():
+def not_in_future(value, label, case=None):
+    if value and value > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError(f"{label}不能晚于现在")
+    if value and case is not None and case.accepted_on and timezone.localtime(value).date() < case.accepted_on:
+        raise ValidationError(f"{label}不能早于受理日期（{case.accepted_on:%Y-%m-%d}）")
     return value
 
 
 class RecordSessionForm(TransitionForm):
     held_at = forms.DateTimeField(label="调解时间", widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS,
                                   error_messages={"invalid": "请输入有效的日期和时间", "required": "请填写调解时间"})
-    place = text("地点", max_length=200)
-    participants = text("参加人", max_length=300, help_text="当事人、调解员及其他参加人员")
-    content = text("调解情况", rows=6, help_text="告知事项、各方陈述、调解过程及结果")
-    recorder = text("记录人", required=False, max_length=30)
+    place = text("地点", limit_name="place")
+    participants = text("参加人", limit_name="participants", help_text="当事人、调解员及其他参加人员")
+    content = text("调解情况", rows=6, limit_name="content", help_text="告知事项、各方陈述、调解过程及结果")
+    recorder = text("记录人", required=False, limit_name="person")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -525,16 +451,16 @@ class RecordSessionForm(TransitionForm):
         self.initial.setdefault("recorder", self.user.label)
 
     def clean_held_at(self):
-        return not_in_future(self.cleaned_data["held_at"], "调解时间")
+        return not_in_future(self.cleaned_data["held_at"], "调解时间", self.case)
 
 
 class RecordInvestigationForm(TransitionForm):
     held_at = forms.DateTimeField(label="调查时间", widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS,
                                   error_messages={"invalid": "请输入有效的日期和时间", "required": "请填写调查时间"})
-    place = text("地点", max_length=200)
-    subject = text("被调查人", max_length=100)
-    investigators = text("调查人", max_length=100)
-    content = text("调查内容", rows=6)
+    place = text("地点", limit_name="place")
+    subject = text("被调查人", limit_name="name")
+    investigators = text("调查人", limit_name="name")
+    content = text("调查内容", rows=6, limit_name="content")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -542,7 +468,7 @@ class RecordInvestigationForm(TransitionForm):
         self.initial.setdefault("investigators", self.user.label)
 
     def clean_held_at(self):
-        return not_in_future(self.cleaned_data["held_at"], "调查时间")
+        return not_in_future(self.cleaned_data["held_at"], "调查时间", self.case)
 
 
 class ExtendForm(TransitionForm):
@@ -556,11 +482,11 @@ class ExtendForm(TransitionForm):
 class SucceedForm(TransitionForm):
     kind = forms.ChoiceField(label="协议形式", choices=Agreement.Kind.choices, widget=forms.RadioSelect,
                              initial=Agreement.Kind.WRITTEN, error_messages={"required": "请选择协议形式"})
-    facts = text("纠纷主要事实", required=False, rows=3)
-    issues = text("争议事项", required=False, rows=2)
-    responsibilities = text("各方责任", required=False, rows=2)
-    terms = text("协议内容", required=False, rows=4, help_text="口头协议请记录协议的具体内容")
-    performance_method = text("履行方式", required=False, max_length=200)
+    facts = text("纠纷主要事实", required=False, rows=3, limit_name="agreement_text")
+    issues = text("争议事项", required=False, rows=2, limit_name="agreement_text")
+    responsibilities = text("各方责任", required=False, rows=2, limit_name="agreement_text")
+    terms = text("协议内容", required=False, rows=4, limit_name="terms", help_text="口头协议请记录协议的具体内容")
+    performance_method = text("履行方式", required=False, limit_name="short")
     performance_deadline = forms.DateField(label="履行期限", required=False, widget=DATE_WIDGET,
                                            error_messages=DATE_ERRORS)
     amount = amount_field("协议金额（元）")
@@ -603,13 +529,13 @@ FOLLOW_UP_METHODS = [("上门", "上门"), ("电话", "电话"), ("来访", "来
 class FollowUpForm(TransitionForm):
     visited_on = forms.DateField(label="回访日期", widget=DATE_WIDGET,
                                  error_messages={**DATE_ERRORS, "required": "请填写回访日期"})
-    visitor = text("回访人", max_length=30)
+    visitor = text("回访人", limit_name="person")
     method = forms.ChoiceField(label="回访方式", choices=FOLLOW_UP_METHODS, initial="上门")
     performance = forms.ChoiceField(label="履行情况", choices=FollowUp.Performance.choices,
                                     widget=forms.RadioSelect, error_messages={"required": "请选择履行情况"})
     satisfaction = forms.ChoiceField(label="当事人满意度", choices=FollowUp.Satisfaction.choices,
                                      widget=forms.RadioSelect, error_messages={"required": "请选择满意度"})
-    notes = text("回访情况", required=False, rows=3)
+    notes = text("回访情况", required=False, rows=3, limit_name="note")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -619,8 +545,8 @@ class FollowUpForm(TransitionForm):
 
 class ArchiveForm(TransitionForm):
     note = text("归档说明", required=False, rows=2, help_text="卷宗材料齐全后归档；归档后案件只读")
-    override_reason = text("材料不齐全时强制归档的理由", required=False, rows=2,
-                           help_text="仅在卷宗缺少必备材料时填写，须由司法所及以上工作人员办理")
+    force_reason = text("材料不齐全时强制归档的理由", required=False, rows=2,
+                        help_text="仅在卷宗缺少必备材料时填写，须由司法所及以上工作人员办理")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -628,7 +554,7 @@ class ArchiveForm(TransitionForm):
 
         self.missing = missing_items(self.case)
         if not self.missing:
-            del self.fields["override_reason"]
+            del self.fields["force_reason"]
 
 
 TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
@@ -646,3 +572,58 @@ TRANSITION_FORMS: dict[str, type[TransitionForm]] = {
     "archive": ArchiveForm,
 }
 
+
+
+class CorrectForm(TransitionForm):
+    """更正登记信息: the registered fields and each party's identifiers, prefilled; only what
+    changes is sent to ``transitions.correct_record``."""
+
+    facts = text("纠纷简要情况", rows=4, limit_name="facts")
+    claims = text("申请事项", required=False, rows=2, limit_name="claims")
+    place_detail = text("详细地点", required=False, limit_name="place_detail")
+    arose_on = forms.DateField(label="纠纷发生日期", widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    people_count = forms.IntegerField(label="涉及人数", min_value=1, error_messages={"min_value": "涉及人数至少为1"})
+    amount_at_stake = amount_field("涉及金额")
+    reason = text("更正理由", rows=2, help_text="例如：登记时证件号码录错，经核对身份证原件更正")
+
+    PARTY_FIELDS = ("name", "id_number", "phone", "address")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        c = self.case
+        self.parties = list(c.parties.order_by("id"))
+        for f in ("facts", "claims", "place_detail", "arose_on", "people_count", "amount_at_stake"):
+            self.initial.setdefault(f, getattr(c, f))
+        for p in self.parties:
+            for f in self.PARTY_FIELDS:
+                key = f"p{p.pk}_{f}"
+                label = f"{p.get_role_display()}{p.name}的" + {"name": "姓名/名称", "id_number": "证件号码",
+                                                              "phone": "联系电话", "address": "住址/单位"}[f]
+                field = forms.CharField(label=label, required=f == "name")
+                self.fields[key] = limit(field, f, label)
+                # identifiers are shown masked; typing a new value replaces them
+                self.initial.setdefault(key, "" if f in ("id_number", "phone") else getattr(p, f))
+                if f in ("id_number", "phone"):
+                    field.help_text = f"现为 {getattr(p, f + '_masked') or '（空）'}，留空则不更改"
+        self.style_fields()
+
+    def changes(self) -> dict:
+        d = self.cleaned_data
+        c = self.case
+        fields = {}
+        for f in ("facts", "claims", "place_detail", "arose_on", "people_count", "amount_at_stake"):
+            if d.get(f) != getattr(c, f) and not (f == "amount_at_stake" and (d.get(f) or 0) == c.amount_at_stake):
+                fields[f] = d.get(f)
+        parties = {}
+        for p in self.parties:
+            values = {}
+            for f in self.PARTY_FIELDS:
+                v = (d.get(f"p{p.pk}_{f}") or "").strip()
+                if f in ("id_number", "phone"):
+                    if v:
+                        values[f] = v
+                elif v != getattr(p, f):
+                    values[f] = v
+            if values:
+                parties[p.pk] = values
+        return {"fields": fields, "parties": parties}

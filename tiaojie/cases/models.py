@@ -10,7 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tiaojie.cases import crypto
-from tiaojie.orgs.validators import mask_id, mask_phone
+from tiaojie.core import dates
+from tiaojie.core.identifiers import mask_id, mask_phone
+from tiaojie.core.scope import ScopedQuerySet, ScopeRule
 
 
 class DisputeType(models.Model):
@@ -55,6 +57,16 @@ SOURCE_REPORT_GROUP = {
 }
 
 
+# The keys the case list's filter uses for those groups.
+SOURCE_GROUP_KEYS = {"主动调解": "initiative", "申请调解": "application", "接受委托移送调解": "referred"}
+
+
+def sources_in_group(group_key: str) -> list[str]:
+    """The sources counted in a report group ("initiative", "application", "referred")."""
+    label = {v: k for k, v in SOURCE_GROUP_KEYS.items()}.get(group_key)
+    return [str(s) for s, g in SOURCE_REPORT_GROUP.items() if g == label]
+
+
 class Channel(models.TextChoices):
     WINDOW = "window", "窗口"
     PHONE = "phone", "电话"
@@ -85,26 +97,19 @@ class Outcome(models.TextChoices):
     REJECTED = "rejected", "不予受理"
 
 
-class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """The scope rule: cases handled by an organization in the user's subtree."""
-        from tiaojie.accounts.scope import scope_path
-
-        path = scope_path(user)
-        if path is None:
-            return self.none()
-        if path == "":
-            return self
-        return self.filter(organization__path__startswith=path)
-
+class CaseQuerySet(ScopedQuerySet):
     def overdue(self, today: dt.date | None = None):
-        today = today or timezone.localdate()
+        today = today or dates.today()
         return self.filter(status__in=TIMED_STATUSES, due_on__lt=today)
 
-    def follow_up_due(self, today: dt.date | None = None):
-        today = today or timezone.localdate()
-        limit = today - dt.timedelta(days=settings.TIAOJIE_FOLLOW_UP_DUE_DAYS)
-        return self.filter(status=Status.SUCCEEDED, closed_on__lte=limit)
+    def follow_up_due(self):
+        """Succeeded cases waiting for their 回访 (due ``follow_up`` days after success)."""
+        return self.filter(status=Status.SUCCEEDED)
+
+    def follow_up_overdue(self, today: dt.date | None = None):
+        today = today or dates.today()
+        limit = today - dt.timedelta(days=dates.limit("follow_up"))
+        return self.filter(status=Status.SUCCEEDED, closed_on__lt=limit)
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
@@ -119,7 +124,15 @@ class CaseQuerySet(models.QuerySet):
 
 
 class Case(models.Model):
-    """One dispute (一件纠纷) from registration (登记) to archive (归档)."""
+    """One dispute (一件纠纷) from registration (登记) to archive (归档).
+
+    Scope: the handling committee's subtree owns it; the committee that transferred it away,
+    the court room or police room that referred it and the court named on its 司法确认 see it
+    read-only (linked visibility, DESIGN.md).
+    """
+
+    scope = ScopeRule("organization", links=("transfers__from_org", "referral__referring_org",
+                                              "judicial_confirmation__court_org"))
 
     number = models.CharField("案号", max_length=60, unique=True)
     year = models.PositiveSmallIntegerField("年度")
@@ -153,6 +166,12 @@ class Case(models.Model):
     archived_at = models.DateTimeField("归档时间", null=True, blank=True)
     close_reason = models.TextField("不予受理/调解不成/终止原因", blank=True)
     routes_informed = models.BooleanField("已告知仲裁、行政、诉讼等途径", default=False)
+    archive_forced = models.BooleanField("卷宗不齐全时强制归档", default=False)
+    # Routing inputs (分流) the registrar gave; kept so that later proposals see them too.
+    spans_villages = models.BooleanField("涉及两个以上村（社区）", default=False)
+    spans_townships = models.BooleanField("涉及两个以上乡镇（街道）", default=False)
+    village_failed = models.BooleanField("村（社区）调委会已调解未成", default=False)
+    major = models.BooleanField("疑难重大纠纷", default=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -166,10 +185,19 @@ class Case(models.Model):
             models.Index(fields=["organization", "status"]),
             models.Index(fields=["status", "due_on"]),
             models.Index(fields=["registered_at"]),
+            models.Index(fields=["accepted_on"]),
+            models.Index(fields=["closed_on", "outcome"]),
         ]
 
     def __str__(self):
         return self.number
+
+    @property
+    def follow_up_due_on(self) -> dt.date | None:
+        """When the 回访 of a succeeded case is due."""
+        if self.status != Status.SUCCEEDED or not self.closed_on:
+            return None
+        return self.closed_on + dt.timedelta(days=dates.limit("follow_up"))
 
     @property
     def is_overdue(self) -> bool:
@@ -191,6 +219,9 @@ class Case(models.Model):
 
 class Party(models.Model):
     """A party (当事人) or an agent (代理人) of one."""
+
+    scope = ScopeRule(via="case")
+    objects = ScopedQuerySet.as_manager()
 
     class Role(models.TextChoices):
         APPLICANT = "applicant", "申请人"
@@ -268,6 +299,9 @@ class Party(models.Model):
 class Assignment(models.Model):
     """A mediator assigned to a case (指派调解员); released on 回避 or replacement."""
 
+    scope = ScopeRule(via="case")
+    objects = ScopedQuerySet.as_manager()
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
     mediator = models.ForeignKey("orgs.Mediator", verbose_name="调解员", on_delete=models.PROTECT,
                                  related_name="assignments")
@@ -286,6 +320,9 @@ class Assignment(models.Model):
 class MediationSession(models.Model):
     """人民调解记录: one mediation session."""
 
+    scope = ScopeRule(via="case")
+    objects = ScopedQuerySet.as_manager()
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sessions")
     held_at = models.DateTimeField("调解时间")
     place = models.CharField("地点", max_length=200)
@@ -302,6 +339,9 @@ class MediationSession(models.Model):
 
 class Investigation(models.Model):
     """人民调解调查记录."""
+
+    scope = ScopeRule(via="case")
+    objects = ScopedQuerySet.as_manager()
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="investigations")
     held_at = models.DateTimeField("调查时间")
@@ -320,6 +360,9 @@ class Investigation(models.Model):
 class Agreement(models.Model):
     """调解协议: written (Art.29 content) or oral (content recorded by the mediator, Art.28)."""
 
+    scope = ScopeRule(via="case")
+    objects = ScopedQuerySet.as_manager()
+
     class Kind(models.TextChoices):
         WRITTEN = "written", "书面协议"
         ORAL = "oral", "口头协议"
@@ -333,7 +376,7 @@ class Agreement(models.Model):
     performance_method = models.CharField("履行方式", max_length=200, blank=True)
     performance_deadline = models.DateField("履行期限", null=True, blank=True)
     amount = models.DecimalField("协议金额（元）", max_digits=14, decimal_places=2, default=0)
-    effective_on = models.DateField("生效日期")
+    effective_on = models.DateField("生效日期", db_index=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -343,6 +386,9 @@ class Agreement(models.Model):
 
 class FollowUp(models.Model):
     """人民调解回访记录."""
+
+    scope = ScopeRule(via="case")
+    objects = ScopedQuerySet.as_manager()
 
     class Performance(models.TextChoices):
         FULL = "full", "已履行"
@@ -371,6 +417,9 @@ class FollowUp(models.Model):
 class CaseEvent(models.Model):
     """One line of a case's timeline: who did what, when and why."""
 
+    scope = ScopeRule(via="case")
+    objects = ScopedQuerySet.as_manager()
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30)
     label = models.CharField("事项", max_length=60)
@@ -390,6 +439,29 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.label}"
+
+
+class IntakeRecord(models.Model):
+    """What was known when a dispute was registered: the channel it came in by, the text
+    analysis of its facts (type suggestions, risk signals with their phrases, amount and people
+    read from the text) and whether the registrar took the suggested type."""
+
+    scope = ScopeRule(via="case")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="intake")
+    via = models.CharField("登记渠道", max_length=12)
+    intake_org = models.ForeignKey("orgs.Organization", verbose_name="接收单位", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    analysis = models.JSONField("登记时的案情分析", default=dict, blank=True)
+    suggested_type = models.CharField("建议纠纷类型", max_length=10, blank=True)
+    suggestion_accepted = models.BooleanField("采纳建议类型", null=True)
+    warnings = models.JSONField("登记时的提示", default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "登记分析"
 
 
 class CaseNumberCounter(models.Model):

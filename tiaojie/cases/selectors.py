@@ -3,12 +3,13 @@
 Every queryset here starts from ``Case.objects.visible_to(user)`` (the one scope rule).
 """
 import datetime as dt
-import io
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from tiaojie.cases.models import Case, FollowUp, Party, Status
+from tiaojie.cases.models import Case, FollowUp, Party, Status, sources_in_group
+from tiaojie.core import xlsx
+from tiaojie.orgs.models import kinds_in_group
 
 TODO_LIST_SIZE = 5
 EXPORT_LIMIT = 50_000
@@ -68,8 +69,6 @@ def filter_cases(qs, data: dict):
 
 def _filter_drill(qs, data: dict):
     """Conditions of a statistics figure (``tiaojie.stats.figures.drill_url``)."""
-    from tiaojie.stats import figures
-
     if data.get("accepted_from"):
         qs = qs.filter(accepted_on__gte=data["accepted_from"])
     if data.get("accepted_to"):
@@ -87,9 +86,9 @@ def _filter_drill(qs, data: dict):
     if data.get("confirmed"):
         qs = qs.filter(judicial_confirmation__status="confirmed")
     if data.get("source_group"):
-        qs = qs.filter(source__in=figures.sources_in_group(data["source_group"]))
+        qs = qs.filter(source__in=sources_in_group(data["source_group"]))
     if data.get("org_group"):
-        qs = qs.filter(organization__kind__in=figures.kinds_in_group(data["org_group"]))
+        qs = qs.filter(organization__kind__in=kinds_in_group(data["org_group"]))
     return qs
 
 
@@ -115,20 +114,9 @@ EXPORT_COLUMNS = [
 
 def export_xlsx(qs) -> bytes:
     """The filtered list as an .xlsx workbook; personal identifiers stay masked."""
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("纠纷案件")
-    for i, (_, width) in enumerate(EXPORT_COLUMNS):
-        ws.column_dimensions[chr(ord("A") + i)].width = width
-    ws.append([name for name, _ in EXPORT_COLUMNS])
-    for c in qs.iterator(chunk_size=2000):
-        ws.append([
-            c.number, timezone.localtime(c.registered_at).strftime("%Y-%m-%d %H:%M"), c.organization.name,
-            str(c.dispute_type), c.get_source_display(), c.get_channel_display(), c.get_status_display(),
-            "超期" if c.is_overdue else "", party_summary(c), c.facts, float(c.amount_at_stake),
-            c.accepted_on, c.due_on, c.closed_on,
-        ])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    rows = (
+        (c.number, timezone.localtime(c.registered_at), c.organization.name, str(c.dispute_type),
+         c.get_source_display(), c.get_channel_display(), c.get_status_display(), "超期" if c.is_overdue else "",
+         party_summary(c), c.facts, c.amount_at_stake, c.accepted_on, c.due_on, c.closed_on)
+        for c in qs.iterator(chunk_size=2000))
+    return xlsx.sheet_bytes("纠纷案件", [n for n, _ in EXPORT_COLUMNS], rows, widths=[w for _, w in EXPORT_COLUMNS])

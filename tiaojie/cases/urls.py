@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/parties/<int:party_pk>/unmask/", views.unmask, name="unmask"),
     path("<int:pk>/act/<slug:name>/", views.act, name="act"),
+    path("<int:pk>/correct/", views.correct, name="correct"),
 ]

@@ -1,22 +1,24 @@
-"""Staff workbench pages (工作台): to-do, case list and export, registration, case detail and
-one form per transition. Views stay thin: reads go through ``selectors`` (always scoped by
-``Case.objects.visible_to``), writes through ``services`` and ``transitions``.
+"""Staff workbench pages (工作台): to-do, case list and export, registration, case detail, one form
+per step, 更正登记信息. Views stay thin: cases are fetched through ``core.access.case_for`` (the one
+scope rule), registration goes through the one intake function, every write through
+``transitions``.
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tiaojie.accounts.models import PersonalDataAccess
-from tiaojie.cases import selectors, services, transitions
-from tiaojie.cases.forms import TRANSITION_FORMS, CaseFilterForm, CaseForm, PartyFormSet
+from tiaojie.cases import intake, panels, selectors, transitions
+from tiaojie.cases.forms import TRANSITION_FORMS, CaseFilterForm, CaseForm, CorrectForm, PartyFormSet
 from tiaojie.cases.models import Agreement, Assignment, Party
 from tiaojie.cases.transitions import TRANSITIONS, StaleCase, TransitionError
-from tiaojie.routing.services import register_routed
+from tiaojie.core import access, permissions, xlsx
+from tiaojie.core.errors import DomainError
+from tiaojie.core.scope import Scope
+from tiaojie.core.validators import PartyError
 
 PAGE_SIZE = 30
 
@@ -57,52 +59,60 @@ def export(request):
         return render(request, "cases/list.html", {
             "form": form, "page": page, "query": form.query_string(),
             "export_error": f"符合条件的案件有{total}件，超过单次导出上限{selectors.EXPORT_LIMIT}件，请缩小筛选范围"})
+    from django.utils import timezone
+
     data = selectors.export_xlsx(qs.order_by("registered_at", "id"))
-    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    name = f"cases-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
-    resp["Content-Disposition"] = f'attachment; filename="{name}"'
-    return resp
+    return xlsx.xlsx_response(data, f"纠纷案件-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
+
+
+def desk_application(user, form: CaseForm, parties: PartyFormSet) -> intake.Application:
+    d = form.cleaned_data
+    return intake.Application(
+        via=intake.Via.DESK, organization=d["organization"], parties=parties.parties(),
+        routing_reason=d.get("routing_reason", ""),
+        **{k: d.get(k) for k in ("source", "channel", "dispute_type", "region", "place_detail", "arose_on",
+                                 "people_count", "amount_at_stake", "facts", "claims", *intake.ROUTING_FLAGS)})
+
+
+def _put_error(form, parties, e: DomainError) -> None:
+    """Show a refusal of the intake function at the field it concerns."""
+    ordered = getattr(parties, "forms_in_order", [])
+    if isinstance(e, PartyError) and e.index < len(ordered):
+        target = ordered[e.index]
+        if e.party_field in target.fields:
+            target.add_error(e.party_field, e.message.split("：", 1)[-1])
+            return
+    if e.field in form.fields:
+        form.add_error(e.field, e.message)
+    else:
+        parties._non_form_errors = parties.error_class([e.message], error_class="nonform")
 
 
 @login_required
 def register(request):
     user = request.user
-    if not user.can_mediate:
-        raise PermissionDenied("您的角色不能登记纠纷")
+    permissions.require(user, "case.register")
     form = CaseForm(request.POST or None, user=user)
     parties = PartyFormSet(request.POST or None, prefix="parties")
     if request.method == "POST":
         form_ok, parties_ok = form.is_valid(), parties.is_valid()
         if form_ok and parties_ok:
-            party_data = parties.parties()
-            duplicates = services.duplicate_id_warnings(party_data, user)
-            fields = {k: v for k, v in form.cleaned_data.items() if k != "organization"}
             try:
-                case = register_routed(user, organization=form.cleaned_data["organization"],
-                                       parties=party_data, **fields)
-            except TransitionError as e:
-                if e.field in form.fields:
-                    form.add_error(e.field, e.message)
-                else:
-                    parties._non_form_errors = parties.error_class([e.message], error_class="nonform")
+                case = intake.register(user, desk_application(user, form, parties))
+            except DomainError as e:
+                _put_error(form, parties, e)
             else:
                 messages.success(request, f"已登记，案号 {case.number}")
-                for w in parties.warnings() + duplicates:
+                for w in case.intake_warnings:
                     messages.warning(request, w)
                 return redirect("cases:detail", pk=case.pk)
     return render(request, "cases/register.html", {"form": form, "parties": parties})
 
 
-def _case_for(request, pk):
-    """The case if it is in the user's scope; otherwise 404 (its existence is not revealed)."""
-    qs = (selectors.visible_cases(request.user)
-          .select_related("region", "registered_by", "dispute_type__parent"))
-    return get_object_or_404(qs, pk=pk)
-
-
 @login_required
 def detail(request, pk, revealed=None):
-    case = _case_for(request, pk)
+    case = access.case_for(request.user, pk, select=("organization", "region", "registered_by",
+                                                     "dispute_type__parent"))
     parties = list(case.parties.all())
     for p in parties:
         p.revealed = revealed.get(p.pk) if revealed else None
@@ -110,6 +120,7 @@ def detail(request, pk, revealed=None):
         agreement = case.agreement
     except Agreement.DoesNotExist:
         agreement = None
+    owns = Scope.of(request.user).owns(case)
     ctx = {
         "case": case,
         "parties": parties,
@@ -120,35 +131,20 @@ def detail(request, pk, revealed=None):
         "follow_ups": case.follow_ups.all(),
         "events": case.events.select_related("actor"),
         "actions": transitions.available(case, request.user),
+        "may_correct": transitions.may(case, request.user, "correct"),
+        "may_unmask": permissions.allowed(request.user, "case.unmask") and owns,
+        "intake_record": getattr(case, "intake", None) if hasattr(case, "intake") else None,
+        "panels": panels.panels_for(case, request.user),
     }
-    ctx.update(_linked_panels(case, request.user))
     return render(request, "cases/detail.html", ctx)
-
-
-def _linked_panels(case, user) -> dict:
-    """What other parts show on the case page: risk (warnings) and open 督办 escalations."""
-    from tiaojie.screening.forms import LevelForm
-    from tiaojie.warnings.forms import RiskInputsForm
-    from tiaojie.warnings.services import assessment_for
-
-    a = assessment_for(case=case)
-    editable = user.can_mediate and not case.is_read_only
-    return {
-        "risk": a,
-        "level_form": LevelForm(initial={"level": a.level}) if editable else None,
-        "risk_inputs": RiskInputsForm(initial={k: getattr(a, k) for k in RiskInputsForm.base_fields}) if editable else None,
-        "escalations": case.escalations.all(),
-        "can_escalate": editable and not case.escalations.filter(closed_at__isnull=True).exists(),
-    }
 
 
 @login_required
 @require_POST
 def unmask(request, pk, party_pk):
     """Show one party's full ID number and phone to a role that needs them, and log it."""
-    case = _case_for(request, pk)
-    if not request.user.can_unmask:
-        raise PermissionDenied("您的角色不能查看完整证件号码")
+    permissions.require(request.user, "case.unmask")
+    case = access.case_for(request.user, pk, acting=True)
     party = get_object_or_404(Party, pk=party_pk, case=case)
     PersonalDataAccess.objects.create(user=request.user, what="当事人证件号码、联系电话",
                                       object_repr=f"{case.number} {party.get_role_display()} {party.name}"[:200])
@@ -158,25 +154,14 @@ def unmask(request, pk, party_pk):
     return detail(request, pk, revealed={party.pk: shown})
 
 
-def _archive(case, user, *, version, note="", override_reason=""):
-    from tiaojie.documents.services import archive_with_check
-
-    return archive_with_check(case, user, version=version, override_reason=override_reason, note=note)
-
-
-# Transitions whose page goes through a wider check than the bare state machine.
-PERFORMERS = {"archive": _archive}
-
-
 @login_required
 def act(request, pk, name):
     t = TRANSITIONS.get(name)
     if t is None:
         raise Http404("没有这个办理事项")
-    case = _case_for(request, pk)
     user = request.user
-    if user.role not in t.roles:
-        raise PermissionDenied(f"您的角色（{user.get_role_display()}）不能办理“{t.label}”")
+    case = access.case_for(user, pk, acting=True)
+    permissions.require(user, t.permission)
     form_class = TRANSITION_FORMS[name]
     ctx = {"case": case, "t": t, "error": None, "stale": False}
     if case.is_read_only:
@@ -186,8 +171,7 @@ def act(request, pk, name):
         form = form_class(request.POST, case=case, user=user)
         if form.is_valid():
             try:
-                perform = PERFORMERS.get(name) or getattr(transitions, name)
-                perform(case, user, version=form.cleaned_data["version"], **form.transition_kwargs())
+                getattr(transitions, name)(case, user, version=form.cleaned_data["version"], **form.transition_kwargs())
             except StaleCase as e:
                 ctx["error"], ctx["stale"] = e.message, True
             except TransitionError as e:
@@ -210,3 +194,31 @@ def act(request, pk, name):
     ctx["assignments"] = case.assignments.filter(active=True).select_related("mediator")
     return render(request, "cases/act.html", ctx)
 
+
+@login_required
+def correct(request, pk):
+    """更正登记信息: correct registered data with a reason; the timeline keeps before and after."""
+    user = request.user
+    case = access.case_for(user, pk, acting=True)
+    permissions.require(user, "case.correct")
+    form = CorrectForm(request.POST or None, case=case, user=user)
+    ctx = {"case": case, "form": form, "error": None, "stale": False}
+    if case.is_read_only:
+        ctx["error"] = transitions.READ_ONLY
+        ctx["form"] = None
+        return render(request, "cases/correct.html", ctx)
+    if request.method == "POST" and form.is_valid():
+        try:
+            transitions.correct_record(case, user, version=form.cleaned_data["version"],
+                                       reason=form.cleaned_data["reason"], **form.changes())
+        except StaleCase as e:
+            ctx["error"], ctx["stale"] = e.message, True
+        except TransitionError as e:
+            if e.field and e.field in form.fields:
+                form.add_error(e.field, e.message)
+            else:
+                ctx["error"] = e.message
+        else:
+            messages.success(request, "已更正登记信息")
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/correct.html", ctx)

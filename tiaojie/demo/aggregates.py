@@ -93,8 +93,8 @@ def build(seed: int = 410400, small: bool = False, stderr=None) -> dict:
 
 def _renumber(org_ids) -> None:
     """Keep each committee's case numbers gapless (1..n a year) after removing cases."""
+    from tiaojie.cases.intake import format_number
     from tiaojie.cases.models import Case, CaseNumberCounter
-    from tiaojie.cases.services import format_number
 
     for i in range(0, len(org_ids), 200):
         chunk = org_ids[i:i + 200]

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from tiaojie.accounts.models import Role, User
 from tiaojie.cases import crypto
+from tiaojie.cases.intake import format_number
 from tiaojie.cases.models import (
     Agreement,
     Assignment,
@@ -35,7 +36,7 @@ from tiaojie.cases.models import (
     Source,
     Status,
 )
-from tiaojie.cases.services import format_number
+from tiaojie.core.identifiers import mask_id, mask_phone
 from tiaojie.demo import names as N
 from tiaojie.demo import texts
 from tiaojie.demo.geography import (
@@ -54,7 +55,6 @@ from tiaojie.demo.progress import Progress
 from tiaojie.demo.screening import ScreeningBuilder
 from tiaojie.demo.writer import Clock, IdPool, RowWriter, reset_sequences
 from tiaojie.orgs.models import Mediator, Organization, OrgKind, Region, RegionLevel
-from tiaojie.orgs.validators import mask_id, mask_phone
 
 PASSWORD = "tiaojie2026"
 DEFAULT_SEED = 410400
@@ -485,7 +485,8 @@ class CityBuilder:
                           "source", "channel", "dispute_type_id", "facts", "claims", "region_id", "place_detail",
                           "arose_on", "people_count", "amount_at_stake", "status", "outcome", "accepted_on",
                           "time_limit_days", "extended_days", "due_on", "closed_on", "archived_at", "close_reason",
-                          "routes_informed", "version", "updated_at"])
+                          "routes_informed", "version", "updated_at", "archive_forced", "spans_villages",
+                          "spans_townships", "village_failed", "major"])
         w.register(Party, ["id", "case_id", "role", "kind", "agent_for_id", "name", "gender", "ethnicity",
                            "birth_date", "occupation", "id_type", "id_number_enc", "id_hash", "id_masked",
                            "phone_enc", "phone_masked", "address", "credit_code", "legal_rep"])
@@ -852,7 +853,8 @@ class CityBuilder:
                    (CHANNELS if history else CHANNELS_NOW).pick(self.rng), self.type_ids[code], facts, claims,
                    region_id, self._place_detail(code, place), arose, people_count, Decimal(stake), status,
                    outcome if stop >= 3 else "", accepted_on, 30, 0, due_on, closed_on,
-                   ts(archived_at) if archived_at else None, close_reason, routes, len(events), ts(last)))
+                   ts(archived_at) if archived_at else None, close_reason, routes, len(events), ts(last),
+                   False, False, False, False, False))
         return status
 
     def _org_party_name(self, kind: str, o: Org, place: str) -> str:

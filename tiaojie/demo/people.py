@@ -8,8 +8,8 @@ import random
 from bisect import bisect
 from operator import mul
 
+from tiaojie.core.identifiers import CREDIT_CHARS, ID_CHECK, ID_WEIGHTS, credit_check_char
 from tiaojie.demo import names as N
-from tiaojie.orgs.validators import CREDIT_CHARS, ID_CHECK, ID_WEIGHTS, credit_check_char
 
 
 class Weighted:

@@ -245,7 +245,7 @@ class ScreeningBuilder:
             # Registered as cases when the round was filed.
             rd.filed_at = min(e.reg for e in rd.cases)
             return
-        due = per.end + dt.timedelta(days=rd.grace)
+        due = per.due(rd.grace)
         if not rd.no_late and r() < LATE_SHARE:
             day, rd.late = due + dt.timedelta(days=1 + int(r() * 8)), True
         else:
@@ -316,7 +316,7 @@ class ScreeningBuilder:
                 rd.hazards.append(Hazard(rd.org, spec[4], None, fixed=spec))
         for rd in sorted(rounds.values(), key=lambda x: (x.org.obj.id, x.period.start)):
             if rd.filed_at is None:
-                overdue = rd.period.end + dt.timedelta(days=rd.grace) < self.today
+                overdue = rd.period.due(rd.grace) < self.today
                 self.stats["cur_overdue" if overdue else "cur_pending"] += 1
                 continue
             self._emit_round(rd, history=False)
@@ -331,7 +331,7 @@ class ScreeningBuilder:
                 at = lo + (now - lo) * (0.3 + 0.7 * r())
             rd.filed_at = min(at, now - dt.timedelta(minutes=1)).replace(second=0, microsecond=0)
             return
-        due = per.end + dt.timedelta(days=rd.grace)
+        due = per.due(rd.grace)
         if due < self.today and r() < 0.05 and rd.org.obj.id not in self.fixed_ids:
             day = due + dt.timedelta(days=1 + int(r() * min(8, (self.today - due).days)))
             rd.late = True

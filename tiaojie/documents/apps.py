@@ -8,6 +8,10 @@ class DocumentsConfig(AppConfig):
 
     def ready(self):
         from tiaojie.cases.archiving import requirement
-        from tiaojie.documents.services import check_complete
+        from tiaojie.cases.panels import register_panel
+        from tiaojie.documents import services  # noqa: F401 (registers the documents' steps)
+        from tiaojie.documents.completeness import check_complete
 
         requirement(check_complete)
+        register_panel("documents", order=20, template="documents/_case_panel.html",
+                       context=lambda case, user: {"case": case})

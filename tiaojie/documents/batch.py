@@ -18,6 +18,21 @@ from tiaojie.documents.models import BatchJob
 log = logging.getLogger("tiaojie.documents")
 
 
+def request_batch(user, *, organization, month: dt.date, include_children: bool = True) -> BatchJob:
+    """Ask for a month's agreements of ``organization`` as one PDF (built by the worker)."""
+    from tiaojie.core import permissions
+    from tiaojie.core.errors import Refused
+    from tiaojie.core.scope import Scope
+
+    permissions.require(user, "documents.batch")
+    if not Scope.of(user).sees(organization):
+        raise Refused("该单位不在您的管辖范围内")
+    job = BatchJob.objects.create(organization=organization, month=month, include_children=include_children,
+                                  requested_by=user)
+    enqueue(job)
+    return job
+
+
 def month_range(month: dt.date) -> tuple[dt.date, dt.date]:
     first = month.replace(day=1)
     nxt = (first + dt.timedelta(days=32)).replace(day=1)

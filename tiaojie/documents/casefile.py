@@ -85,7 +85,7 @@ def _esc(s: str) -> str:
 
 def plan(case: Case, user=None, missing: list[str] | None = None) -> tuple[Plan, dict]:
     """What goes in the file, in order, with its HTML sections (cover and contents excluded)."""
-    from tiaojie.documents.services import check_complete
+    from tiaojie.documents.completeness import check_complete
 
     ctx = ctxmod.build(case, user, log_as="卷宗")
     p = Plan()

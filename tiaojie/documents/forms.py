@@ -2,8 +2,8 @@ import datetime as dt
 
 from django import forms
 
-from tiaojie.accounts.scope import visible_orgs
 from tiaojie.cases.models import Party
+from tiaojie.core.scope import Scope
 from tiaojie.documents.models import Attachment, DocumentTemplate
 from tiaojie.documents.services import validate_template
 from tiaojie.documents.sniff import ALLOWED_DESCRIPTION
@@ -29,7 +29,7 @@ class BatchForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = visible_orgs(user).order_by("path")
+        self.fields["organization"].queryset = Scope.of(user).orgs().order_by("path")
 
     def clean_month(self):
         text = self.cleaned_data["month"].strip()

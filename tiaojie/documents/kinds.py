@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from tiaojie.cases.models import Agreement, Case, Outcome, Party, Status
+from tiaojie.cases.rules import confirmation_window
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,6 @@ KINDS: dict[str, Kind] = {k.code: k for k in [
 ]}
 
 PER_MODELS = {"session": "sessions", "investigation": "investigations", "follow_up": "follow_ups"}
-JUDICIAL_CONFIRMATION_DAYS = 30  # 人民调解法 Art.33
 
 
 class DocumentRefused(Exception):
@@ -86,9 +86,8 @@ def refusal(case: Case, kind: Kind, today: dt.date | None = None) -> str | None:
         if code in ("agreement", "judicial_confirmation") and ag.kind != Agreement.Kind.WRITTEN:
             return f"本案为口头协议，不能制作{label}" + ("，请制作口头协议登记表" if code == "agreement" else "")
         if code == "judicial_confirmation":
-            today = today or dt.date.today()
-            if (today - ag.effective_on).days > JUDICIAL_CONFIRMATION_DAYS:
-                return "调解协议生效已超过30日，不能再申请司法确认（人民调解法第三十三条）"
+            # the same rule as the 申请司法确认 step: a late application is possible with a reason
+            return confirmation_window.refusal(case)
     elif code == "rejection_notice":
         if case.outcome != Outcome.REJECTED:
             return "只有不予受理的案件才制作不予受理告知书"

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from tiaojie.core.scope import ScopedQuerySet, ScopeRule
 from tiaojie.documents.kinds import KINDS
 
 
@@ -40,6 +41,9 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
 class Attachment(models.Model):
     """A file kept in a case's file: evidence, identity papers, proof of performance …"""
 
+    scope = ScopeRule(via="case")
+    objects = ScopedQuerySet.as_manager()
+
     class Kind(models.TextChoices):
         IDENTITY = "identity", "当事人身份证明"
         POWER_OF_ATTORNEY = "power_of_attorney", "授权委托书"
@@ -63,6 +67,10 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", null=True,
                                     on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="作废人", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    void_reason = models.CharField("作废理由", max_length=200, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "案件附件"
@@ -79,6 +87,9 @@ class Attachment(models.Model):
 
 class BatchJob(models.Model):
     """Printing all agreements of a month for an organization as one PDF (runs in django-q2)."""
+
+    scope = ScopeRule("organization")
+    objects = ScopedQuerySet.as_manager()
 
     class State(models.TextChoices):
         PENDING = "pending", "排队中"

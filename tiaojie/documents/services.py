@@ -1,9 +1,9 @@
 """Writes and checks of the documents app, as plain functions taking the acting user.
 
-- ``check_complete(case)``: the required items of DOMAIN.md §5 the case file still lacks.
-- ``archive_with_check(case, user, version, override_reason)``: archive (归档) only a complete
-  file, unless a supervisor overrides with a reason (recorded on the timeline).
-- ``save_attachment(case, user, upload, kind, …)``: evidence upload, checked on content.
+- ``save_attachment(case, user, upload, kind, …)``: evidence upload, checked on content; a step
+  (``attach``) of the case's state machine.
+- ``void_attachment(att, user, reason)``: a material uploaded by mistake is voided with a reason,
+  never deleted (it stays in the record, marked).
 - ``validate_template(kind, data)``: a replacement .docx template is usable, or a Chinese error.
 """
 import hashlib
@@ -11,73 +11,17 @@ import io
 import zipfile
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 
-from tiaojie.accounts.models import Role
-from tiaojie.accounts.scope import org_in_scope
-from tiaojie.cases import transitions
-from tiaojie.cases.archiving import missing_items
-from tiaojie.cases.models import Agreement, Case, CaseEvent, Outcome, Party, Status
-from tiaojie.cases.transitions import LABEL_MAX, TransitionError, fit_text
+from tiaojie.cases.models import Case, Party
+from tiaojie.cases.transitions import ALL, Step, TransitionError, acting_on, fit_text, register_step
 from tiaojie.documents import sniff
 from tiaojie.documents.kinds import KINDS
 from tiaojie.documents.models import Attachment
 
-SUPERVISOR_ROLES = {Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.CITY_ADMIN}
-UPLOAD_ROLES = {Role.CITY_ADMIN, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.MEDIATOR}
-MEDIATED = (Outcome.SUCCESS, Outcome.FAILED)
-
-# ---- completeness (卷宗是否齐全) ------------------------------------------------------------------
-
-def check_complete(case: Case) -> list[str]:
-    """Missing required items of the case file (DOMAIN.md §5), in filing order; [] when complete.
-
-    Documents Tiaojie fills from the record (申请书/登记表, 告知书, 封底 …) are present as soon as
-    the record allows them; what can be missing is what people must record or upload.
-    """
-    missing: list[str] = []
-    parties = list(case.parties.all())
-    principals = [p for p in parties if p.role != Party.Role.AGENT]
-    atts = list(case.attachments.all())
-    proofs = [a for a in atts if a.kind == Attachment.Kind.IDENTITY]
-    linked = {a.party_id for a in proofs if a.party_id}
-    unlinked = sum(1 for a in proofs if not a.party_id)
-    lacking = [p.name for p in principals if p.pk not in linked]
-    if len(lacking) > unlinked:
-        missing.append(f"当事人身份证明（缺{len(lacking) - unlinked}份：" + "、".join(lacking) + "）")
-    agents = [p for p in parties if p.role == Party.Role.AGENT]
-    if agents and not any(a.kind == Attachment.Kind.POWER_OF_ATTORNEY for a in atts):
-        missing.append("授权委托书（本案有代理人：" + "、".join(p.name for p in agents) + "）")
-    if case.outcome in MEDIATED and not case.sessions.exists():
-        missing.append("人民调解记录（至少一次调解的记录）")
-    if case.outcome == Outcome.SUCCESS:
-        if not Agreement.objects.filter(case=case).exists():
-            missing.append("人民调解协议书或口头协议登记表")
-    return missing
-
-
-@transaction.atomic
-def archive_with_check(case: Case, user, version=None, override_reason: str = "", note: str = "") -> Case:
-    """归档 when the file is complete; when items are missing only a supervisor (司法所及以上) may
-    archive, giving a reason that goes on the timeline with the list of missing items."""
-    transitions.check(case, user, "archive")  # wrong state, role or scope first
-    missing = missing_items(case)
-    override_reason = (override_reason or "").strip()
-    note = (note or "").strip()
-    if missing:
-        listed = "；".join(missing)
-        if not override_reason:
-            raise TransitionError(f"卷宗材料不齐全，缺少：{listed}。请补齐后归档；确需归档的，"
-                                  "由司法所及以上工作人员填写理由后归档", "override_reason")
-        if user.role not in SUPERVISOR_ROLES:
-            raise TransitionError("卷宗材料不齐全时，只有司法所、县级调解中心或市司法局工作人员可以填写理由强制归档",
-                                  "override_reason")
-        note = (note + "\n" if note else "") + (
-            f"卷宗材料不齐全，经{user.get_role_display()}{user.label}批准归档。缺少：{listed}。理由：{override_reason}")
-    return transitions.archive(case, user, version=version, note=note)
-
+register_step(Step("attach", "上传材料", ALL))
+register_step(Step("attachment_void", "作废材料", ALL))
 
 # ---- attachments (证据材料等) ------------------------------------------------------------------
 
@@ -125,36 +69,51 @@ def inspect_upload(data: bytes) -> tuple[sniff.FileType, int | None]:
 
 
 def save_attachment(case: Case, user, upload, kind: str = Attachment.Kind.EVIDENCE, party: Party | None = None,
-                    note: str = "") -> Attachment:
+                    note: str = "", *, version) -> Attachment:
     """Store an uploaded file in the case file and put it on the timeline."""
-    if not org_in_scope(user, case.organization):
-        raise PermissionDenied("该案件不在您的管辖范围内")
-    if user.role not in UPLOAD_ROLES:
-        raise ValidationError(f"您的角色（{user.get_role_display()}）不能上传案件材料")
-    if case.status == Status.ARCHIVED:
-        raise ValidationError("案件已归档，只能查看，不能再上传材料")
     if kind not in Attachment.Kind.values:
         raise ValidationError("请选择材料类别")
-    if party is not None and party.case_id != case.pk:
-        raise ValidationError("所选当事人不属于本案")
     size = getattr(upload, "size", None)
     if size is not None and size > settings.TIAOJIE_UPLOAD_MAX_BYTES:  # refuse before reading it all
         limit = settings.TIAOJIE_UPLOAD_MAX_BYTES
         raise ValidationError(f"文件过大（{size / 1048576:.1f} MB），单个文件不能超过{limit / 1048576:.0f} MB")
-    data = upload.read()
-    ft, pages = inspect_upload(data)
-    name = (getattr(upload, "name", "") or "未命名").replace("\\", "/").rsplit("/", 1)[-1][:200]
-    with transaction.atomic():
-        att = Attachment(case=case, kind=kind, party=party, original_name=name, content_type=ft.mime, ext=ft.ext,
-                         size=len(data), sha256=hashlib.sha256(data).hexdigest(), pages=pages,
-                         note=(note or "")[:200], uploaded_by=user)
-        att.file.save(name, ContentFile(data), save=False)
-        att.save()
-        CaseEvent.objects.create(
-            case=case, kind="attachment", label=fit_text(f"上传{att.get_kind_display()}：{name}", LABEL_MAX),
-            from_status=case.status, to_status=case.status, actor=user, actor_name=fit_text(user.label, LABEL_MAX),
-            reason=note or "", data={"attachment": att.pk, "sha256": att.sha256, "size": att.size,
-                                     "content_type": att.content_type})
+    try:
+        with acting_on(case, user, "attach", version=version) as act:
+            c = act.case
+            if party is not None and party.case_id != c.pk:
+                raise ValidationError("所选当事人不属于本案")
+            data = upload.read()
+            ft, pages = inspect_upload(data)
+            name = (getattr(upload, "name", "") or "未命名").replace("\\", "/").rsplit("/", 1)[-1][:200]
+            att = Attachment(case=c, kind=kind, party=party, original_name=name, content_type=ft.mime, ext=ft.ext,
+                             size=len(data), sha256=hashlib.sha256(data).hexdigest(), pages=pages,
+                             note=(note or "")[:200], uploaded_by=user)
+            att.file.save(name, ContentFile(data), save=False)
+            att.save()
+            act.record(label=fit_text(f"上传{att.get_kind_display()}：{name}", 60), reason=note or "",
+                       data={"attachment": att.pk, "sha256": att.sha256, "size": att.size,
+                             "content_type": att.content_type})
+    except TransitionError as e:
+        raise ValidationError(e.message)
+    return att
+
+
+def void_attachment(att: Attachment, user, *, version, reason: str) -> Attachment:
+    """作废: a material uploaded by mistake stays in the record, marked void with the reason; it no
+    longer counts for the case file."""
+    with acting_on(att.case_id, user, "attachment_void", version=version) as act:
+        att = Attachment.objects.select_for_update(of=("self",)).get(pk=att.pk, case=act.case)
+        if att.voided_at:
+            raise TransitionError("该材料已作废")
+        reason = (reason or "").strip()
+        if not reason:
+            raise TransitionError("请填写作废理由", "reason")
+        from django.utils import timezone
+
+        att.voided_at, att.voided_by, att.void_reason = timezone.now(), user, reason[:200]
+        att.save(update_fields=["voided_at", "voided_by", "void_reason"])
+        act.record(label=fit_text(f"作废材料：{att.original_name}", 60), reason=att.void_reason,
+                   data={"attachment": att.pk})
     return att
 
 

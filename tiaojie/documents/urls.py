@@ -10,6 +10,7 @@ urlpatterns = [
     path("case/<int:pk>/casefile.pdf", views.casefile, name="casefile"),
     path("case/<int:pk>/upload/", views.upload, name="upload"),
     path("attachment/<int:pk>/", views.attachment, name="attachment"),
+    path("attachment/<int:pk>/void/", views.void, name="void"),
     path("batch/", views.batch, name="batch"),
     path("batch/<int:pk>/", views.batch_status, name="batch_status"),
     path("batch/<int:pk>/download/", views.batch_download, name="batch_download"),

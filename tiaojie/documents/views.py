@@ -5,26 +5,27 @@ files are never served from a static URL.
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tiaojie.accounts.scope import org_in_scope
+from tiaojie.cases import transitions
 from tiaojie.cases.models import Case
+from tiaojie.core import access
 from tiaojie.documents import batch as batchmod
 from tiaojie.documents import casefile as casefilemod
+from tiaojie.documents.completeness import check_complete
 from tiaojie.documents.forms import AttachmentForm, BatchForm
 from tiaojie.documents.kinds import KINDS, DocumentRefused, items_for, refusal
-from tiaojie.documents.models import Attachment, BatchJob
+from tiaojie.documents.models import BatchJob
 from tiaojie.documents.render import render as render_document
-from tiaojie.documents.services import UPLOAD_ROLES, check_complete, save_attachment
+from tiaojie.documents.services import save_attachment, void_attachment
 
 
-def _case(request, pk) -> Case:
-    qs = Case.objects.visible_to(request.user).select_related("organization", "dispute_type", "region")
-    return get_object_or_404(qs, pk=pk)
+def _case(request, pk, acting: bool = False) -> Case:
+    return access.case_for(request.user, pk, acting=acting)
 
 
 def _download(data: bytes, content_type: str, name: str, inline: bool = False) -> HttpResponse:
@@ -55,9 +56,9 @@ def _documents(case: Case) -> list[dict]:
 def _page(request, case, form=None, status=200):
     return render(request, "documents/case_documents.html", {
         "case": case, "documents": _documents(case), "missing": check_complete(case),
-        "attachments": case.attachments.select_related("uploaded_by", "party"),
+        "attachments": case.attachments.select_related("uploaded_by", "party", "voided_by"),
         "form": form or AttachmentForm(case=case),
-        "can_upload": request.user.role in UPLOAD_ROLES and not case.is_read_only,
+        "can_upload": transitions.may(case, request.user, "attach"),
     }, status=status)
 
 
@@ -97,16 +98,17 @@ def casefile(request, pk):
 @login_required
 @require_POST
 def upload(request, pk):
-    case = _case(request, pk)
+    case = _case(request, pk, acting=True)
     form = AttachmentForm(request.POST, request.FILES, case=case)
     if form.is_valid():
         d = form.cleaned_data
         try:
-            att = save_attachment(case, request.user, d["file"], d["kind"], d["party"], d["note"])
+            att = save_attachment(case, request.user, d["file"], d["kind"], d["party"], d["note"],
+                                  version=request.POST.get("version"))
         except ValidationError as exc:
             form.add_error("file", exc)
-        except PermissionDenied:
-            raise Http404
+        except transitions.TransitionError as exc:
+            form.add_error(None, exc.message)
         else:
             messages.success(request, f"已上传：{att.original_name}（{att.get_kind_display()}）")
             return redirect("documents:case_documents", pk=case.pk)
@@ -115,7 +117,7 @@ def upload(request, pk):
 
 @login_required
 def attachment(request, pk):
-    att = get_object_or_404(Attachment.objects.filter(case__in=Case.objects.visible_to(request.user)), pk=pk)
+    att = access.attachment_for(request.user, pk)
     inline = request.GET.get("inline") == "1" and att.content_type.startswith(("image/", "application/pdf"))
     try:
         f = att.file.open("rb")
@@ -129,25 +131,35 @@ def attachment(request, pk):
 
 
 @login_required
+@require_POST
+def void(request, pk):
+    """作废 an attachment uploaded by mistake (kept, marked void, with the reason)."""
+    att = access.attachment_for(request.user, pk, acting=True)
+    try:
+        void_attachment(att, request.user, version=request.POST.get("version"), reason=request.POST.get("reason", ""))
+    except transitions.TransitionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已作废：{att.original_name}")
+    return redirect("documents:case_documents", pk=att.case_id)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def batch(request):
     form = BatchForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        job = BatchJob.objects.create(organization=d["organization"], month=d["month"],
-                                      include_children=d["include_children"], requested_by=request.user)
-        batchmod.enqueue(job)
+        job = batchmod.request_batch(request.user, organization=d["organization"], month=d["month"],
+                                     include_children=d["include_children"])
         return redirect("documents:batch_status", pk=job.pk)
-    jobs = BatchJob.objects.filter(requested_by=request.user).select_related("organization")[:20]
+    jobs = BatchJob.objects.visible_to(request.user).filter(requested_by=request.user).select_related("organization")[:20]
     return render(request, "documents/batch.html", {"form": form, "jobs": jobs},
                   status=400 if form.is_bound and not form.is_valid() else 200)
 
 
 def _job(request, pk) -> BatchJob:
-    job = get_object_or_404(BatchJob.objects.select_related("organization"), pk=pk)
-    if job.requested_by_id != request.user.pk and not org_in_scope(request.user, job.organization):
-        raise Http404
-    return job
+    return access.get_for(request.user, BatchJob.objects.select_related("organization"), pk, what="该批量打印任务")
 
 
 @login_required

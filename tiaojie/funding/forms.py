@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from tiaojie.cases.forms import DATE_ERRORS, DATE_WIDGET, BootstrapMixin, amount_field
+from tiaojie.core.forms import DATE_ERRORS, DATE_WIDGET, BootstrapMixin, amount_field
 from tiaojie.funding.models import SubsidyStandard
 from tiaojie.funding.services import counties_in_scope
 

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from tiaojie.core.scope import ScopedQuerySet, ScopeRule
 from tiaojie.orgs.models import OrgKind
 
 
@@ -155,6 +156,9 @@ class FixedSubsidy(models.Model):
 class CommitteeSubsidy(models.Model):
     """委员会补助: a monthly amount paid to one committee (工作经费)."""
 
+    scope = ScopeRule("organization")
+    objects = ScopedQuerySet.as_manager()
+
     organization = models.ForeignKey("orgs.Organization", verbose_name="调解组织", on_delete=models.PROTECT,
                                      related_name="committee_subsidies")
     monthly_amount = models.DecimalField("每月金额（元）", max_digits=10, decimal_places=2)
@@ -180,6 +184,9 @@ class CommitteeSubsidy(models.Model):
 
 class CalculationRun(models.Model):
     """One county's calculation for one month (经费核算): a draft, then approved and frozen."""
+
+    scope = ScopeRule("county")
+    objects = ScopedQuerySet.as_manager()
 
     class Status(models.TextChoices):
         DRAFT = "draft", "待审核"
@@ -215,6 +222,9 @@ class CalculationRun(models.Model):
 class PaymentLine(models.Model):
     """One line of a payment list (发放明细)."""
 
+    scope = ScopeRule(via="run")
+    objects = ScopedQuerySet.as_manager()
+
     class Kind(models.TextChoices):
         CASE = "case", "案件补贴"
         FIXED = "fixed", "固定补贴"
@@ -242,6 +252,9 @@ class PaymentLine(models.Model):
 
 class Budget(models.Model):
     """A county's yearly budget for mediation funding (经费预算)."""
+
+    scope = ScopeRule("county")
+    objects = ScopedQuerySet.as_manager()
 
     county = models.ForeignKey("orgs.Organization", verbose_name="县（市、区）", on_delete=models.PROTECT,
                                related_name="budgets", limit_choices_to={"kind": OrgKind.COUNTY_CENTER})

@@ -14,21 +14,23 @@ Rules kept here (DOMAIN.md §7):
   fails a condition which can still change (履行, 归档) is listed as skipped and taken by a
   later month's calculation once it qualifies;
 - the standard applied is the one in force on the closing date, the county's own before the
-  city-wide one; "complete file" is checked as "archived" (归档 runs the completeness check or a
-  supervisor's recorded override), which costs nothing per case, unlike ``check_complete``.
+  city-wide one; "complete file" is checked as "archived and not forced" (the ``archive`` step
+  runs every archive requirement on the locked case; a supervisor's forced archive of an
+  incomplete file is marked ``archive_forced`` and does not count as complete).
 """
 import calendar
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Sum
 from django.utils import timezone
 
-from tiaojie.accounts.models import Role
-from tiaojie.accounts.scope import org_in_scope, visible_orgs
 from tiaojie.cases.models import Agreement, Assignment, Case, FollowUp, Outcome, Status
+from tiaojie.core import permissions
+from tiaojie.core.errors import DomainError, Refused
+from tiaojie.core.scope import Scope
 from tiaojie.funding.models import (
     Budget,
     CalculationRun,
@@ -41,35 +43,35 @@ from tiaojie.funding.models import (
 )
 from tiaojie.orgs.models import Mediator, Organization, OrgKind
 
-SUPERVISOR_ROLES = {Role.COUNTY_STAFF, Role.CITY_ADMIN}
 MEDIATED = (Outcome.SUCCESS, Outcome.FAILED)
 SKIPPED_KEEP = 500
 
 
-class FundingError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
+class FundingError(DomainError):
+    pass
 
 
 def is_supervisor(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and (
-        user.is_superuser or user.role in SUPERVISOR_ROLES)
+    return permissions.allowed(user, "funding.compute")
 
 
-def require_supervisor(user) -> None:
-    if not is_supervisor(user):
-        raise PermissionDenied("只有县级调解中心工作人员和市司法局管理员可以办理经费事项")
+def require_supervisor(user, action: str = "funding.compute") -> None:
+    permissions.require(user, action)
+
+
+def _require_county(user, county) -> None:
+    if not Scope.of(user).sees(county):
+        raise Refused("该县不在您的管辖范围内")
 
 
 def counties_in_scope(user):
-    return visible_orgs(user).filter(kind=OrgKind.COUNTY_CENTER).order_by("path")
+    return Scope.of(user).orgs().filter(kind=OrgKind.COUNTY_CENTER).order_by("path")
 
 
 def visible_runs(user):
     if not is_supervisor(user):
         return CalculationRun.objects.none()
-    return CalculationRun.objects.filter(county__in=counties_in_scope(user))
+    return CalculationRun.objects.visible_to(user)
 
 
 def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
@@ -132,8 +134,7 @@ def compute(user, county: Organization, year: int, month: int) -> CalculationRun
     require_supervisor(user)
     if county.kind != OrgKind.COUNTY_CENTER:
         raise FundingError("经费按县（市、区）核算，请选择县级人民调解中心", "county")
-    if not org_in_scope(user, county):
-        raise PermissionDenied("该县不在您的管辖范围内")
+    _require_county(user, county)
     start, end = month_bounds(year, month)
     if start > timezone.localdate():
         raise FundingError("不能核算尚未开始的月份", "month")
@@ -206,6 +207,8 @@ def _case_refusal(c: Case, tier: str, standards: _Standards) -> tuple[str, Subsi
         return "协议尚未确认履行完毕（回访）", std
     if std.requires_complete_file and c.status != Status.ARCHIVED:
         return "卷宗尚未归档", std
+    if std.requires_complete_file and c.archive_forced:
+        return "卷宗材料不齐全（经批准强制归档），不予补贴", std
     if not c.leads:
         return "没有主办调解员", std
     if c.leads[0].mediator.status != Mediator.Status.ACTIVE:
@@ -223,10 +226,9 @@ def _has_agreement(case) -> bool:
 
 @transaction.atomic
 def approve(user, run: CalculationRun) -> CalculationRun:
-    require_supervisor(user)
-    run = CalculationRun.objects.select_for_update().select_related("county").get(pk=run.pk)
-    if not org_in_scope(user, run.county):
-        raise PermissionDenied("该县不在您的管辖范围内")
+    require_supervisor(user, "funding.approve")
+    run = CalculationRun.objects.select_for_update(of=("self",)).select_related("county").get(pk=run.pk)
+    _require_county(user, run.county)
     if run.is_frozen:
         raise FundingError("该发放名单已审核")
     if run.computed_at is None:
@@ -241,12 +243,21 @@ def approve(user, run: CalculationRun) -> CalculationRun:
 def discard(user, run: CalculationRun) -> None:
     """Delete a draft list (its cases become payable again)."""
     require_supervisor(user)
-    run = CalculationRun.objects.select_for_update().select_related("county").get(pk=run.pk)
-    if not org_in_scope(user, run.county):
-        raise PermissionDenied("该县不在您的管辖范围内")
+    run = CalculationRun.objects.select_for_update(of=("self",)).select_related("county").get(pk=run.pk)
+    _require_county(user, run.county)
     if run.is_frozen:
         raise FundingError("已审核的发放名单不能删除")
     run.delete()
+
+
+@transaction.atomic
+def save_standard(user, form) -> SubsidyStandard:
+    """A subsidy standard (补贴标准) set by the city; ``form`` is a valid ``SubsidyStandardForm``."""
+    permissions.require(user, "funding.standards")
+    county = form.cleaned_data.get("county")
+    if county is not None:
+        _require_county(user, county)
+    return form.save()
 
 
 # ---- budgets -------------------------------------------------------------------------------

@@ -2,18 +2,18 @@
 ``services``; every read goes through ``services.visible_runs``/``counties_in_scope``."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from tiaojie.core import permissions
+from tiaojie.core.identifiers import mask_id, mask_phone
+from tiaojie.core.xlsx import sheet_bytes
+from tiaojie.core.xlsx import xlsx_response as _xlsx_response
 from tiaojie.funding import services
 from tiaojie.funding.forms import ComputeForm, SubsidyStandardForm
 from tiaojie.funding.models import PaymentLine, SubsidyStandard, TierRule
-from tiaojie.orgs.validators import mask_id, mask_phone
-from tiaojie.orgs.views import _xlsx_response
-from tiaojie.orgs.xlsx import sheet_bytes
 
 
 def _supervisor(request):
@@ -125,16 +125,16 @@ def run_export(request, pk):
 @login_required
 def standards(request):
     _supervisor(request)
-    can_edit = request.user.is_superuser or request.user.role == "city_admin"
+    can_edit = permissions.allowed(request.user, "funding.standards")
     form = None
     if can_edit:
         form = SubsidyStandardForm(request.POST or None, user=request.user)
         if request.method == "POST" and form.is_valid():
-            form.save()
+            services.save_standard(request.user, form)
             messages.success(request, "已新增补贴标准")
             return redirect("funding:standards")
     elif request.method == "POST":
-        raise PermissionDenied("只有市司法局管理员可以设置补贴标准")
+        permissions.require(request.user, "funding.standards")
     counties = services.counties_in_scope(request.user)
     items = (SubsidyStandard.objects.filter(county__isnull=True) | SubsidyStandard.objects.filter(county__in=counties)
              ).select_related("county")

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from tiaojie.core.identifiers import mask_id, mask_phone
 from tiaojie.orgs.models import Mediator, Organization, Region
-from tiaojie.orgs.validators import mask_id, mask_phone
 
 
 @admin.register(Region)

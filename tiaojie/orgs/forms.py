@@ -1,5 +1,7 @@
 from django import forms
 
+from tiaojie.core.forms import DATE_ERRORS, DATE_WIDGET, BootstrapMixin
+from tiaojie.core.scope import Scope
 from tiaojie.orgs import importer
 from tiaojie.orgs.models import Honour, Mediator, OrgKind, Training
 
@@ -43,8 +45,6 @@ class ImportForm(forms.Form):
 # ---- training and honours ------------------------------------------------------------------
 
 def _styled(form):
-    from tiaojie.cases.forms import BootstrapMixin
-
     BootstrapMixin.style_fields(form)
 
 
@@ -54,11 +54,8 @@ class TrainingForm(forms.ModelForm):
         fields = ["kind", "topic", "organizer", "start_on", "end_on", "days", "hours", "place", "notes"]
 
     def __init__(self, *args, user, **kwargs):
-        from tiaojie.accounts.scope import visible_orgs
-        from tiaojie.cases.forms import DATE_ERRORS, DATE_WIDGET
-
         super().__init__(*args, **kwargs)
-        self.fields["organizer"].queryset = visible_orgs(user).exclude(kind=OrgKind.VILLAGE).order_by("path")
+        self.fields["organizer"].queryset = Scope.of(user).orgs().exclude(kind=OrgKind.VILLAGE).order_by("path")
         self.fields["organizer"].error_messages["invalid_choice"] = "请选择您管辖范围内的单位"
         for name in ("start_on", "end_on"):
             self.fields[name].widget = DATE_WIDGET

@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from tiaojie.accounts.models import Role
-from tiaojie.accounts.scope import scope_path
+from tiaojie.core import permissions
+from tiaojie.core.identifiers import check_id_number, id_gender
+from tiaojie.core.scope import Scope
 from tiaojie.orgs.models import Mediator, Organization, OrgKind, Region
-from tiaojie.orgs.validators import check_id_number, id_gender
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
-IMPORT_ROLES = {Role.CITY_ADMIN, Role.COUNTY_STAFF}
 LIST_SEPARATORS = re.compile(r"[、;；,，\n]+")
 NOT_IMPORTABLE_KINDS = {OrgKind.CITY_BUREAU}
 FULL_TIME_LABELS = {"专职": True, "兼职": False}
@@ -52,7 +52,7 @@ def can_import(user) -> bool:
         return True
     if not getattr(user, "is_authenticated", False):
         return False
-    return user.is_superuser or user.role in IMPORT_ROLES
+    return permissions.allowed(user, "orgs.import")
 
 
 # ---------------------------------------------------------------------------------------
@@ -336,7 +336,7 @@ def _scope_prefix(user) -> str:
         return ""
     if not can_import(user):
         raise PermissionDenied("您的角色不能导入调解组织和调解员")
-    path = scope_path(user)
+    path = Scope.of(user).path
     if path is None:
         raise PermissionDenied("您的账号未绑定单位，不能导入")
     return path
@@ -542,7 +542,7 @@ def import_mediators(user, fileobj, *, dry_run: bool = False) -> ImportReport:
     lookup = _OrgLookup(names, prefix)
     id_candidates = {t["id_number"].strip().upper() for _, t, _ in rows if t["id_number"]}
     existing_ids = set(Mediator.objects.filter(id_number__in=id_candidates).values_list("id_number", flat=True))
-    today = dt.date.today()
+    today = timezone.localdate()
 
     seen_ids: dict[str, int] = {}
     seen_names: dict[tuple[str, int], int] = {}

@@ -6,7 +6,8 @@ Both trees keep a materialized ``path`` ("/1/5/23/") so that a subtree is one in
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from tiaojie.orgs.validators import validate_id_number_field
+from tiaojie.core.identifiers import validate_id_number_field
+from tiaojie.core.scope import ScopedQuerySet, ScopeRule
 
 
 class RegionLevel(models.TextChoices):
@@ -78,7 +79,12 @@ KIND_REPORT_GROUP = {
 }
 
 
-class OrganizationQuerySet(models.QuerySet):
+def kinds_in_group(group: str) -> list[str]:
+    """Organization kinds counted in a committee-kind group of the official reports."""
+    return [k for k in OrgKind.values if KIND_REPORT_GROUP.get(k, "其他") == group]
+
+
+class OrganizationQuerySet(ScopedQuerySet):
     def subtree_of(self, org: "Organization"):
         """The organization and everything it supervises, directly or not."""
         return self.filter(path__startswith=org.path)
@@ -89,6 +95,8 @@ class Organization(models.Model):
 
     ``parent`` is the supervising organization (指导/管理单位); it defines the scope tree.
     """
+
+    scope = ScopeRule(is_org=True)
 
     name = models.CharField("名称", max_length=100)
     abbr = models.CharField("简称（用于案号）", max_length=20, help_text="例如“卫东”，案号为“（2026）卫东调字第0001号”")
@@ -155,7 +163,11 @@ class Organization(models.Model):
 
 
 class Mediator(models.Model):
-    """人民调解员. A mediator may serve on several committees (``committees``)."""
+    """人民调解员. A mediator may serve on several committees (``committees``); each of them
+    (and their supervisors) sees the mediator."""
+
+    scope = ScopeRule("organization", "committees")
+    objects = ScopedQuerySet.as_manager()
 
     class Employment(models.TextChoices):
         PURCHASED = "purchased", "政府购买服务"
@@ -212,6 +224,9 @@ class Training(models.Model):
     ``TrainingAttendance.days`` (the full session unless they attended only part of it).
     """
 
+    scope = ScopeRule("organizer")
+    objects = ScopedQuerySet.as_manager()
+
     class Kind(models.TextChoices):
         PREJOB = "prejob", "岗前培训"
         ANNUAL = "annual", "年度培训"
@@ -231,6 +246,10 @@ class Training(models.Model):
                                        verbose_name="参训调解员", blank=True)
     created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True)
+    voided_by = models.ForeignKey("accounts.User", verbose_name="作废人", null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    void_reason = models.CharField("作废理由", max_length=200, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "培训"

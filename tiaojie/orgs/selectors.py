@@ -1,20 +1,17 @@
-"""Reads of organizations and mediators, always through the scope rule (accounts.scope)."""
+"""Reads of organizations and mediators, always through the scope rule (``core.scope``)."""
 from django.db.models import Count, F, Q
 
-from tiaojie.accounts.scope import scope_path, visible_orgs
+from tiaojie.core.scope import Scope
 from tiaojie.orgs.models import Mediator, Organization
+
+
+def visible_orgs(user):
+    return Scope.of(user).orgs()
 
 
 def visible_mediators(user):
     """Mediators whose own organization or any committee they serve on is in the user's subtree."""
-    path = scope_path(user)
-    if path is None:
-        return Mediator.objects.none()
-    if path == "":
-        return Mediator.objects.all()
-    through = Mediator.committees.through.objects.filter(organization__path__startswith=path)
-    return Mediator.objects.filter(
-        Q(organization__path__startswith=path) | Q(pk__in=through.values("mediator_id")))
+    return Mediator.objects.visible_to(user)
 
 
 def mediators_of_subtree(qs, org: Organization):

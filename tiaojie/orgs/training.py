@@ -1,27 +1,27 @@
 """Training requirements (培训学时要求) and who falls short of them.
 
-The rule (DOMAIN.md §1, one province's practice), configurable in settings:
-- ``TIAOJIE_TRAINING_DAYS_PER_YEAR`` (default 10): every mediator on the register (在岗) needs
-  this many training days credited in the calendar year, all kinds counted;
-- ``TIAOJIE_TRAINING_PREJOB_DAYS`` (default 7): a full-time (专职) mediator who joined in the
-  year also needs this many days of 岗前培训 in it.
+The rule (DOMAIN.md §1, one province's practice), configurable in the time-limit table
+(``core.TimeLimit``, admin):
+- ``training_per_year`` (default 10): every mediator on the register (在岗) needs this many
+  training days credited in the calendar year, all kinds counted;
+- ``training_prejob`` (default 7): a full-time (专职) mediator who joined in the year also
+  needs this many days of 岗前培训 in it.
+A voided training (作废) credits nobody.
 Days are credited per attendance (``TrainingAttendance.days``) and a training belongs to the
 year it starts in.
 """
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Q, Sum
 
+from tiaojie.core import dates
 from tiaojie.orgs.models import Mediator, Training, TrainingAttendance
 
 
 def required_days() -> tuple[Decimal, Decimal]:
     """(days per year for everyone, pre-job days for new full-time mediators)."""
-    return (Decimal(str(getattr(settings, "TIAOJIE_TRAINING_DAYS_PER_YEAR", 10))),
-            Decimal(str(getattr(settings, "TIAOJIE_TRAINING_PREJOB_DAYS", 7))))
+    return Decimal(dates.limit("training_per_year")), Decimal(dates.limit("training_prejob"))
 
 
 @dataclass
@@ -55,7 +55,7 @@ def shortfalls(mediators, year: int) -> list[Shortfall]:
                 .order_by("organization__path", "name"))
     credited = {
         row["mediator_id"]: row for row in TrainingAttendance.objects.filter(
-            mediator_id__in=[m.pk for m in meds], training__start_on__year=year)
+            mediator_id__in=[m.pk for m in meds], training__start_on__year=year, training__voided_at__isnull=True)
         .values("mediator_id").annotate(
             total=Sum("days"), prejob=Sum("days", filter=Q(training__kind=Training.Kind.PREJOB)))
     }
@@ -76,4 +76,4 @@ def shortfalls(mediators, year: int) -> list[Shortfall]:
 
 
 def this_year() -> int:
-    return dt.date.today().year
+    return dates.today().year

@@ -17,7 +17,7 @@ urlpatterns = [
     path("trainings/shortfalls/export.xlsx", views.training_shortfall_export, name="training_shortfall_export"),
     path("trainings/<int:pk>/", views.training_detail, name="training"),
     path("trainings/<int:pk>/edit/", views.training_edit, name="training_edit"),
-    path("trainings/<int:pk>/delete/", views.training_delete, name="training_delete"),
+    path("trainings/<int:pk>/void/", views.training_void, name="training_void"),
     path("trainings/<int:pk>/attendance/<int:attendance_pk>/remove/", views.training_remove_attendee,
          name="training_remove_attendee"),
     path("honours/", views.honours, name="honours"),

@@ -8,7 +8,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
@@ -17,8 +17,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from tiaojie.accounts.models import PersonalDataAccess
-from tiaojie.accounts.scope import scope_path, visible_orgs
-from tiaojie.orgs import importer
+from tiaojie.core import permissions
+from tiaojie.core.errors import DomainError
+from tiaojie.core.identifiers import mask_id, mask_phone
+from tiaojie.core.scope import Scope
+from tiaojie.core.xlsx import sheet_bytes
+from tiaojie.core.xlsx import xlsx_response as _xlsx_response
+from tiaojie.orgs import importer, services
 from tiaojie.orgs.forms import (
     AttendanceForm,
     HonourForm,
@@ -27,18 +32,16 @@ from tiaojie.orgs.forms import (
     OrgFilterForm,
     TrainingForm,
 )
-from tiaojie.orgs.models import Honour, Mediator, OrgKind, Training, TrainingAttendance
+from tiaojie.orgs.models import Honour, Mediator, OrgKind, Training
+from tiaojie.orgs.ports import honour_candidates, mediator_figures
 from tiaojie.orgs.selectors import (
     active_mediator_counts,
     mediators_of_subtree,
     mediators_serving,
     visible_mediators,
+    visible_orgs,
 )
 from tiaojie.orgs.training import shortfalls
-from tiaojie.orgs.validators import mask_id, mask_phone
-from tiaojie.orgs.xlsx import sheet_bytes
-from tiaojie.orgs.xlsx import xlsx_response as _xlsx_response
-from tiaojie.stats.mediators import honour_candidates, mediator_figures
 
 PAGE_SIZE = 50
 
@@ -83,7 +86,7 @@ def org_list(request):
         return _xlsx_response(data, "调解组织.xlsx")
     page = Paginator(qs.order_by("path"), PAGE_SIZE).get_page(request.GET.get("page"))
     counts = active_mediator_counts([o.pk for o in page])
-    root = _depth(scope_path(request.user) or "/1/")
+    root = _depth(Scope.of(request.user).path or "/1/")
     for o in page:
         o.indent = max(_depth(o.path) - root, 0)
         o.counts = counts[o.pk]
@@ -169,7 +172,7 @@ def _org_choices(user, selected):
     if qs.count() > 300:
         qs = qs.exclude(kind=OrgKind.VILLAGE)
     choices = list(qs.values_list("pk", "name", "path")[:1000])
-    base = _depth(scope_path(user) or "/1/")
+    base = _depth(Scope.of(user).path or "/1/")
     options = [(pk, "\u3000" * max(_depth(path) - base, 0) + name) for pk, name, path in choices]
     if selected is not None and all(pk != selected.pk for pk, _ in options):
         options.insert(0, (selected.pk, selected.name))
@@ -310,20 +313,16 @@ def import_template(request, what):
 # ---------------------------------------------------------------------------------------
 # Training (培训) and honours (表彰)
 
-MANAGER_ROLES = ("county_staff", "city_admin")
-
-
 def _can_manage(user) -> bool:
-    return user.is_superuser or user.role in MANAGER_ROLES
+    return permissions.allowed(user, "orgs.training")
 
 
 def _require_manage(user) -> None:
-    if not _can_manage(user):
-        raise PermissionDenied("只有县级调解中心工作人员和市司法局管理员可以管理培训和表彰")
+    permissions.require(user, "orgs.training")
 
 
 def _visible_trainings(user):
-    return Training.objects.filter(organizer__in=visible_orgs(user))
+    return Training.objects.visible_to(user)
 
 
 def _param_year(request) -> int:
@@ -360,12 +359,17 @@ def training_edit(request, pk=None):
     training = get_object_or_404(_visible_trainings(request.user), pk=pk) if pk else None
     form = TrainingForm(request.POST or None, instance=training, user=request.user)
     if request.method == "POST" and form.is_valid():
-        t = form.save(commit=False)
-        if t.created_by_id is None:
-            t.created_by = request.user
-        t.save()
-        messages.success(request, "培训已保存")
-        return redirect("orgs:training", t.pk)
+        try:
+            t = services.save_training(request.user, training,
+                                       **{k: form.cleaned_data[k] for k in services.TRAINING_FIELDS})
+        except DomainError as e:
+            form.add_error(e.field if e.field in form.fields else None, e.message)
+        except ValidationError as e:
+            for field, msgs in e.message_dict.items():
+                form.add_error(field if field in form.fields else None, msgs)
+        else:
+            messages.success(request, "培训已保存")
+            return redirect("orgs:training", t.pk)
     return render(request, "orgs/training_form.html", {"form": form, "training": training})
 
 
@@ -377,16 +381,14 @@ def training_detail(request, pk):
     if can_manage:
         form = AttendanceForm(request.POST or None, mediators=visible_mediators(request.user), training=training)
         if request.method == "POST" and form.is_valid():
-            days = form.cleaned_data["days"]
-            days = training.days if days is None else days
-            hours = training.hours * days / training.days if training.days else 0
-            added = 0
-            for m in form.cleaned_data["mediators"]:
-                _obj, created = TrainingAttendance.objects.update_or_create(
-                    training=training, mediator=m, defaults={"days": days, "hours": round(hours, 1)})
-                added += created
-            messages.success(request, f"已登记参训{len(form.cleaned_data['mediators'])}人（新增{added}人）")
-            return redirect("orgs:training", training.pk)
+            chosen = list(form.cleaned_data["mediators"])
+            try:
+                added = services.record_attendance(request.user, training, chosen, form.cleaned_data["days"])
+            except DomainError as e:
+                form.add_error(e.field if e.field in form.fields else None, e.message)
+            else:
+                messages.success(request, f"已登记参训{len(chosen)}人（新增{added}人）")
+                return redirect("orgs:training", training.pk)
     elif request.method == "POST":
         _require_manage(request.user)
     attendance = training.attendance.select_related("mediator__organization").order_by("mediator__organization__path",
@@ -400,18 +402,27 @@ def training_detail(request, pk):
 def training_remove_attendee(request, pk, attendance_pk):
     _require_manage(request.user)
     training = get_object_or_404(_visible_trainings(request.user), pk=pk)
-    get_object_or_404(training.attendance, pk=attendance_pk).delete()
-    messages.success(request, "已移除")
+    try:
+        services.remove_attendee(request.user, training, attendance_pk)
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, "已移除")
     return redirect("orgs:training", training.pk)
 
 
 @login_required
 @require_POST
-def training_delete(request, pk):
+def training_void(request, pk):
+    """作废 a training entered by mistake (kept, marked, credits nobody)."""
     _require_manage(request.user)
     training = get_object_or_404(_visible_trainings(request.user), pk=pk)
-    training.delete()
-    messages.success(request, "培训已删除")
+    try:
+        services.void_training(request.user, training, request.POST.get("reason", ""))
+    except DomainError as e:
+        messages.error(request, e.message)
+        return redirect("orgs:training", training.pk)
+    messages.success(request, "培训已作废，不再计入调解员培训天数")
     return redirect("orgs:trainings")
 
 
@@ -489,14 +500,13 @@ def honours(request):
         _require_manage(request.user)
         if form.is_valid():
             m = get_object_or_404(qs, pk=form.cleaned_data["mediator"])
-            awarding = request.user.organization or m.organization.county_center() or m.organization
-            _h, created = Honour.objects.get_or_create(
-                mediator=m, year=year, title=form.cleaned_data["title"],
-                defaults={"awarded_by": awarding, "note": form.cleaned_data["note"], "created_by": request.user})
-            if created:
-                messages.success(request, f"已表彰{m.name}为{year}年度{_h.get_title_display()}")
+            try:
+                h = services.award_honour(request.user, m, year=year, title=form.cleaned_data["title"],
+                                          note=form.cleaned_data["note"])
+            except DomainError as e:
+                messages.error(request, e.message)
             else:
-                messages.error(request, f"{m.name}已获{year}年度{_h.get_title_display()}，不能重复表彰")
+                messages.success(request, f"已表彰{m.name}为{year}年度{h.get_title_display()}")
             return redirect(f"{request.path}?year={year}&min_cases={min_cases}")
     awarded = Honour.objects.filter(year=year, mediator__in=qs).select_related("mediator__organization", "awarded_by")
     candidates = honour_candidates(qs, user=request.user, year=year, min_cases=min_cases)[:100]

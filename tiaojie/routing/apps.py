@@ -7,4 +7,8 @@ class RoutingConfig(AppConfig):
     verbose_name = "分流与联动"
 
     def ready(self):
+        from tiaojie.cases import ports
         from tiaojie.routing import receivers  # noqa: F401
+        from tiaojie.routing.services import Router
+
+        ports.provide_routing(Router())

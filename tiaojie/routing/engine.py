@@ -207,7 +207,7 @@ def type_codes(dispute_type) -> tuple[str, ...]:
     return tuple(c for c in (dispute_type.code, dispute_type.parent.code if dispute_type.parent_id else None) if c)
 
 
-def provisional_risk(dispute_type, people: int, amount, texts: tuple[str, ...]) -> str:
+def provisional_risk(dispute_type, people: int, amount, texts: tuple[str, ...], signals=()) -> str:
     """The risk level the warnings rules give data not yet saved (for a proposal before 登记)."""
     from tiaojie.warnings import risk
     from tiaojie.warnings.services import load_rules as load_risk_rules
@@ -218,7 +218,7 @@ def provisional_risk(dispute_type, people: int, amount, texts: tuple[str, ...]) 
     return risk.assess(facts, rules, combos).level
 
 
-def facts_for(*, dispute_type, region, people=2, amount=0, source="", risk_level=None, texts=(),
+def facts_for(*, dispute_type, region, people=2, amount=0, source="", risk_level=None, texts=(), signals=(),
               spans_villages=False, spans_townships=False, village_failed=False, major=False,
               court_keeps=False, other_regions=()) -> Facts:
     """Facts from form or API data; ``other_regions`` (more places of the same dispute) set the
@@ -231,7 +231,7 @@ def facts_for(*, dispute_type, region, people=2, amount=0, source="", risk_level
         elif there.get("village") and here.get("village") and there["village"].pk != here["village"].pk:
             spans_villages = True
     if risk_level is None:
-        risk_level = provisional_risk(dispute_type, people, amount, texts)
+        risk_level = provisional_risk(dispute_type, people, amount, texts, signals)
     return Facts(dispute_type_codes=type_codes(dispute_type), dispute_type_name=str(dispute_type),
                  risk_level=risk_level, amount=Decimal(str(amount or 0)), people=int(people or 0), source=source,
                  spans_villages=bool(spans_villages), spans_townships=bool(spans_townships),
@@ -242,14 +242,16 @@ def propose(facts: Facts, region, referring_org=None) -> Proposal:
     return evaluate(facts, load_rules(), lambda rule: resolve_target(rule, region, referring_org))
 
 
-def propose_for_case(case, **flags) -> Proposal:
-    """A proposal for a registered case (its risk level is the assessed one)."""
+def propose_for_case(case) -> Proposal:
+    """A proposal for a registered case: its stored routing inputs, its assessed risk level."""
     risk = getattr(case, "risk", None) if _has_risk(case) else None
     referral = getattr(case, "referral", None) if _has_referral(case) else None
     facts = facts_for(dispute_type=case.dispute_type, region=case.region, people=case.people_count,
                       amount=case.amount_at_stake, source=case.source,
                       risk_level=risk.level if risk else None, texts=(case.facts, case.claims),
-                      court_keeps=flags.pop("court_keeps", referral.court_keeps if referral else False), **flags)
+                      court_keeps=referral.court_keeps if referral else False,
+                      spans_villages=case.spans_villages, spans_townships=case.spans_townships,
+                      village_failed=case.village_failed, major=case.major)
     return propose(facts, case.region, referral.referring_org if referral else None)
 
 

@@ -2,7 +2,8 @@
 from django import forms
 from django.utils import timezone
 
-from tiaojie.cases.forms import (
+from tiaojie.cases.models import DisputeType
+from tiaojie.core.forms import (
     DATE_ERRORS,
     DATE_WIDGET,
     DATETIME_FORMATS,
@@ -10,7 +11,6 @@ from tiaojie.cases.forms import (
     BootstrapMixin,
     amount_field,
 )
-from tiaojie.cases.models import DisputeType
 from tiaojie.orgs.models import Organization, OrgKind, Region
 from tiaojie.routing.models import Referral
 
@@ -38,6 +38,7 @@ class TransferForm(BootstrapMixin, forms.Form):
 class ReasonForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label="退回理由", widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "请填写退回理由"})
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,6 +48,7 @@ class ReasonForm(BootstrapMixin, forms.Form):
 class FeedbackForm(BootstrapMixin, forms.Form):
     text = forms.CharField(label="反馈情况", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
                            error_messages={"required": "请填写反馈情况"})
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,6 +59,7 @@ class RevisitForm(BootstrapMixin, forms.Form):
     visited_on = forms.DateField(label="回访日期", widget=DATE_WIDGET, error_messages=DATE_ERRORS)
     visitor = forms.CharField(label="回访人", max_length=30)
     notes = forms.CharField(label="回访情况", widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,6 +93,7 @@ class CourtResultForm(BootstrapMixin, forms.Form):
                                  choices=[("", "尚未裁定"), ("confirmed", "确认有效"), ("rejected", "驳回申请")])
     decided_on = forms.DateField(label="裁定日期", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS)
     number = forms.CharField(label="文书编号（调确字号）", required=False, max_length=80)
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from tiaojie.core.scope import ScopedQuerySet, ScopeRule
 from tiaojie.orgs.models import OrgKind
 
 RISK_LEVEL_CHOICES = [("blue", "蓝色"), ("yellow", "黄色"), ("orange", "橙色"), ("red", "红色")]
@@ -69,6 +70,9 @@ class RoutingRule(models.Model):
 class RoutingDecision(models.Model):
     """What the engine proposed for a case and what the clerk chose (with the reason when different)."""
 
+    scope = ScopeRule(via="case")
+    objects = ScopedQuerySet.as_manager()
+
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="routing_decisions")
     rule_code = models.CharField("命中规则", max_length=40, blank=True)
     rule_name = models.CharField("规则名称", max_length=80, blank=True)
@@ -95,6 +99,9 @@ class Transfer(models.Model):
     The case moves to ``to_org`` when sent (so the receiver sees it under the scope rule) and back
     to ``from_org`` when returned. The sender keeps read access through this row.
     """
+
+    scope = ScopeRule(via="case", links=("from_org", "to_org"))
+    objects = ScopedQuerySet.as_manager()
 
     class Status(models.TextChoices):
         PENDING = "pending", "待接收"
@@ -142,6 +149,9 @@ class Referral(models.Model):
     ``kind`` mirrors ``Case.source``; ``external_ref`` is the referrer's own reference (the
     court's case number, the 110 incident number, the petition number), unique per kind.
     """
+
+    scope = ScopeRule(via="case", links=("referring_org",))
+    objects = ScopedQuerySet.as_manager()
 
     class Kind(models.TextChoices):
         COURT = "court", "法院委派委托"
@@ -203,6 +213,9 @@ class Referral(models.Model):
 class ReferralRevisit(models.Model):
     """回访 of a referral (every police referral gets one, whatever the outcome)."""
 
+    scope = ScopeRule(via="referral")
+    objects = ScopedQuerySet.as_manager()
+
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="revisits")
     visited_on = models.DateField("回访日期")
     visitor = models.CharField("回访人", max_length=30)
@@ -217,6 +230,9 @@ class ReferralRevisit(models.Model):
 
 class JudicialConfirmation(models.Model):
     """司法确认 (人民调解法 Art.33): the parties' joint application and the court's answer."""
+
+    scope = ScopeRule(via="case", links=("court_org",))
+    objects = ScopedQuerySet.as_manager()
 
     class Status(models.TextChoices):
         APPLIED = "applied", "已申请"
@@ -248,12 +264,12 @@ class JudicialConfirmation(models.Model):
 
     @property
     def window_closes_on(self):
-        import datetime as dt
+        from tiaojie.cases.rules import confirmation_window
 
-        from tiaojie.routing import conf
-
-        return self.effective_on + dt.timedelta(days=conf.get("TIAOJIE_JC_WINDOW_DAYS"))
+        return confirmation_window.closes_on(self.effective_on)
 
     @property
     def late(self) -> bool:
-        return self.applied_on > self.window_closes_on
+        from tiaojie.cases.rules import confirmation_window
+
+        return confirmation_window.is_late(self.effective_on, self.applied_on)

@@ -29,3 +29,15 @@ def police_referral_revisited(case) -> list[str]:
     if referral is not None and not referral.revisits.exists():
         return ["公安移交案件的回访记录（警民联调：每件公安移交的纠纷均须回访）"]
     return []
+
+
+@requirement
+def confirmation_settled(case) -> list[str]:
+    """A 司法确认 under way is settled (the court's decision recorded) before the file is closed:
+    nothing changes after 归档."""
+    from tiaojie.routing.models import JudicialConfirmation
+
+    S = JudicialConfirmation.Status
+    if JudicialConfirmation.objects.filter(case=case, status__in=(S.APPLIED, S.ACCEPTED)).exists():
+        return ["司法确认结果（法院尚未作出裁定，请记录结果后再归档）"]
+    return []

@@ -1,78 +1,39 @@
-"""Reads of routing and linkage, all bounded by the one scope rule.
+"""Reads of routing and linkage, all bounded by the one scope rule (``tiaojie.core.scope``).
 
-Linked visibility (who sees a case beyond the subtree rule, read-only):
-  * an organization that transferred a case away (``Transfer.from_org``) still sees it;
-  * the organization that referred a case (``Referral.referring_org``: a court room, a police room,
-    an intake point) sees it and its outcome;
-  * the court room named on a judicial-confirmation application sees that case.
-``linked_case_ids(path)`` gives those case ids for a scope path; ``Case.objects.visible_to`` can
-union it (see the README of this app). Acting on a case still needs the case's organization in
-scope: transitions check ``org_in_scope(user, case.organization)``.
+Linked visibility is decided once, in the models' ``ScopeRule``: the organization that
+transferred a case away, the court room or police room that referred it and the court named on
+its 司法确认 see the case read-only.
 """
 import datetime as dt
 
 from django.db.models import Count, Q
-from django.utils import timezone
 
-from tiaojie.accounts.scope import org_in_scope, scope_path
 from tiaojie.cases.models import SOURCE_REPORT_GROUP, Agreement, Case, Source, Status
-from tiaojie.routing import conf
+from tiaojie.cases.rules import confirmation_window
+from tiaojie.core import dates
+from tiaojie.core.scope import Scope
 from tiaojie.routing.models import JudicialConfirmation, Referral, Transfer
 
 
-def linked_case_ids(path: str):
-    """Ids of cases linked to organizations under ``path`` (a subquery, not evaluated)."""
-    return (Case.objects.filter(
-        Q(transfers__from_org__path__startswith=path)
-        | Q(referral__referring_org__path__startswith=path)
-        | Q(judicial_confirmation__court_org__path__startswith=path))
-        .values("pk"))
-
-
-def cases_seen_by(user):
-    """Cases in the user's scope plus the linked ones (what ``visible_to`` should return)."""
-    path = scope_path(user)
-    if path is None:
-        return Case.objects.none()
-    if path == "":
-        return Case.objects.all()
-    return Case.objects.filter(Q(organization__path__startswith=path) | Q(pk__in=linked_case_ids(path)))
-
-
-def can_see_case(user, case: Case) -> bool:
-    return org_in_scope(user, case.organization) or cases_seen_by(user).filter(pk=case.pk).exists()
-
-
 def visible_transfers(user):
-    path = scope_path(user)
-    qs = Transfer.objects.select_related("case", "from_org", "to_org", "sent_by", "answered_by")
-    if path is None:
-        return qs.none()
-    if path == "":
-        return qs
-    return qs.filter(Q(from_org__path__startswith=path) | Q(to_org__path__startswith=path))
+    return Transfer.objects.visible_to(user).select_related("case", "from_org", "to_org", "sent_by", "answered_by")
 
 
 def incoming_transfers(user):
     """Pending transfers the user's organization (or one below it) must accept or return."""
-    path = scope_path(user)
+    scope = Scope.of(user)
     qs = visible_transfers(user).filter(status=Transfer.Status.PENDING)
-    return qs if not path else qs.filter(to_org__path__startswith=path)
+    return qs if scope.everything else qs.filter(to_org__in=scope.orgs())
 
 
 def visible_referrals(user):
     """Referrals made by the user's organization (subtree) or handled in it."""
-    path = scope_path(user)
-    qs = Referral.objects.select_related("case", "case__organization", "case__dispute_type", "referring_org")
-    if path is None:
-        return qs.none()
-    if path == "":
-        return qs
-    return qs.filter(Q(referring_org__path__startswith=path) | Q(case__organization__path__startswith=path))
+    return Referral.objects.visible_to(user).select_related("case", "case__organization", "case__dispute_type",
+                                                            "referring_org")
 
 
 def police_feedback_due(user, now=None):
-    now = now or timezone.now()
+    now = now or dates.now()
     return visible_referrals(user).filter(kind=Referral.Kind.POLICE, feedback_at__isnull=True).order_by(
         "feedback_due_at")
 
@@ -89,36 +50,26 @@ def revisit_due(user):
 def confirmation_window_closing(user, today=None):
     """Cases with a written agreement whose judicial-confirmation window closes within the warning
     days and no application yet: [(case, closes_on, days_left)]."""
-    today = today or timezone.localdate()
-    window, warn = conf.get("TIAOJIE_JC_WINDOW_DAYS"), conf.get("TIAOJIE_JC_WARN_DAYS")
+    today = today or dates.today()
+    window, warn = dates.limit("jc_window"), dates.limit("jc_warn")
     oldest = today - dt.timedelta(days=window)
     newest = today - dt.timedelta(days=window - warn)
-    excluded = list(conf.get("TIAOJIE_JC_EXCLUDED_TYPES"))
-    path = scope_path(user)
-    if path is None:
-        return []
-    qs = (Case.objects.filter(agreement__kind=Agreement.Kind.WRITTEN, agreement__effective_on__gte=oldest,
-                              agreement__effective_on__lte=newest, judicial_confirmation__isnull=True)
+    excluded = list(confirmation_window.EXCLUDED_TYPES)
+    qs = (Case.objects.visible_to(user, acting=True)
+          .filter(agreement__kind=Agreement.Kind.WRITTEN, agreement__effective_on__gte=oldest,
+                  agreement__effective_on__lte=newest, judicial_confirmation__isnull=True)
+          .exclude(status=Status.ARCHIVED)
           .exclude(dispute_type__code__in=excluded).exclude(dispute_type__parent__code__in=excluded)
           .select_related("agreement", "organization"))
-    if path:
-        qs = qs.filter(organization__path__startswith=path)
     out = []
     for c in qs.order_by("agreement__effective_on"):
-        closes = c.agreement.effective_on + dt.timedelta(days=window)
+        closes = confirmation_window.closes_on(c.agreement.effective_on)
         out.append((c, closes, (closes - today).days))
     return out
 
 
 def visible_confirmations(user):
-    path = scope_path(user)
-    qs = JudicialConfirmation.objects.select_related("case", "case__organization", "court_org")
-    if path is None:
-        return qs.none()
-    if path == "":
-        return qs
-    return qs.filter(Q(case__organization__path__startswith=path) | Q(court_org__path__startswith=path)
-                     | Q(case__referral__referring_org__path__startswith=path))
+    return JudicialConfirmation.objects.visible_to(user).select_related("case", "case__organization", "court_org")
 
 
 def outcome_of(case: Case) -> dict:

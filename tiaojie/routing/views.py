@@ -5,15 +5,18 @@ thin: reads through ``selectors`` (scoped), writes through ``services``.
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from tiaojie.accounts.scope import org_in_scope
-from tiaojie.cases.models import Case, DisputeType, Status
+from tiaojie.cases import transitions
+from tiaojie.cases.models import DisputeType, Status
+from tiaojie.cases.rules import confirmation_window
 from tiaojie.cases.transitions import StaleCase, TransitionError
+from tiaojie.core import access, dates, permissions
+from tiaojie.core.errors import Refused
+from tiaojie.core.scope import Scope
 from tiaojie.orgs.models import Region
 from tiaojie.routing import engine, selectors, services
 from tiaojie.routing.forms import (
@@ -57,7 +60,7 @@ def index(request):
 
 
 def _kinds_for(user):
-    return [(k, Referral.Kind(k).label) for k, roles in services.KIND_ROLES.items() if user.role in roles]
+    return services.kinds_for(user)
 
 
 @login_required
@@ -86,15 +89,8 @@ def propose(request):
                                     amount_at_stake=amount, source=g.get("source", ""), facts=g.get("facts", ""),
                                     claims=g.get("claims", ""), **flags)
     ctx["proposal"] = p
-    ctx["in_scope"] = p.org is not None and org_in_scope(request.user, p.org)
+    ctx["in_scope"] = p.org is not None and Scope.of(request.user).sees(p.org)
     return render(request, "routing/_proposal.html", ctx)
-
-
-def _visible_case(request, pk) -> Case:
-    case = get_object_or_404(Case.objects.select_related("organization", "dispute_type__parent", "region"), pk=pk)
-    if not selectors.can_see_case(request.user, case):
-        raise Http404("没有这个案件")
-    return case
 
 
 def _panel_ctx(request, case):
@@ -104,53 +100,55 @@ def _panel_ctx(request, case):
     except Referral.DoesNotExist:
         referral = None
     jc = JudicialConfirmation.objects.filter(case=case).first()
-    acting = org_in_scope(user, case.organization) and user.can_mediate
+    acting = transitions.may(case, user, "transfer_out")
     ctx = {
-        "case": case, "acting": acting, "referral": referral, "jc": jc, "case_open": case.status in services.OPEN,
+        "case": case, "acting": acting, "referral": referral, "jc": jc, "case_open": case.status in transitions.OPEN,
         "decisions": case.routing_decisions.select_related("proposed_org", "chosen_org"),
         "transfers": case.transfers.select_related("from_org", "to_org", "sent_by", "answered_by"),
         "revisits": referral.revisits.all() if referral else [],
         "outcome": selectors.outcome_of(case),
     }
-    if acting and case.status in services.OPEN:
+    if acting:
         ctx["proposal"] = engine.propose_for_case(case)
     pending = next((t for t in ctx["transfers"] if t.status == Transfer.Status.PENDING), None)
     ctx["pending"] = pending
-    ctx["may_answer_transfer"] = pending is not None and org_in_scope(user, pending.to_org) and user.can_mediate
+    ctx["may_answer_transfer"] = (pending is not None and Scope.of(user).sees(pending.to_org)
+                                  and transitions.may(case, user, "transfer_accept"))
     if jc is None and case.status in (Status.SUCCEEDED, Status.FOLLOWED_UP, Status.ARCHIVED):
-        ctx["jc_refusal"] = services.confirmation_refusal(case)
+        ctx["jc_refusal"] = confirmation_window.refusal(case)
         if not ctx["jc_refusal"]:
-            closes = services.window_closes_on(case.agreement.effective_on)
-            ctx["jc_closes"] = closes
-            ctx["jc_days_left"] = (closes - services.timezone.localdate()).days
-            ctx["jc_warn"] = ctx["jc_days_left"] <= services.conf.get("TIAOJIE_JC_WARN_DAYS")
-    ctx["may_answer_jc"] = jc is not None and services._may_answer(user, case, jc) and jc.status in (
-        JudicialConfirmation.Status.APPLIED, JudicialConfirmation.Status.ACCEPTED)
+            effective = case.agreement.effective_on
+            ctx["jc_closes"] = confirmation_window.closes_on(effective)
+            ctx["jc_days_left"] = confirmation_window.days_left(effective)
+            ctx["jc_warn"] = ctx["jc_days_left"] <= dates.limit("jc_warn")
+            ctx["may_apply_jc"] = transitions.may(case, user, "jc_apply")
+    ctx["may_answer_jc"] = (jc is not None and services.may_answer(user, case, jc)
+                            and transitions.may(case, user, "jc_result")
+                            and jc.status in (JudicialConfirmation.Status.APPLIED, JudicialConfirmation.Status.ACCEPTED))
     return ctx
 
 
 @login_required
 def case_panel(request, pk):
     """The linkage panel of one case (for ``hx-get`` on the case page)."""
-    case = _visible_case(request, pk)
+    case = access.case_for(request.user, pk)
     return render(request, "routing/_case_panel.html", _panel_ctx(request, case))
 
 
 @login_required
 def case_linkage(request, pk):
-    case = _visible_case(request, pk)
+    case = access.case_for(request.user, pk)
     return render(request, "routing/case.html", _panel_ctx(request, case))
 
 
 @login_required
 def transfer_new(request, pk):
-    case = _visible_case(request, pk)
     user = request.user
-    if not (org_in_scope(user, case.organization) and user.can_mediate):
-        raise PermissionDenied("您不能移交该案件")
+    case = access.case_for(user, pk, acting=True)
+    transitions.check(case, user, "transfer_out")
     reach = services.transfer_reach(user).exclude(pk=case.organization_id)
     initial = {"version": case.version}
-    proposal = engine.propose_for_case(case) if case.status in services.OPEN else None
+    proposal = engine.propose_for_case(case)
     if proposal and proposal.org and proposal.org.pk != case.organization_id:
         initial["to_org"] = proposal.org.pk
         initial["reason"] = proposal.explanation
@@ -174,9 +172,9 @@ def transfer_new(request, pk):
 @login_required
 @require_POST
 def transfer_accept(request, pk):
-    transfer = get_object_or_404(selectors.visible_transfers(request.user), pk=pk)
+    transfer = access.transfer_for(request.user, pk, acting=True)
     try:
-        services.accept_transfer(transfer, request.user)
+        services.accept_transfer(transfer, request.user, version=request.POST.get("version"))
     except TransitionError as e:
         messages.error(request, e.message)
     else:
@@ -186,12 +184,15 @@ def transfer_accept(request, pk):
 
 @login_required
 def transfer_return(request, pk):
-    transfer = get_object_or_404(selectors.visible_transfers(request.user), pk=pk)
-    form = ReasonForm(request.POST or None)
+    transfer = access.transfer_for(request.user, pk, acting=True)
+    form = ReasonForm(request.POST or None, initial={"version": transfer.case.version})
     ctx = _page(request, f"退回移交 {transfer.case.number}", form, case=transfer.case, submit="退回")
     if request.method == "POST" and form.is_valid():
         try:
-            services.return_transfer(transfer, request.user, reason=form.cleaned_data["reason"])
+            services.return_transfer(transfer, request.user, reason=form.cleaned_data["reason"],
+                                     version=form.cleaned_data["version"])
+        except StaleCase as e:
+            ctx["error"] = e.message
         except TransitionError as e:
             _form_error(form, ctx, e)
         else:
@@ -211,8 +212,9 @@ def referral_new(request, kind):
     user = request.user
     if kind not in Referral.Kind.values:
         raise Http404("没有这种移送来源")
-    if user.role not in services.KIND_ROLES[kind] or user.organization_id is None:
-        raise PermissionDenied(f"您的角色不能登记{Referral.Kind(kind).label}的案件")
+    permissions.require(user, f"referral.{kind}")
+    if user.organization_id is None:
+        raise Refused("您的账号未关联单位，不能登记移送的案件")
     form = ReferralForm(request.POST or None, kind=kind, intake=user.organization)
     ctx = _page(request, f"移送调解：{Referral.Kind(kind).label}", form, submit="移送")
     if request.method == "POST" and form.is_valid():
@@ -249,7 +251,7 @@ def referrals(request):
     if request.GET.get("export") == "xlsx":
         from django.utils import timezone as tz
 
-        from tiaojie.orgs.xlsx import sheet_bytes, xlsx_response
+        from tiaojie.core.xlsx import sheet_bytes, xlsx_response
 
         rows = [(tz.localtime(r.referred_at).strftime("%Y-%m-%d %H:%M"), r.get_kind_display(), r.referrer_name,
                  r.external_ref, r.case.number, r.case.organization.name, r.case.get_status_display(),
@@ -262,26 +264,26 @@ def referrals(request):
                                                       "all_kinds": Referral.Kind.choices, "kind": kind})
 
 
-def _visible_referral(request, pk) -> Referral:
-    return get_object_or_404(selectors.visible_referrals(request.user), pk=pk)
-
-
 @login_required
 def referral_detail(request, pk):
-    referral = _visible_referral(request, pk)
+    referral = access.referral_for(request.user, pk)
     ctx = _panel_ctx(request, referral.case)
-    ctx["feedback_form"] = FeedbackForm()
+    ctx["feedback_form"] = FeedbackForm(initial={"version": referral.case.version})
+    ctx["may_feedback"] = transitions.may(referral.case, request.user, "referral_feedback")
+    ctx["may_revisit"] = transitions.may(referral.case, request.user, "referral_revisit")
     return render(request, "routing/referral.html", ctx)
 
 
 def _referral_step(request, pk, form_class, title, record, done):
     """One step on a referral (feedback to the referrer, 回访): form, service call, field errors."""
-    referral = _visible_referral(request, pk)
-    form = form_class(request.POST or None)
+    referral = access.referral_for(request.user, pk, acting=True)
+    form = form_class(request.POST or None, initial={"version": referral.case.version})
     ctx = _page(request, title(referral), form, case=referral.case)
     if request.method == "POST" and form.is_valid():
         try:
             record(referral, request.user, **form.cleaned_data)
+        except StaleCase as e:
+            ctx["error"] = e.message
         except TransitionError as e:
             _form_error(form, ctx, e)
         else:
@@ -304,12 +306,10 @@ def referral_revisit(request, pk):
 
 @login_required
 def confirmation_apply(request, pk):
-    case = _visible_case(request, pk)
-    if not org_in_scope(request.user, case.organization):
-        raise PermissionDenied("该案件不在您的管辖范围内")
+    case = access.case_for(request.user, pk, acting=True)
     form = ConfirmationForm(request.POST or None, initial={
         "version": case.version, "applicants": "、".join(p.name for p in case.parties.exclude(role="agent"))})
-    refusal = services.confirmation_refusal(case)
+    refusal = confirmation_window.refusal(case)
     ctx = _page(request, f"申请司法确认 {case.number}", form, case=case, extra={"refusal": refusal})
     if refusal:
         ctx["error"] = refusal
@@ -329,15 +329,19 @@ def confirmation_apply(request, pk):
 
 @login_required
 def confirmation_result(request, pk):
-    jc = get_object_or_404(selectors.visible_confirmations(request.user), pk=pk)
-    form = CourtResultForm(request.POST or None, initial={"accepted": "1"})
+    jc = access.confirmation_for(request.user, pk)
+    if not services.may_answer(request.user, jc.case, jc):
+        raise Refused("该司法确认申请不在您的管辖范围内，只能查看")
+    form = CourtResultForm(request.POST or None, initial={"accepted": "1", "version": jc.case.version})
     ctx = _page(request, f"司法确认结果 {jc.case.number}", form, case=jc.case, extra={"jc": jc})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.record_court_result(jc, request.user, accepted=d["accepted"], answered_on=d["answered_on"],
-                                         note=d["note"], decision=d["decision"], decided_on=d["decided_on"],
-                                         number=d["number"])
+            services.record_court_result(jc, request.user, version=d["version"], accepted=d["accepted"],
+                                         answered_on=d["answered_on"], note=d["note"], decision=d["decision"],
+                                         decided_on=d["decided_on"], number=d["number"])
+        except StaleCase as e:
+            ctx["error"] = e.message
         except TransitionError as e:
             _form_error(form, ctx, e)
         else:

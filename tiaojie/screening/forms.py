@@ -4,9 +4,10 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from tiaojie.cases.forms import DATE_ERRORS, DATE_WIDGET, BootstrapMixin, amount_field
 from tiaojie.cases.models import DisputeType
+from tiaojie.core.forms import DATE_ERRORS, DATE_WIDGET, BootstrapMixin, amount_field
 from tiaojie.orgs.models import Region, RegionLevel
+from tiaojie.warnings.forms import LevelForm, PreventionMixin  # noqa: F401 (re-used here)
 
 
 def region_choices(org):
@@ -137,35 +138,6 @@ class HazardUpdateForm(BootstrapMixin, forms.Form):
         self.style_fields()
 
 
-class PreventionMixin(forms.Form):
-    suicide = forms.BooleanField(label="防止民间纠纷引起自杀", required=False)
-    suicide_persons = forms.IntegerField(label="人数", min_value=0, initial=0, required=False)
-    criminal = forms.BooleanField(label="防止民间纠纷转化为刑事案件", required=False)
-    criminal_persons = forms.IntegerField(label="人数", min_value=0, initial=0, required=False)
-    petition = forms.BooleanField(label="防止群体性上访", required=False)
-    petition_persons = forms.IntegerField(label="人数", min_value=0, initial=0, required=False)
-    fight = forms.BooleanField(label="防止群体性械斗", required=False)
-    fight_persons = forms.IntegerField(label="人数", min_value=0, initial=0, required=False)
-
-    def clean(self):
-        data = super().clean()
-        for key in ("suicide", "criminal", "petition", "fight"):
-            on, n = data.get(key), data.get(f"{key}_persons") or 0
-            data[f"{key}_persons"] = n
-            if on and not n:
-                self.add_error(f"{key}_persons", "请填写人数")
-            if n and not on:
-                self.add_error(key, "填写人数时请勾选此项")
-        return data
-
-    def prevention(self) -> dict | None:
-        d = {k: self.cleaned_data.get(k) for k in ("suicide", "criminal", "petition", "fight")}
-        if not any(d.values()):
-            return None
-        d.update({f"{k}_persons": self.cleaned_data.get(f"{k}_persons") or 0 for k in ("suicide", "criminal", "petition", "fight")})
-        return d
-
-
 class HazardCloseForm(BootstrapMixin, PreventionMixin):
     OUTCOMES = [("resolved", "已化解/预防成功"), ("converted", "转为案件"), ("escalated", "升级上报")]
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -173,16 +145,6 @@ class HazardCloseForm(BootstrapMixin, PreventionMixin):
     note = forms.CharField(label="处置情况", widget=forms.Textarea(attrs={"rows": 3}),
                            error_messages={"required": "请填写处置情况"})
     case_number = forms.CharField(label="转为案件的案号（转为案件时填写；留空则按隐患内容登记新案件）", required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.style_fields()
-
-
-class LevelForm(BootstrapMixin, forms.Form):
-    level = forms.ChoiceField(label="风险等级", choices=[("red", "红色"), ("orange", "橙色"), ("yellow", "黄色"),
-                                                       ("blue", "蓝色"), ("none", "无")])
-    reason = forms.CharField(label="调整理由", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

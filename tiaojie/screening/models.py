@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from tiaojie.core.scope import ScopedQuerySet, ScopeRule
 from tiaojie.orgs.models import OrgKind
 from tiaojie.screening.periods import Cadence, period_containing
 
@@ -23,19 +24,15 @@ class ScreeningCadence(models.Model):
         return f"{self.get_org_kind_display()}：{self.get_cadence_display()}"
 
 
-class RoundQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from tiaojie.accounts.scope import scope_path
-
-        path = scope_path(user)
-        if path is None:
-            return self.none()
-        return self if path == "" else self.filter(organization__path__startswith=path)
+class RoundQuerySet(ScopedQuerySet):
+    pass
 
 
 class ScreeningRound(models.Model):
     """One period's screening report (排查报告) of one organization; a zero report says nothing
     was found (零报告)."""
+
+    scope = ScopeRule("organization")
 
     organization = models.ForeignKey("orgs.Organization", verbose_name="调解组织", on_delete=models.PROTECT,
                                      related_name="screening_rounds")
@@ -73,6 +70,9 @@ class ScreeningRound(models.Model):
 class Finding(models.Model):
     """One dispute found in a round: registered at once as a case, or recorded as a hidden danger."""
 
+    scope = ScopeRule(via="round")
+    objects = ScopedQuerySet.as_manager()
+
     round = models.ForeignKey(ScreeningRound, on_delete=models.CASCADE, related_name="findings")
     facts = models.TextField("纠纷情况")
     case = models.OneToOneField("cases.Case", null=True, blank=True, on_delete=models.SET_NULL,
@@ -92,6 +92,8 @@ class HazardQuerySet(RoundQuerySet):
 class HiddenDanger(models.Model):
     """隐患: a dispute that may break out, with prevention measures and, at orange/red, an
     emergency plan (应急预案)."""
+
+    scope = ScopeRule("organization")
 
     class Status(models.TextChoices):
         OPEN = "open", "跟踪中"
@@ -135,6 +137,9 @@ class HiddenDanger(models.Model):
 class Reminder(models.Model):
     """A reminder raised by a scheduled job (e.g. a screening report overdue); one per subject
     and recipient, so that running the job twice raises nothing new."""
+
+    scope = ScopeRule("organization")
+    objects = ScopedQuerySet.as_manager()
 
     organization = models.ForeignKey("orgs.Organization", verbose_name="提醒对象", on_delete=models.CASCADE,
                                      related_name="reminders")

@@ -48,8 +48,11 @@ class Period:
         return self.start <= day <= self.end
 
     def due(self, grace_days: int = 0) -> dt.date:
-        """Last day on which the report is on time."""
-        return self.end + dt.timedelta(days=grace_days)
+        """Last day on which the report is on time: ``grace_days`` working days after the period
+        (法定节假日 and 调休 from the holiday table, ``tiaojie.core.dates``)."""
+        from tiaojie.core import dates
+
+        return dates.add_working_days(self.end, grace_days)
 
 
 def xun_index(day: dt.date) -> int:

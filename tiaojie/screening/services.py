@@ -3,11 +3,12 @@ the overdue check run by the scheduler."""
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tiaojie.accounts.scope import org_in_scope
+from tiaojie.core import permissions, validators
+from tiaojie.core.errors import DomainError, Refused
+from tiaojie.core.scope import Scope
 from tiaojie.orgs.models import Organization, OrgKind
 from tiaojie.screening.models import Finding, HiddenDanger, Reminder, ScreeningCadence, ScreeningRound
 from tiaojie.screening.periods import Cadence, Period, period_containing, period_from_key, previous_period
@@ -16,11 +17,9 @@ DEFAULT_CADENCE = {OrgKind.VILLAGE: Cadence.WEEK, OrgKind.TOWNSHIP: Cadence.XUN,
                    OrgKind.COUNTY_CENTER: Cadence.MONTH}
 
 
-class ScreeningError(Exception):
+class ScreeningError(DomainError):
     def __init__(self, message: str, field: str | None = None, existing: ScreeningRound | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field)
         self.existing = existing
 
 
@@ -72,11 +71,10 @@ def recent_periods(org: Organization, count: int = 6, today: dt.date | None = No
     return [PeriodStatus(x, rounds.get(x.key), x.due(grace)) for x in periods]
 
 
-def _require(user, org):
-    if not org_in_scope(user, org):
-        raise PermissionDenied("该单位不在您的管辖范围内")
-    if not user.can_mediate:
-        raise ScreeningError(f"您的角色（{user.get_role_display()}）不能填报排查报告")
+def _require(user, org, action: str = "screening.file"):
+    permissions.require(user, action)
+    if not Scope.of(user).sees(org):
+        raise Refused("该单位不在您的管辖范围内")
 
 
 @transaction.atomic
@@ -132,24 +130,33 @@ def file_round(user, org: Organization, *, period_key: str, screened_from: dt.da
 
 
 def add_finding(user, r: ScreeningRound, f: dict, index: int = 1) -> Finding:
-    facts = (f.get("facts") or "").strip()
-    if not facts:
-        raise ScreeningError(f"第{index}条排查发现未填写纠纷情况", f"findings-{index}-facts")
+    """One finding of a round: a case registered at once through the intake function (source
+    排查发现), or a hidden danger."""
+    from tiaojie.cases import intake
+    from tiaojie.cases.models import Channel, Source
+
+    try:
+        facts = validators.text(f.get("facts"), "facts", "纠纷情况")
+    except DomainError as e:
+        raise ScreeningError(f"第{index}条排查发现：{e.message}", f"findings-{index}-facts")
     disposition = f.get("disposition")
     finding = Finding(round=r, facts=facts)
     if disposition == "case":
-        from tiaojie.cases.models import Channel, Source
-        from tiaojie.cases.services import register_case
-
         parties = f.get("parties") or []
         if not parties:
             raise ScreeningError(f"第{index}条排查发现登记为案件，须填写至少一名当事人", f"findings-{index}-parties")
-        finding.case = register_case(
-            user, organization=r.organization, parties=parties, source=Source.INITIATIVE, channel=Channel.VISIT,
-            dispute_type=f["dispute_type"], facts=facts, claims=f.get("claims", ""), region=f["region"],
-            place_detail=f.get("place_detail", ""), arose_on=f.get("arose_on") or r.screened_to,
-            people_count=f.get("people_count") or 2, amount_at_stake=f.get("amount_at_stake") or 0,
-        )
+        app = intake.Application(
+            via=intake.Via.SCREENING, organization=r.organization, intake_org=r.organization, parties=parties,
+            source=Source.INITIATIVE, channel=Channel.VISIT, dispute_type=f.get("dispute_type"), facts=facts,
+            claims=f.get("claims", ""), region=f.get("region"), place_detail=f.get("place_detail", ""),
+            arose_on=f.get("arose_on") or r.screened_to, people_count=f.get("people_count") or 2,
+            amount_at_stake=f.get("amount_at_stake") or 0, label="登记（排查发现）")
+        try:
+            finding.case = intake.register(user, app)
+        except DomainError as e:
+            field = e.field if e.field in ("parties", "dispute_type", "region", "arose_on", "people_count",
+                                           "amount_at_stake", "claims", "place_detail") else "facts"
+            raise ScreeningError(f"第{index}条排查发现：{e.message}", f"findings-{index}-{field}")
     elif disposition == "hazard":
         finding.hazard = create_hazard(user, r.organization, facts=facts, index=index, **{
             k: f.get(k) for k in ("dispute_type", "parties_desc", "region", "place_detail", "people_count",
@@ -173,13 +180,15 @@ def create_hazard(user, org, *, facts, dispute_type, parties_desc, region, respo
     """Record a hidden danger; its risk is assessed at once and an emergency plan is required
     at orange and red."""
     from tiaojie.warnings.risk import LEVEL_LABELS
-    from tiaojie.warnings.services import assessment_for, reassess
+    from tiaojie.warnings.services import reassess, set_hazard_inputs
 
-    _require(user, org)
+    _require(user, org, "hazard.create")
     prefix = f"findings-{index}-" if index else ""
     label = f"第{index}条排查发现：" if index else ""
-    if not (facts or "").strip():
-        raise ScreeningError(label + "请填写隐患情况", prefix + "facts")
+    try:
+        facts = validators.text(facts, "facts", "隐患情况")
+    except DomainError as e:
+        raise ScreeningError(label + e.message, prefix + "facts")
     if dispute_type is None:
         raise ScreeningError(label + "请选择纠纷类型", prefix + "dispute_type")
     if region is None:
@@ -198,10 +207,8 @@ def create_hazard(user, org, *, facts, dispute_type, parties_desc, region, respo
         amount_at_stake=amount_at_stake or 0, measures=measures or "", emergency_plan=emergency_plan or "",
         responsible_person=responsible_person.strip(), review_on=review_on, created_by=user,
     )
-    a = assessment_for(hazard=h)
-    a.police_calls, a.vulnerable, a.litigation = police_calls or 0, bool(vulnerable), bool(litigation)
-    a.petition, a.abnormal_death = bool(petition), bool(abnormal_death)
-    a.save()
+    set_hazard_inputs(h, police_calls=police_calls, vulnerable=vulnerable, litigation=litigation, petition=petition,
+                      abnormal_death=abnormal_death)
     a = reassess(hazard=h, actor=user)
     if _plan_required(a.level) and not (emergency_plan or "").strip():
         raise ScreeningError(f"{label}该隐患评估为{LEVEL_LABELS[a.level]}风险（{a.explanation}），须制定应急预案",
@@ -214,8 +221,8 @@ def update_hazard(user, h: HiddenDanger, *, version: int, **fields) -> HiddenDan
     from tiaojie.warnings.risk import LEVEL_LABELS
     from tiaojie.warnings.services import reassess
 
-    h = HiddenDanger.objects.select_for_update().get(pk=h.pk)
-    _require(user, h.organization)
+    h = HiddenDanger.objects.select_for_update(of=("self",)).select_related("organization").get(pk=h.pk)
+    _require(user, h.organization, "hazard.update")
     if h.status != HiddenDanger.Status.OPEN:
         raise ScreeningError("隐患已办结，不能修改")
     if int(version) != h.version:
@@ -236,8 +243,8 @@ def close_hazard(user, h: HiddenDanger, *, outcome: str, note: str, version: int
     """已化解/预防成功 (counts as 预防纠纷), 转为案件 (linked), or 升级上报."""
     from tiaojie.warnings.models import PreventionOutcome
 
-    h = HiddenDanger.objects.select_for_update().get(pk=h.pk)
-    _require(user, h.organization)
+    h = HiddenDanger.objects.select_for_update(of=("self",)).select_related("organization").get(pk=h.pk)
+    _require(user, h.organization, "hazard.close")
     if h.status != HiddenDanger.Status.OPEN:
         raise ScreeningError("隐患已办结")
     if int(version) != h.version:
@@ -247,9 +254,7 @@ def close_hazard(user, h: HiddenDanger, *, outcome: str, note: str, version: int
     if not (note or "").strip():
         raise ScreeningError("请填写处置情况", "note")
     if outcome == HiddenDanger.Status.CONVERTED:
-        if case is None:
-            raise ScreeningError("转为案件须关联案件", "case")
-        h.case = case
+        h.case = case if case is not None else _register_from_hazard(user, h)
     h.status, h.close_note, h.closed_on = outcome, note.strip(), timezone.localdate()
     h.version += 1
     h.save()
@@ -258,6 +263,66 @@ def close_hazard(user, h: HiddenDanger, *, outcome: str, note: str, version: int
         p.full_clean(exclude=["hazard", "case"])
         p.save()
     return h
+
+
+def _register_from_hazard(user, h: HiddenDanger):
+    """转为案件 without an existing case: the hidden danger is registered through the intake function."""
+    from tiaojie.cases import intake
+    from tiaojie.cases.models import Channel, Source
+
+    first = h.parties.replace("，", "、").replace(",", "、").split("、")[0].strip()[:100] or "（隐患涉及人员）"
+    app = intake.Application(
+        via=intake.Via.HAZARD, organization=h.organization, intake_org=h.organization,
+        parties=[{"role": "applicant", "kind": "person", "name": first}], source=Source.INITIATIVE,
+        channel=Channel.VISIT, dispute_type=h.dispute_type, facts=h.facts, region=h.region,
+        place_detail=h.place_detail, arose_on=h.found_on, people_count=h.people_count,
+        amount_at_stake=h.amount_at_stake, label="登记（隐患转为案件）")
+    try:
+        return intake.register(user, app)
+    except DomainError as e:
+        raise ScreeningError(f"隐患转为案件未能登记：{e.message}", "note")
+
+
+def find_case_for_conversion(user, number: str):
+    """The existing case a hidden danger becomes (by its number, within the user's scope)."""
+    from tiaojie.cases.models import Case
+
+    case = Case.objects.visible_to(user, acting=True).filter(number=(number or "").strip()).first()
+    if case is None:
+        raise ScreeningError("未找到该案号的案件（或不在您的管辖范围内）", "case_number")
+    return case
+
+
+@transaction.atomic
+def amend_round(user, r: ScreeningRound, *, version: int, screeners: str, places: str, notes: str = "") -> ScreeningRound:
+    """Correct a filed report's people, places and notes (the version guards against lost edits)."""
+    r = ScreeningRound.objects.select_for_update(of=("self",)).select_related("organization").get(pk=r.pk)
+    _require(user, r.organization, "screening.amend")
+    if int(version) != r.version:
+        raise ScreeningError("该报告已被他人修改，请刷新页面后重新填写")
+    try:
+        r.screeners = validators.text(screeners, "screeners", "排查人员", limit_name="short")
+        r.places = validators.text(places, "places", "排查地点和走访群体", limit_name="note")
+        r.notes = validators.text(notes, "notes", "备注", required=False, limit_name="note")
+    except DomainError as e:
+        raise ScreeningError(e.message, e.field)
+    r.version += 1
+    r.save()
+    return r
+
+
+@transaction.atomic
+def add_later_finding(user, r: ScreeningRound, *, version: int, finding: dict) -> Finding:
+    """补充 a finding to a filed report; a zero report stops being one."""
+    r = ScreeningRound.objects.select_for_update(of=("self",)).select_related("organization").get(pk=r.pk)
+    _require(user, r.organization, "screening.amend")
+    if int(version) != r.version:
+        raise ScreeningError("该报告已被他人修改，请刷新页面后重新填写")
+    f = add_finding(user, r, finding, index=r.findings.count() + 1)
+    r.is_zero_report = False
+    r.version += 1
+    r.save(update_fields=["is_zero_report", "version"])
+    return f
 
 
 def check_overdue_rounds(today: dt.date | None = None) -> int:

@@ -1,16 +1,16 @@
 """Pages for screening: the period board, filing a report, rounds and hidden dangers."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from tiaojie.accounts.scope import visible_orgs
-from tiaojie.cases.models import Case
+from tiaojie.core import access, permissions
+from tiaojie.core.errors import DomainError
+from tiaojie.core.scope import Scope
 from tiaojie.screening import services
 from tiaojie.screening.forms import (
     FindingForm,
@@ -38,7 +38,7 @@ def home(request):
     rounds = (ScreeningRound.objects.visible_to(request.user).select_related("organization")
               .order_by("-filed_at"))
     if request.GET.get("export") == "xlsx":
-        from tiaojie.orgs.xlsx import sheet_bytes, xlsx_response
+        from tiaojie.core.xlsx import sheet_bytes, xlsx_response
 
         rows = [(r.organization.name, r.period.label, r.screened_from.isoformat(), r.screened_to.isoformat(),
                  r.screeners, r.places, "是" if r.is_zero_report else "否", "是" if r.late else "否",
@@ -72,8 +72,7 @@ def _apply_error(exc, form, formset):
 @login_required
 def file_round(request):
     org = _org(request)
-    if not request.user.can_mediate:
-        raise PermissionDenied("您的角色不能填报排查报告")
+    permissions.require(request.user, "screening.file")
     periods = [p for p in services.recent_periods(org) if p.period.start <= timezone.localdate()]
     if not periods:
         messages.info(request, f"{org.get_kind_display()}无需按周期上报排查报告")
@@ -108,31 +107,23 @@ def file_round(request):
     })
 
 
-def _round_for(request, pk):
-    return get_object_or_404(ScreeningRound.objects.visible_to(request.user).select_related("organization"), pk=pk)
-
-
 @login_required
 def round_detail(request, pk):
-    r = _round_for(request, pk)
+    r = access.round_for(request.user, pk)
     amend = RoundAmendForm(initial={"version": r.version, "screeners": r.screeners, "places": r.places,
                                     "notes": r.notes})
     if request.method == "POST":
+        permissions.require(request.user, "screening.amend")
+        r = access.round_for(request.user, pk, acting=True)
         amend = RoundAmendForm(request.POST)
-        if not request.user.can_mediate:
-            raise PermissionDenied("您的角色不能修改排查报告")
         if amend.is_valid():
-            with transaction.atomic():
-                locked = ScreeningRound.objects.select_for_update().get(pk=r.pk)
-                if locked.version != amend.cleaned_data["version"]:
-                    amend.add_error(None, "该报告已被他人修改，请刷新页面后重新填写")
-                else:
-                    for k in ("screeners", "places", "notes"):
-                        setattr(locked, k, amend.cleaned_data[k])
-                    locked.version += 1
-                    locked.save()
-                    messages.success(request, "排查报告已修改")
-                    return redirect("screening:round", pk=r.pk)
+            try:
+                services.amend_round(request.user, r, **amend.cleaned_data)
+            except DomainError as exc:
+                amend.add_error(exc.field if exc.field in amend.fields else None, exc.message)
+            else:
+                messages.success(request, "排查报告已修改")
+                return redirect("screening:round", pk=r.pk)
     findings = r.findings.select_related("case", "hazard")
     return render(request, "screening/round.html", {"r": r, "findings": findings, "amend": amend,
                                                     "add_url": reverse("screening:add_finding", args=[r.pk])})
@@ -140,16 +131,13 @@ def round_detail(request, pk):
 
 @login_required
 def add_finding(request, pk):
-    r = _round_for(request, pk)
-    if not request.user.can_mediate:
-        raise PermissionDenied("您的角色不能修改排查报告")
+    permissions.require(request.user, "screening.amend")
+    r = access.round_for(request.user, pk, acting=True)
     form = FindingForm(request.POST or None, org=r.organization)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                services.add_finding(request.user, r, form.finding(), index=r.findings.count() + 1)
-                if r.is_zero_report:
-                    ScreeningRound.objects.filter(pk=r.pk).update(is_zero_report=False, version=r.version + 1)
+            services.add_later_finding(request.user, r, version=request.POST.get("version", r.version),
+                                       finding=form.finding())
         except services.ScreeningError as exc:
             name = (exc.field or "").split("-", 2)[-1]
             form.add_error(name if name in form.fields else None, exc.message)
@@ -169,7 +157,7 @@ def hazard_list(request):
     if level:
         qs = qs.filter(risk__level=level)
     if request.GET.get("export") == "xlsx":
-        from tiaojie.orgs.xlsx import sheet_bytes, xlsx_response
+        from tiaojie.core.xlsx import sheet_bytes, xlsx_response
         from tiaojie.warnings.risk import LEVEL_LABELS
 
         rows = [(h.organization.name, h.found_on.isoformat(), str(h.dispute_type), h.facts, h.parties, h.people_count,
@@ -184,17 +172,12 @@ def hazard_list(request):
                                                       "statuses": HiddenDanger.Status.choices})
 
 
-def _hazard_for(request, pk):
-    return get_object_or_404(HiddenDanger.objects.visible_to(request.user).select_related("organization", "region"),
-                             pk=pk)
-
-
 @login_required
 def hazard_detail(request, pk):
-    h = _hazard_for(request, pk)
-    from tiaojie.warnings.services import assessment_for
+    h = access.hazard_for(request.user, pk)
+    from tiaojie.warnings.services import assessment_of
 
-    a = assessment_for(hazard=h)
+    a = assessment_of(hazard=h)
     update = HazardUpdateForm(initial={
         "version": h.version, "facts": h.facts, "people_count": h.people_count, "amount_at_stake": h.amount_at_stake,
         "measures": h.measures, "emergency_plan": h.emergency_plan, "responsible_person": h.responsible_person,
@@ -203,6 +186,7 @@ def hazard_detail(request, pk):
     level_form = LevelForm(initial={"level": a.level})
     action = request.POST.get("action")
     if request.method == "POST":
+        h = access.hazard_for(request.user, pk, acting=True)
         try:
             if action == "update":
                 update = HazardUpdateForm(request.POST)
@@ -213,25 +197,25 @@ def hazard_detail(request, pk):
             elif action == "close":
                 close = HazardCloseForm(request.POST)
                 if close.is_valid():
-                    case = None
                     number = close.cleaned_data["case_number"].strip()
                     with transaction.atomic():
-                        if close.cleaned_data["outcome"] == "converted":
-                            case = _case_for_conversion(request, h, number)
+                        case = None
+                        if close.cleaned_data["outcome"] == "converted" and number:
+                            case = services.find_case_for_conversion(request.user, number)
                         services.close_hazard(request.user, h, outcome=close.cleaned_data["outcome"],
                                               note=close.cleaned_data["note"], version=close.cleaned_data["version"],
                                               case=case, prevention=close.prevention())
                     messages.success(request, "隐患已办结")
                     return redirect("screening:hazard", pk=h.pk)
             elif action == "level":
-                from tiaojie.warnings.services import WarningError, set_manual_level
+                from tiaojie.warnings.services import set_hazard_level
 
                 level_form = LevelForm(request.POST)
                 if level_form.is_valid():
                     try:
-                        set_manual_level(a, request.user, level_form.cleaned_data["level"],
-                                         level_form.cleaned_data["reason"])
-                    except WarningError as exc:
+                        set_hazard_level(h, request.user, level=level_form.cleaned_data["level"],
+                                         reason=level_form.cleaned_data["reason"])
+                    except DomainError as exc:
                         level_form.add_error(exc.field if exc.field in level_form.fields else None, exc.message)
                     else:
                         messages.success(request, "风险等级已调整")
@@ -241,30 +225,14 @@ def hazard_detail(request, pk):
             target.add_error(exc.field if exc.field in target.fields else None, exc.message)
     return render(request, "screening/hazard.html", {
         "h": h, "a": a, "update": update, "close": close, "level_form": level_form,
-        "warnings": a.warnings.all(), "editable": h.status == HiddenDanger.Status.OPEN and request.user.can_mediate,
+        "warnings": a.warnings.all() if a.pk else [],
+        "editable": (h.status == HiddenDanger.Status.OPEN and permissions.allowed(request.user, "hazard.update")
+                     and Scope.of(request.user).owns(h)),
     })
-
-
-def _case_for_conversion(request, h, number):
-    if number:
-        case = Case.objects.visible_to(request.user).filter(number=number).first()
-        if case is None:
-            raise services.ScreeningError("未找到该案号的案件（或不在您的管辖范围内）", "case_number")
-        return case
-    from tiaojie.cases.models import Channel, Source
-    from tiaojie.cases.services import register_case
-
-    return register_case(request.user, organization=h.organization,
-                         parties=[{"role": "applicant", "kind": "person",
-                                           "name": h.parties.replace("，", "、").split("、")[0][:100]}],
-                         source=Source.INITIATIVE, channel=Channel.VISIT, dispute_type=h.dispute_type, facts=h.facts,
-                         region=h.region, place_detail=h.place_detail, arose_on=h.found_on,
-                         people_count=h.people_count, amount_at_stake=h.amount_at_stake)
 
 
 @login_required
 def reminders(request):
-    orgs = visible_orgs(request.user)
-    qs = Reminder.objects.filter(organization__in=orgs).select_related("organization", "about")
+    qs = Reminder.objects.visible_to(request.user).select_related("organization", "about")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "screening/reminders.html", {"page": page})

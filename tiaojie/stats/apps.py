@@ -10,9 +10,11 @@ class StatsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from tiaojie.cases.signals import case_changed
-        from tiaojie.stats import rollups
+        from tiaojie.orgs.ports import provide_mediator_figures
+        from tiaojie.stats import mediators, rollups
 
         case_changed.connect(rollups.on_case_changed, dispatch_uid="stats_case_changed")
+        provide_mediator_figures(figures=mediators.mediator_figures, honour_candidates=mediators.honour_candidates)
         for label, dates in _WATCHED.items():
             model = self.apps.get_model(label)
             handler = _dirty_handler(dates)

@@ -4,7 +4,7 @@ assessment and the exports is computed here, and nowhere else.
 Scope and period
 ----------------
 A *scope* is an organization's subtree (``Organization.path`` prefix); callers get the node
-through the one scope rule (``tiaojie.accounts.scope``) and this module refuses nothing itself.
+through the one scope rule (``tiaojie.core.scope``) and this module refuses nothing itself.
 A *period* is ``start``..``end`` inclusive (dates). Which date counts a record into a period:
 
 One date puts a case into a period: its acceptance date ``Case.accepted_on`` (the cohort of
@@ -307,7 +307,7 @@ def ratio(a, b) -> float | None:
 def compute(node: Organization, period: Period, *, live: bool = False) -> Figures:
     """Figures of ``node``'s subtree for ``period``: from rollups when the scope is large and
     the period is whole months (and ``live`` is not forced), otherwise counted live."""
-    from tiaojie.stats.models import Rollup, RollupState
+    from tiaojie.stats.models import Rollup, RollupChange, RollupState
 
     fig = Figures(node=node, period=period)
     rolled = False
@@ -326,7 +326,8 @@ def compute(node: Organization, period: Period, *, live: bool = False) -> Figure
                     _add(fig.by_month.setdefault(month, {}), data)
             states = RollupState.objects.filter(month__gte=period.start.replace(day=1), month__lte=period.end)
             fig.as_of = min((s.rebuilt_at for s in states if s.rebuilt_at), default=None)
-            fig.stale = any(s.dirty for s in states)
+            fig.stale = RollupChange.objects.filter(month__gte=period.start.replace(day=1),
+                                                    month__lte=period.end).exists()
     if not rolled:
         orgs = org_map(node.path)
         for month, cells in fold(fine_rows(node.path, period), node, orgs).items():
@@ -400,18 +401,6 @@ def drill_url(measure: str, node: Organization, period: Period, facet: str = "to
     elif facet == "kind":
         q["org_group"] = key
     return reverse("cases:list") + "?" + urlencode(q)
-
-
-def kinds_in_group(group: str) -> list[str]:
-    """Organization kinds counted in a committee-kind group (for the case list filter)."""
-    from tiaojie.orgs.models import OrgKind
-
-    return [k for k in OrgKind.values if kind_group(k) == group]
-
-
-def sources_in_group(group_key: str) -> list[str]:
-    label = SOURCE_GROUP_LABELS.get(group_key)
-    return [str(s) for s, g in SOURCE_REPORT_GROUP.items() if g == label]
 
 
 def month_label(m: dt.date) -> str:

@@ -5,10 +5,10 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from tiaojie.accounts.scope import visible_orgs
-from tiaojie.cases.forms import DATE_ERRORS, DATE_WIDGET, BootstrapMixin, OrgChoiceField
 from tiaojie.cases.models import DisputeType
+from tiaojie.core.forms import DATE_ERRORS, DATE_WIDGET, BootstrapMixin, OrgChoiceField
 from tiaojie.orgs.models import OrgKind
+from tiaojie.orgs.selectors import visible_orgs
 from tiaojie.stats.figures import Period
 
 

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from tiaojie.core.scope import ScopedQuerySet, ScopeRule
+
 
 class Rollup(models.Model):
     """Monthly figures of one organization's whole subtree, cut by one facet.
@@ -32,18 +34,34 @@ class Rollup(models.Model):
 
 
 class RollupState(models.Model):
-    """When rollups were last rebuilt, and which months changed since (dirty)."""
+    """When each month's rollups were last rebuilt."""
 
     month = models.DateField(unique=True)
-    dirty = models.BooleanField(default=True)
+    dirty = models.BooleanField(default=False)  # kept for old rows; changes are ``RollupChange`` rows
     rebuilt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "汇总状态"
 
 
+class RollupChange(models.Model):
+    """A month whose figures changed after commit (append-only: writers only insert, so two
+    writers never contend for one row, and a rebuild deletes only the rows it has seen — a
+    change committed while it counts survives for the next rebuild)."""
+
+    id = models.BigAutoField(primary_key=True)
+    month = models.DateField(db_index=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "统计变更记录"
+
+
 class AggregateReport(models.Model):
     """汇总上报: a committee not yet recording cases one by one reports a month's counts."""
+
+    scope = ScopeRule("organization")
+    objects = ScopedQuerySet.as_manager()
 
     organization = models.ForeignKey("orgs.Organization", verbose_name="调解组织", on_delete=models.PROTECT,
                                      related_name="aggregate_reports")
@@ -72,6 +90,9 @@ class ReportSubmission(models.Model):
 
     A correction is a new row with ``version`` + 1 and a ``reason``.
     """
+
+    scope = ScopeRule("organization")
+    objects = ScopedQuerySet.as_manager()
 
     organization = models.ForeignKey("orgs.Organization", verbose_name="报送单位", on_delete=models.PROTECT,
                                      related_name="+")

@@ -140,6 +140,6 @@ def to_xlsx(title: str, subtitle: str, tab: dict) -> bytes:
 
 def simple_xlsx(sheet: str, headers: list[str], rows: list[list]) -> bytes:
     """Any other table shown on a statistics page (rankings, assessment, aggregate lists)."""
-    from tiaojie.orgs.xlsx import sheet_bytes
+    from tiaojie.core.xlsx import sheet_bytes
 
     return sheet_bytes(sheet, headers, rows)

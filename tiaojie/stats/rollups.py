@@ -2,9 +2,11 @@
 dashboard or a yearly report reads a few hundred rows instead of millions of cases.
 
 ``rebuild(months)`` recounts those months with ``figures.fine_rows`` and ``figures.fold`` (the
-same code as live counts) and replaces their rows. Case writes mark their months dirty
-(``mark_dirty``, connected to ``cases.signals.case_changed``); ``rebuild_rollups`` (command and
-django-q2 job) rebuilds dirty months and the recent ones, or everything with ``--full``.
+same code as live counts) and replaces their rows. Writes note the months they change after
+they commit (``mark_dirty`` appends ``RollupChange`` rows; connected to
+``cases.signals.case_changed``, which is itself sent after commit); ``rebuild_due`` (command and
+django-q2 job) rebuilds the changed months and the recent ones, or everything with ``--full``,
+and then removes only the change rows it read before counting.
 """
 import datetime as dt
 import logging
@@ -88,7 +90,6 @@ def rebuild(months: list[dt.date], progress=None) -> int:
             Rollup.objects.bulk_create(batch)
             written += len(batch)
             for m in run:
-                # dirty only if changed after this rebuild started
                 RollupState.objects.update_or_create(month=m, defaults={"rebuilt_at": started, "dirty": False})
         if progress:
             progress(i + 1, len(runs))
@@ -123,29 +124,40 @@ def all_months() -> list[dt.date]:
 
 
 def rebuild_due(full: bool = False, progress=None) -> int:
-    """The scheduled job: dirty months plus the recent ones (or every month with ``full``)."""
-    from tiaojie.stats.models import RollupState
+    """The scheduled job: changed months plus the recent ones (or every month with ``full``).
 
+    The change rows are read *before* counting and only those are removed afterwards: a write
+    committed while the rebuild counts leaves a newer row, so its month is rebuilt next time."""
+    from django.db.models import Max
+
+    from tiaojie.stats.models import RollupChange
+
+    seen = RollupChange.objects.aggregate(m=Max("id"))["m"] or 0
     if full:
-        return rebuild(all_months(), progress)
-    today = timezone.localdate()
-    months = {month_start(today)}
-    m = month_start(today)
-    for _ in range(RECENT_MONTHS - 1):
-        m = month_start(m - dt.timedelta(days=1))
-        months.add(m)
-    months |= set(RollupState.objects.filter(dirty=True).values_list("month", flat=True))
-    return rebuild(sorted(months), progress)
+        written = rebuild(all_months(), progress)
+    else:
+        today = timezone.localdate()
+        months = {month_start(today)}
+        m = month_start(today)
+        for _ in range(RECENT_MONTHS - 1):
+            m = month_start(m - dt.timedelta(days=1))
+            months.add(m)
+        months |= set(RollupChange.objects.filter(id__lte=seen).values_list("month", flat=True).distinct())
+        written = rebuild(sorted(months), progress)
+    RollupChange.objects.filter(id__lte=seen).delete()
+    return written
 
 
 def mark_dirty(*days) -> None:
-    """Note that figures of the months of ``days`` changed (called inside the writer's transaction)."""
-    from tiaojie.stats.models import RollupState
+    """Note, once the writer's transaction commits, that the figures of the months of ``days``
+    changed (an insert of append-only rows: nothing inside the writer's lock)."""
+    from tiaojie.stats.models import RollupChange
 
-    for d in {month_start(d) for d in days if d}:
-        n = RollupState.objects.filter(month=d).update(dirty=True)
-        if not n:
-            RollupState.objects.get_or_create(month=d, defaults={"dirty": True})
+    months = {month_start(d) for d in days if d}
+    if not months:
+        return
+    transaction.on_commit(lambda: RollupChange.objects.bulk_create([RollupChange(month=m) for m in months]),
+                          robust=True)
 
 
 def on_case_changed(sender, case, **kwargs) -> None:

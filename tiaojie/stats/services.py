@@ -3,8 +3,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 
-from tiaojie.accounts.scope import require_org_in_scope
 from tiaojie.cases.models import Case
+from tiaojie.core import permissions
+from tiaojie.core.errors import Refused
+from tiaojie.core.scope import Scope
 from tiaojie.stats import figures
 from tiaojie.stats.models import AggregateReport, ReportSubmission
 from tiaojie.stats.rollups import next_month
@@ -20,7 +22,9 @@ def individual_cases_in_month(org, month):
 @transaction.atomic
 def save_aggregate(user, *, organization, month, accepted, successful, amount, by_type) -> AggregateReport:
     """Record (or replace) a committee's monthly aggregate; refuse a double count."""
-    require_org_in_scope(user, organization)
+    permissions.require(user, "stats.aggregate")
+    if not Scope.of(user).sees(organization):
+        raise Refused("该单位不在您的管辖范围内")
     n = individual_cases_in_month(organization, month).count()
     if n:
         raise ValidationError({"month": f"{organization.name}{month:%Y年%m月}已逐案录入{n}件纠纷，"
@@ -51,7 +55,9 @@ def latest_submission(node, period):
 @transaction.atomic
 def submit_report(user, node, period, *, reason: str = "") -> ReportSubmission:
     """Freeze the report's figures as they are now (counted live); a later one is a correction."""
-    require_org_in_scope(user, node)
+    permissions.require(user, "stats.submit")
+    if not Scope.of(user).sees(node):
+        raise Refused("该单位不在您的管辖范围内")
     from django.utils import timezone
 
     if period.end >= timezone.localdate():

@@ -11,8 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from tiaojie.accounts.scope import org_in_scope, visible_orgs
 from tiaojie.cases.models import Case
+from tiaojie.core.scope import Scope
+from tiaojie.orgs.models import kinds_in_group
+from tiaojie.orgs.selectors import visible_orgs
 from tiaojie.stats import assessment, figures, reports, rollups, services
 from tiaojie.stats.forms import AggregateReportForm, CorrectionForm, ScopePeriodForm
 from tiaojie.stats.models import AggregateReport
@@ -109,7 +111,7 @@ def submit(request):
         messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
         return redirect("stats:report")
     node, period = form.scope(), form.period()
-    if not org_in_scope(request.user, node):
+    if not Scope.of(request.user).sees(node):
         raise PermissionDenied("该单位不在您的管辖范围内")
     try:
         sub = services.submit_report(request.user, node, period, reason=request.POST.get("reason", ""))
@@ -196,7 +198,7 @@ def records(request):
         return render(request, "stats/records.html", {"form": form, "what": what, "page": None})
     node, period = form.scope(), form.period()
     group, type_code = request.GET.get("group", ""), request.GET.get("type", "")
-    org_kinds = figures.kinds_in_group(group) if group else None
+    org_kinds = kinds_in_group(group) if group else None
     if what in prevention:
         qs = _prevention_records(request.user, node, period, what.removeprefix("prev_"), org_kinds, type_code)
         page = Paginator(qs, 50).get_page(request.GET.get("page"))

@@ -7,4 +7,8 @@ class WarningsConfig(AppConfig):
     verbose_name = "风险预警"
 
     def ready(self):
+        from tiaojie.cases.panels import register_panel
         from tiaojie.warnings import receivers  # noqa: F401
+        from tiaojie.warnings.panels import case_panel
+
+        register_panel("risk", order=10, template="warnings/_case_panel.html", context=case_panel)

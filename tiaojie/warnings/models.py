@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from tiaojie.core.scope import ScopedQuerySet, ScopeRule
 from tiaojie.warnings.risk import LEVEL_LABELS, LEVEL_RANK
 
 
@@ -94,6 +95,9 @@ class RiskAssessment(models.Model):
     (required both to raise and to lower). A manual level holds until the computed level changes.
     """
 
+    scope = ScopeRule(via=("case", "hazard"))
+    objects = ScopedQuerySet.as_manager()
+
     case = models.OneToOneField("cases.Case", null=True, blank=True, on_delete=models.CASCADE,
                                 related_name="risk")
     hazard = models.OneToOneField("screening.HiddenDanger", null=True, blank=True, on_delete=models.CASCADE,
@@ -134,6 +138,9 @@ class RiskAssessment(models.Model):
 class Warning(models.Model):
     """A warning (预警) raised for a record at orange/red/yellow…, to be acknowledged in time."""
 
+    scope = ScopeRule("responsible", via="assessment")
+    objects = ScopedQuerySet.as_manager()
+
     class Status(models.TextChoices):
         OPEN = "open", "待签收"
         ACKNOWLEDGED = "acknowledged", "已签收"
@@ -170,6 +177,8 @@ class Warning(models.Model):
 
 
 class WarningEvent(models.Model):
+    scope = ScopeRule(via="warning")
+    objects = ScopedQuerySet.as_manager()
     warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(default=timezone.now)
     label = models.CharField(max_length=100)
@@ -182,6 +191,9 @@ class WarningEvent(models.Model):
 
 class Escalation(models.Model):
     """疑难重大 escalation of a case: 领导包案, 挂牌督办 until closed."""
+
+    scope = ScopeRule("supervisor", via="case")
+    objects = ScopedQuerySet.as_manager()
 
     class Target(models.TextChoices):
         COUNTY_CENTER = "county_center", "县级人民调解中心"
@@ -205,6 +217,8 @@ class Escalation(models.Model):
 
 
 class EscalationNote(models.Model):
+    scope = ScopeRule(via="escalation")
+    objects = ScopedQuerySet.as_manager()
     escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="notes")
     at = models.DateTimeField(default=timezone.now)
     author = models.CharField(max_length=60)
@@ -216,6 +230,9 @@ class EscalationNote(models.Model):
 
 class PreventionOutcome(models.Model):
     """Prevention figures recorded when a case or hidden danger is closed (DOMAIN.md §4)."""
+
+    scope = ScopeRule(via=("case", "hazard"))
+    objects = ScopedQuerySet.as_manager()
 
     case = models.OneToOneField("cases.Case", null=True, blank=True, on_delete=models.CASCADE,
                                 related_name="prevention")

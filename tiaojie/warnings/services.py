@@ -1,17 +1,31 @@
-"""Risk assessment of records, warnings and their handling, 疑难重大 escalation.
+"""Risk assessment of records, warnings and their handling, 疑难重大 escalation, 预防成效.
 
-``reassess`` is called whenever a case or hidden danger changes (see ``receivers``); it loads
+``reassess`` runs after every change of a case (``receivers``, after commit) and inside the
+writes of a hidden danger (its level decides whether an emergency plan is required): it loads
 the rule tables, gathers the facts from the record, stores the level with its explanation and
 raises a warning when the level calls for one.
+
+Writes to a case (manual level, risk inputs, escalation, 督办 notes, prevention figures) are
+steps of the state machine (``cases.transitions.acting_on``); writes to a warning check the role
+(``warning.handle``) and that the warning is the user's to act on (``core.access``).
 """
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from tiaojie.accounts.scope import org_in_scope
+from tiaojie.cases.transitions import (
+    CLOSED,
+    OPEN,
+    Step,
+    TransitionError,
+    acting_on,
+    register_step,
+    system_note,
+)
+from tiaojie.core import dates, permissions, validators
+from tiaojie.core.errors import DomainError, Refused
+from tiaojie.core.scope import Scope
 from tiaojie.orgs.models import Organization, OrgKind
 from tiaojie.warnings import risk
 from tiaojie.warnings.models import (
@@ -19,6 +33,7 @@ from tiaojie.warnings.models import (
     EscalationNote,
     Level,
     LevelPolicy,
+    PreventionOutcome,
     RiskAssessment,
     RiskCombination,
     RiskRule,
@@ -26,12 +41,26 @@ from tiaojie.warnings.models import (
     WarningEvent,
 )
 
+for _step in [
+    Step("risk_level", "调整风险等级", OPEN + CLOSED),
+    Step("risk_inputs", "填写风险情形", OPEN + CLOSED),
+    Step("escalate", "上报疑难重大纠纷", OPEN),
+    Step("escalation_note", "记录督办进展", OPEN + CLOSED),
+    Step("escalation_close", "办结督办事项", OPEN + CLOSED),
+    Step("prevention", "填写预防成效", CLOSED),
+]:
+    register_step(_step)
 
-class WarningError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+
+class WarningError(DomainError):
+    pass
+
+
+def _clean(fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except DomainError as e:
+        raise WarningError(e.message, e.field)
 
 
 def load_rules() -> tuple[list[risk.Rule], list[risk.Combination]]:
@@ -47,18 +76,19 @@ def _flags(a: RiskAssessment) -> frozenset:
 
 
 def facts_for_case(case, a: RiskAssessment) -> risk.RiskFacts:
-    from tiaojie.cases.models import Case, Outcome
+    from tiaojie.cases.models import Case, Outcome, Party
 
     dt_ = case.dispute_type
     codes = tuple(c for c in (dt_.code, dt_.parent.code if dt_.parent_id else None) if c)
     texts = [case.facts, case.claims]
     texts += list(case.sessions.values_list("content", flat=True))
     texts += list(case.investigations.values_list("content", flat=True))
-    hashes = [h for h in case.parties.exclude(id_hash="").values_list("id_hash", flat=True)]
+    hashes = list(case.parties.exclude(id_hash="").values_list("id_hash", flat=True))
     failed = 0
     if hashes:
-        failed = (Case.objects.filter(parties__id_hash__in=hashes, outcome__in=[Outcome.FAILED, Outcome.TERMINATED])
-                  .exclude(pk=case.pk).distinct().count())
+        failed = (Case.objects.filter(pk__in=Party.objects.filter(id_hash__in=hashes).values("case_id"),
+                                      outcome__in=[Outcome.FAILED, Outcome.TERMINATED])
+                  .exclude(pk=case.pk).count())
     if case.outcome in (Outcome.FAILED, Outcome.TERMINATED):
         failed += 1
     return risk.RiskFacts(people_count=case.people_count, amount=float(case.amount_at_stake or 0),
@@ -74,10 +104,17 @@ def facts_for_hazard(h, a: RiskAssessment) -> risk.RiskFacts:
                           police_calls=a.police_calls, flags=_flags(a))
 
 
-def assessment_for(case=None, hazard=None) -> RiskAssessment:
+def assessment_of(case=None, hazard=None) -> RiskAssessment:
+    """The stored assessment of a record, or an unsaved blank one: reads never write."""
     subject = case or hazard
-    a, _ = RiskAssessment.objects.get_or_create(
-        case=case, hazard=hazard, defaults={"organization": subject.organization})
+    a = RiskAssessment.objects.filter(case=case, hazard=hazard).first() if subject.pk else None
+    return a or RiskAssessment(case=case, hazard=hazard, organization_id=subject.organization_id)
+
+
+def _assessment_for_write(case=None, hazard=None) -> RiskAssessment:
+    subject = case or hazard
+    a, _ = RiskAssessment.objects.get_or_create(case=case, hazard=hazard,
+                                                defaults={"organization": subject.organization})
     return a
 
 
@@ -87,18 +124,15 @@ def effective_level(a: RiskAssessment) -> str:
     return a.computed_level
 
 
-def _record_subject_event(a: RiskAssessment, label: str, reason: str = "", actor=None) -> None:
+def _note(a: RiskAssessment, label: str, reason: str = "", actor=None) -> None:
     if a.case_id:
-        from tiaojie.cases.models import CaseEvent
-
-        CaseEvent.objects.create(case=a.case, kind="risk", label=label, reason=reason, actor=actor,
-                                 actor_name=actor.label if actor else "系统", data={"level": a.level})
+        system_note(a.case, "risk", label, reason=reason, actor=actor, data={"level": a.level})
 
 
 @transaction.atomic
 def reassess(case=None, hazard=None, actor=None) -> RiskAssessment:
     """Recompute the level of a record from the rules; raise a warning when it calls for one."""
-    a = assessment_for(case, hazard)
+    a = _assessment_for_write(case, hazard)
     rules, combos = load_rules()
     facts = facts_for_case(case, a) if case is not None else facts_for_hazard(hazard, a)
     result = risk.assess(facts, rules, combos)
@@ -111,31 +145,88 @@ def reassess(case=None, hazard=None, actor=None) -> RiskAssessment:
     a.assessed_at = timezone.now()
     a.save()
     if a.level != old:
-        _record_subject_event(a, f"风险等级：{risk.LEVEL_LABELS[old]} → {risk.LEVEL_LABELS[a.level]}",
-                              a.explanation, actor)
+        _note(a, f"风险等级：{risk.LEVEL_LABELS[old]} → {risk.LEVEL_LABELS[a.level]}", a.explanation, actor)
         _maybe_raise_warning(a)
     return a
 
 
-@transaction.atomic
-def set_manual_level(a: RiskAssessment, user, level: str, reason: str) -> RiskAssessment:
-    """A person raises or lowers the level by hand; a reason is always required."""
-    if not org_in_scope(user, a.organization):
-        raise PermissionDenied("该记录不在您的管辖范围内")
+def _apply_manual(a: RiskAssessment, user, level: str, reason: str) -> bool:
+    """Set a manual level on ``a``; returns whether it was a lowering."""
     if level not in Level.values:
         raise WarningError("请选择风险等级", "level")
     reason = (reason or "").strip()
     lowering = risk.LEVEL_RANK[level] < risk.LEVEL_RANK[a.level]
     if not reason:
         raise WarningError("调低风险等级必须说明理由" if lowering else "调整风险等级须说明理由", "reason")
-    old = a.level
+    reason = _clean(validators.text, reason, "reason", "调整理由")
     a.manual_level, a.manual_reason, a.manual_basis, a.manual_by = level, reason, a.computed_level, user
     a.level = level
     a.save()
-    _record_subject_event(a, f"人工{'调低' if lowering else '调整'}风险等级：{risk.LEVEL_LABELS[old]} → "
-                             f"{risk.LEVEL_LABELS[level]}", reason, user)
-    if not lowering:
-        _maybe_raise_warning(a)
+    return lowering
+
+
+def set_case_level(case, user, *, version, level: str, reason: str) -> RiskAssessment:
+    """A person raises or lowers a case's level by hand; a reason is always required."""
+    with acting_on(case, user, "risk_level", version=version) as act:
+        a = _assessment_for_write(case=act.case)
+        old = a.level
+        lowering = _apply_manual(a, user, level, reason)
+        act.record(label=f"人工{'调低' if lowering else '调整'}风险等级：{risk.LEVEL_LABELS[old]} → "
+                         f"{risk.LEVEL_LABELS[level]}", reason=a.manual_reason, data={"level": level})
+        if not lowering:
+            _maybe_raise_warning(a)
+    return a
+
+
+def set_hazard_level(hazard, user, *, level: str, reason: str) -> RiskAssessment:
+    """The same for a hidden danger (its own lock and scope)."""
+    from tiaojie.screening.models import HiddenDanger
+
+    permissions.require(user, "hazard.risk_level")
+    with transaction.atomic():
+        pk = hazard.pk if isinstance(hazard, HiddenDanger) else hazard
+        h = HiddenDanger.objects.select_for_update(of=("self",)).select_related("organization").get(pk=pk)
+        if not Scope.of(user).owns(h):
+            raise Refused("该隐患不在您的管辖范围内")
+        if h.status != HiddenDanger.Status.OPEN:
+            raise WarningError("隐患已办结，不能调整风险等级")
+        a = _assessment_for_write(hazard=h)
+        lowering = _apply_manual(a, user, level, reason)
+        if not lowering:
+            _maybe_raise_warning(a)
+    return a
+
+
+RISK_INPUTS = ("police_calls", "vulnerable", "litigation", "petition", "abnormal_death")
+
+
+def set_case_inputs(case, user, *, version, police_calls=0, vulnerable=False, litigation=False, petition=False,
+                    abnormal_death=False) -> RiskAssessment:
+    """Risk inputs people record that the texts may not tell (DOMAIN.md §6); reassessed after commit."""
+    with acting_on(case, user, "risk_inputs", version=version) as act:
+        a = _assessment_for_write(case=act.case)
+        a.police_calls = _clean(validators.count, police_calls, "police_calls", "报警次数", minimum=0, maximum=999,
+                                default=0)
+        a.vulnerable, a.litigation, a.petition, a.abnormal_death = (
+            bool(vulnerable), bool(litigation), bool(petition), bool(abnormal_death))
+        a.save()
+        shown = [label for key, label in (("vulnerable", "涉及弱势群体"), ("litigation", "涉诉"), ("petition", "涉访"),
+                                          ("abnormal_death", "涉及非正常死亡")) if getattr(a, key)]
+        act.record(label="填写风险情形", reason=f"报警{a.police_calls}次" + ("；" + "、".join(shown) if shown else ""),
+                   data={k: getattr(a, k) for k in RISK_INPUTS})
+    return a
+
+
+def set_hazard_inputs(hazard, *, police_calls=0, vulnerable=False, litigation=False, petition=False,
+                      abnormal_death=False) -> RiskAssessment:
+    """The risk inputs of a hidden danger, written by the screening service that records it (it
+    has checked role and scope; the hazard is reassessed by that service)."""
+    a = _assessment_for_write(hazard=hazard)
+    a.police_calls = _clean(validators.count, police_calls, "police_calls", "报警次数", minimum=0, maximum=999,
+                            default=0)
+    a.vulnerable, a.litigation, a.petition, a.abnormal_death = (
+        bool(vulnerable), bool(litigation), bool(petition), bool(abnormal_death))
+    a.save()
     return a
 
 
@@ -158,7 +249,7 @@ def _maybe_raise_warning(a: RiskAssessment) -> Warning | None:
         return None
     subject = a.subject
     now = timezone.now()
-    title = (f"{subject.number} " if a.case_id else "隐患：") + (subject.facts[:40])
+    title = (f"{subject.number} " if a.case_id else "隐患：") + _title(subject.facts)
     w = Warning.objects.create(
         assessment=a, level=a.level, origin=subject.organization,
         responsible=responsible_org_for(a.level, subject.organization), title=title,
@@ -173,24 +264,46 @@ def _maybe_raise_warning(a: RiskAssessment) -> Warning | None:
     return w
 
 
+def _title(facts: str, limit: int = 40) -> str:
+    """The first words of the facts, cut at a punctuation mark rather than inside a word."""
+    text = " ".join((facts or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    for mark in "。；，、 ":
+        at = cut.rfind(mark)
+        if at >= limit // 2:
+            return cut[:at] + "…"
+    return cut + "…"
+
+
+def follow_case(case) -> int:
+    """After a case moved (transfer, return, routing): its open warnings follow it — the new
+    committee becomes their origin and the responsible organization is recomputed."""
+    moved = 0
+    qs = (Warning.objects.select_related("origin", "responsible")
+          .filter(assessment__case=case).exclude(status=Warning.Status.RESOLVED).exclude(origin=case.organization))
+    for w in qs:
+        old = w.responsible
+        w.origin = case.organization
+        w.responsible = responsible_org_for(w.level, case.organization)
+        w.save(update_fields=["origin", "responsible"])
+        WarningEvent.objects.create(warning=w, actor_name="系统", label=f"案件移至{case.organization.name}，预警随案转移",
+                                    note=f"原责任单位：{old.name}")
+        moved += 1
+    return moved
+
+
 def visible_warnings(user):
-    from tiaojie.accounts.scope import scope_path
-
-    path = scope_path(user)
-    qs = Warning.objects.select_related("responsible", "origin", "assessment")
-    if path is None:
-        return qs.none()
-    if path == "":
-        return qs
-    return qs.filter(Q(origin__path__startswith=path) | Q(responsible__path__startswith=path))
+    return Warning.objects.visible_to(user).select_related("responsible", "origin", "assessment")
 
 
-def _lock_warning(w: Warning, user) -> Warning:
-    w = Warning.objects.select_for_update().select_related("responsible", "origin").get(pk=w.pk)
-    if not (org_in_scope(user, w.responsible) or org_in_scope(user, w.origin)):
-        raise PermissionDenied("该预警不在您的管辖范围内")
-    if not user.can_mediate:
-        raise WarningError(f"您的角色（{user.get_role_display()}）不能处置预警")
+def _lock_warning(w, user) -> Warning:
+    permissions.require(user, "warning.handle")
+    w = (Warning.objects.select_for_update(of=("self",)).select_related("responsible", "origin", "assessment")
+         .get(pk=w.pk if isinstance(w, Warning) else w))
+    if not Scope.of(user).owns(w):
+        raise Refused("该预警不在您的管辖范围内")
     return w
 
 
@@ -199,6 +312,7 @@ def acknowledge(w: Warning, user, note: str = "") -> Warning:
     w = _lock_warning(w, user)
     if w.status != Warning.Status.OPEN:
         raise WarningError("该预警已签收")
+    note = _clean(validators.text, note, "note", "签收说明", required=False)
     w.status = Warning.Status.ACKNOWLEDGED
     w.save(update_fields=["status"])
     WarningEvent.objects.create(warning=w, label="签收", actor_name=user.label, note=note)
@@ -212,17 +326,16 @@ def record_measures(w: Warning, user, measures: str, police_notified: bool = Fal
         raise WarningError("请先签收预警")
     if w.status == Warning.Status.RESOLVED:
         raise WarningError("该预警已化解")
-    measures = (measures or "").strip()
-    if not measures:
-        raise WarningError("请填写采取的措施", "measures")
+    measures = _clean(validators.text, measures, "measures", "采取的措施", limit_name="note")
+    leader = _clean(validators.text, leader, "leader", "包案领导", required=False, limit_name="person")
     if w.level == Level.RED:
-        if not leader.strip() and not w.leader:
+        if not leader and not w.leader:
             raise WarningError("红色预警须明确包案领导", "leader")
         if not police_notified and not w.police_notified:
             raise WarningError("红色预警须按人民调解法第25条及时报告公安机关，并在此记录", "police_notified")
     w.measures = (w.measures + "\n" if w.measures else "") + measures
     w.police_notified = w.police_notified or police_notified
-    w.leader = leader.strip() or w.leader
+    w.leader = leader or w.leader
     w.status = Warning.Status.MEASURES
     w.save()
     WarningEvent.objects.create(warning=w, label="采取措施" + ("（已报告公安机关）" if police_notified else ""),
@@ -235,8 +348,7 @@ def resolve(w: Warning, user, note: str) -> Warning:
     w = _lock_warning(w, user)
     if w.status != Warning.Status.MEASURES:
         raise WarningError("须先记录采取的措施，才能办结预警")
-    if not (note or "").strip():
-        raise WarningError("请填写化解情况", "note")
+    note = _clean(validators.text, note, "note", "化解情况")
     w.status = Warning.Status.RESOLVED
     w.resolved_at = timezone.now()
     w.save()
@@ -250,10 +362,10 @@ def escalate_late_warnings(now=None) -> int:
     deadline is not escalated again until the new deadline passes."""
     now = now or timezone.now()
     n = 0
-    late = Warning.objects.filter(status=Warning.Status.OPEN, respond_by__lt=now).select_related("responsible")
-    for w in late:
+    late = Warning.objects.filter(status=Warning.Status.OPEN, respond_by__lt=now).values_list("pk", flat=True)
+    for pk in list(late):
         with transaction.atomic():
-            w = Warning.objects.select_for_update().select_related("responsible").get(pk=w.pk)
+            w = Warning.objects.select_for_update(of=("self",)).select_related("responsible").get(pk=pk)
             if w.status != Warning.Status.OPEN or w.respond_by >= now:
                 continue
             parent = w.responsible.parent
@@ -273,46 +385,63 @@ def escalate_late_warnings(now=None) -> int:
     return n
 
 
-@transaction.atomic
-def escalate_case(case, user, *, target: str, reason: str, leader: str, deadline: dt.date) -> Escalation:
-    """疑难重大: report a case to the county center or the party committee/government."""
-    if not org_in_scope(user, case.organization):
-        raise PermissionDenied("该案件不在您的管辖范围内")
-    if not user.can_mediate:
-        raise WarningError(f"您的角色（{user.get_role_display()}）不能上报疑难重大纠纷")
-    if target not in Escalation.Target.values:
-        raise WarningError("请选择上报对象", "target")
-    if not (reason or "").strip():
-        raise WarningError("请填写上报理由", "reason")
-    if not (leader or "").strip():
-        raise WarningError("请填写包案领导", "leader")
-    if deadline is None or deadline < timezone.localdate():
-        raise WarningError("督办期限不能早于今天", "deadline")
-    if case.escalations.filter(closed_at__isnull=True).exists():
-        raise WarningError("该案件已在督办中")
-    supervisor = case.organization.county_center() or case.organization
-    if target == Escalation.Target.PARTY_GOV:
-        supervisor = supervisor.parent or supervisor
-    e = Escalation.objects.create(case=case, target=target, supervisor=supervisor, reason=reason.strip(),
-                                  leader=leader.strip(), deadline=deadline, created_by=user)
-    from tiaojie.cases.models import CaseEvent
+# --- 疑难重大: escalation and supervision ---------------------------------------------------------
 
-    CaseEvent.objects.create(case=case, kind="escalate", label=f"疑难重大上报：{e.get_target_display()}（包案领导：{e.leader}）",
-                             reason=e.reason, actor=user, actor_name=user.label, data={"deadline": deadline.isoformat()})
+def escalate_case(case, user, *, version, target: str, reason: str, leader: str, deadline: dt.date) -> Escalation:
+    """疑难重大: report a case to the county center or the party committee/government."""
+    with acting_on(case, user, "escalate", version=version) as act:
+        c = act.case
+        if target not in Escalation.Target.values:
+            raise WarningError("请选择上报对象", "target")
+        reason = _clean(validators.text, reason, "reason", "上报理由")
+        leader = _clean(validators.text, leader, "leader", "包案领导", limit_name="person")
+        deadline = _clean(validators.date, deadline, "deadline", "督办期限", not_before=dates.today(),
+                          not_before_what="今天")
+        if c.escalations.filter(closed_at__isnull=True).exists():
+            raise WarningError("该案件已在督办中")
+        supervisor = c.organization.county_center() or c.organization
+        if target == Escalation.Target.PARTY_GOV:
+            supervisor = supervisor.parent or supervisor
+        e = Escalation.objects.create(case=c, target=target, supervisor=supervisor, reason=reason, leader=leader,
+                                      deadline=deadline, created_by=user)
+        act.record(label=f"疑难重大上报：{e.get_target_display()}（包案领导：{e.leader}）", reason=e.reason,
+                   data={"deadline": deadline.isoformat(), "escalation": e.pk})
     return e
 
 
-@transaction.atomic
-def add_escalation_note(e: Escalation, user, text: str, close: bool = False) -> EscalationNote:
-    if not (org_in_scope(user, e.case.organization) or org_in_scope(user, e.supervisor)):
-        raise PermissionDenied("该督办事项不在您的管辖范围内")
-    if e.closed_at:
-        raise WarningError("督办事项已办结")
-    if not (text or "").strip():
-        raise WarningError("请填写进展情况", "text")
-    note = EscalationNote.objects.create(escalation=e, author=user.label, text=text.strip())
-    if close:
-        e.closed_at = timezone.now()
-        e.close_note = text.strip()
-        e.save()
+def add_escalation_note(e, user, *, version, text: str, close: bool = False) -> EscalationNote:
+    """督办进展; closing the 督办 needs a supervising role (司法所及以上)."""
+    pk = e.pk if isinstance(e, Escalation) else e
+    e = Escalation.objects.select_related("supervisor").get(pk=pk)
+    with acting_on(e.case_id, user, "escalation_close" if close else "escalation_note", version=version) as act:
+        e = Escalation.objects.select_for_update(of=("self",)).get(pk=pk)
+        if e.closed_at:
+            raise WarningError("督办事项已办结")
+        text = _clean(validators.text, text, "text", "进展情况", limit_name="note")
+        note = EscalationNote.objects.create(escalation=e, author=user.label, text=text)
+        if close:
+            e.closed_at = timezone.now()
+            e.close_note = text
+            e.save()
+        act.record(label="督办事项办结" if close else "记录督办进展", reason=text, data={"escalation": e.pk})
     return note
+
+
+PREVENTION_KEYS = ("suicide", "criminal", "petition", "fight")
+
+
+def record_prevention(case, user, *, version, values: dict | None) -> PreventionOutcome:
+    """预防成效 of a closed case (the report's 防止自杀/民转刑/群体性上访/群体性械斗 columns)."""
+    with acting_on(case, user, "prevention", version=version) as act:
+        values = values or {k: False for k in PREVENTION_KEYS} | {f"{k}_persons": 0 for k in PREVENTION_KEYS}
+        p = PreventionOutcome.objects.filter(case=act.case).first() or PreventionOutcome(case=act.case)
+        for k, v in values.items():
+            setattr(p, k, v)
+        try:
+            p.full_clean(exclude=["hazard", "case"])
+        except Exception as exc:  # ValidationError: the first message at its field
+            field, messages = next(iter(getattr(exc, "message_dict", {"": [str(exc)]}).items()))
+            raise TransitionError(messages[0], field or None)
+        p.save()
+        act.record(label="记录预防成效", data=values)
+    return p

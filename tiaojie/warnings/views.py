@@ -2,17 +2,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Case as When_
+from django.db.models import Count, IntegerField, Value, When
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tiaojie.accounts.scope import scope_path
-from tiaojie.cases.models import Case
+from tiaojie.cases import transitions
+from tiaojie.core import access, permissions
+from tiaojie.core.errors import DomainError, form_error
+from tiaojie.core.scope import Scope
 from tiaojie.warnings import services
 from tiaojie.warnings.forms import (
     AckForm,
     EscalateForm,
+    LevelForm,
     MeasuresForm,
     NoteForm,
     PreventionForm,
@@ -38,29 +42,27 @@ def center(request):
     open_by_level = dict(services.visible_warnings(request.user).exclude(status=Warning.Status.RESOLVED)
                          .values_list("level").annotate(n=Count("id")).order_by())
     counts = {lv: open_by_level.get(lv, 0) for lv in LEVEL_ORDER}
+    qs = qs.annotate(level_rank=When_(*(When(level=lv, then=Value(i)) for i, lv in enumerate(LEVEL_ORDER)),
+                                      default=Value(9), output_field=IntegerField()))
     if request.GET.get("export") == "xlsx":
-        from tiaojie.orgs.xlsx import sheet_bytes, xlsx_response
+        from tiaojie.core.xlsx import sheet_bytes, xlsx_response
 
         rows = [(w.get_level_display(), w.title, w.responsible.name, w.origin.name, w.get_status_display(),
                  timezone.localtime(w.raised_at).strftime("%Y-%m-%d %H:%M"),
                  timezone.localtime(w.respond_by).strftime("%Y-%m-%d %H:%M"), w.escalations, w.explanation)
-                for w in qs.order_by("respond_by")[:50_000]]
+                for w in qs.order_by("level_rank", "respond_by")[:50_000]]
         data = sheet_bytes("预警", ("等级", "预警事项", "责任单位", "发生单位", "状态", "预警时间", "响应时限",
                                    "上报次数", "风险因素"), rows, widths=(6, 50, 30, 30, 10, 16, 16, 8, 60))
         return xlsx_response(data, "预警.xlsx")
-    page = Paginator(qs.order_by("respond_by"), 30).get_page(request.GET.get("page"))
+    page = Paginator(qs.order_by("level_rank", "respond_by"), 30).get_page(request.GET.get("page"))
     return render(request, "warnings/center.html", {"page": page, "status": status, "level": level,
                                                     "counts": counts, "now": timezone.now(),
                                                     "statuses": Warning.Status.choices})
 
 
-def _warning_for(request, pk):
-    return get_object_or_404(services.visible_warnings(request.user), pk=pk)
-
-
 @login_required
 def detail(request, pk):
-    w = _warning_for(request, pk)
+    w = access.warning_for(request.user, pk)
     forms = {"ack": AckForm(), "measures": MeasuresForm(), "resolve": ResolveForm()}
     if request.method == "POST":
         action = request.POST.get("action")
@@ -76,73 +78,60 @@ def detail(request, pk):
                         services.record_measures(w, request.user, d["measures"], d["police_notified"], d["leader"])
                     else:
                         services.resolve(w, request.user, d["note"])
-                except services.WarningError as exc:
+                except DomainError as exc:
                     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
                 else:
                     messages.success(request, "已保存")
                     return redirect("warnings:detail", pk=w.pk)
     a = w.assessment
-    return render(request, "warnings/detail.html", {"warning": w, "a": a, "subject": a.subject, "forms": forms,
-                                                    "events": w.events.all(), "now": timezone.now()})
-
-
-def _case_for(request, pk):
-    return get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
+    return render(request, "warnings/detail.html", {
+        "warning": w, "a": a, "subject": a.subject, "forms": forms, "events": w.events.all(), "now": timezone.now(),
+        "may_handle": permissions.allowed(request.user, "warning.handle") and Scope.of(request.user).owns(w)})
 
 
 @login_required
 @require_POST
 def case_risk(request, pk):
     """Manual level or risk inputs of a case, posted from the case page's risk panel."""
-    from tiaojie.screening.forms import LevelForm
-
-    case = _case_for(request, pk)
-    a = services.assessment_for(case=case)
-    if request.POST.get("action") == "inputs":
-        form = RiskInputsForm(request.POST)
-        if form.is_valid() and request.user.can_mediate and not case.is_read_only:
-            for k, v in form.cleaned_data.items():
-                setattr(a, k, v)
-            a.save()
-            services.reassess(case=case, actor=request.user)
-            messages.success(request, "风险情形已更新，等级已重新评估")
+    user = request.user
+    case = access.case_for(user, pk, acting=True)
+    try:
+        if request.POST.get("action") == "inputs":
+            form = RiskInputsForm(request.POST)
+            if not form.is_valid():
+                raise DomainError("风险情形未保存：" + "；".join(e for errs in form.errors.values() for e in errs))
+            services.set_case_inputs(case, user, version=request.POST.get("version"), **form.cleaned_data)
+            messages.success(request, "风险情形已保存，等级随后重新评估")
         else:
-            messages.error(request, "风险情形未保存：" + "；".join(e for errs in form.errors.values() for e in errs))
-    else:
-        form = LevelForm(request.POST)
-        if form.is_valid():
-            try:
-                services.set_manual_level(a, request.user, form.cleaned_data["level"], form.cleaned_data["reason"])
-            except services.WarningError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, "风险等级已调整")
+            form = LevelForm(request.POST)
+            if not form.is_valid():
+                raise DomainError("请选择风险等级")
+            services.set_case_level(case, user, version=request.POST.get("version"), **form.cleaned_data)
+            messages.success(request, "风险等级已调整")
+    except DomainError as exc:
+        messages.error(request, exc.message)
     return redirect("cases:detail", pk=case.pk)
 
 
 @login_required
 def escalate(request, pk):
-    case = _case_for(request, pk)
-    form = EscalateForm(request.POST or None)
+    case = access.case_for(request.user, pk, acting=True)
+    transitions.check(case, request.user, "escalate")
+    form = EscalateForm(request.POST or None, initial={"version": case.version})
+    error = None
     if request.method == "POST" and form.is_valid():
         try:
             e = services.escalate_case(case, request.user, **form.cleaned_data)
-        except services.WarningError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        except DomainError as exc:
+            error = form_error(form, exc)
         else:
             messages.success(request, f"已上报{e.get_target_display()}，挂牌督办")
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "warnings/escalate.html", {"case": case, "form": form})
+    return render(request, "warnings/escalate.html", {"case": case, "form": form, "error": error})
 
 
 def visible_escalations(user):
-    path = scope_path(user)
-    qs = Escalation.objects.select_related("case", "supervisor", "case__organization")
-    if path is None:
-        return qs.none()
-    if path == "":
-        return qs
-    return qs.filter(Q(case__organization__path__startswith=path) | Q(supervisor__path__startswith=path))
+    return Escalation.objects.visible_to(user).select_related("case", "supervisor", "case__organization")
 
 
 @login_required
@@ -158,46 +147,48 @@ def supervision(request):
 
 @login_required
 def escalation_detail(request, pk):
-    e = get_object_or_404(visible_escalations(request.user), pk=pk)
-    form = NoteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_escalation_note(e, request.user, form.cleaned_data["text"], form.cleaned_data["close"])
-        except services.WarningError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, "进展已记录")
-            return redirect("warnings:escalation", pk=e.pk)
-    return render(request, "warnings/escalation.html", {"e": e, "form": form, "notes": e.notes.all(),
+    e = access.escalation_for(request.user, pk)
+    may_note = transitions.may(e.case, request.user, "escalation_note") and not e.closed_at
+    form = NoteForm(request.POST or None, initial={"version": e.case.version}) if may_note else None
+    error = None
+    if request.method == "POST":
+        if form is None:
+            error = "您不能记录该督办事项的进展（已办结、案件已归档，或不在您的管辖范围内）"
+        elif form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.add_escalation_note(e, request.user, version=d["version"], text=d["text"], close=d["close"])
+            except DomainError as exc:
+                error = form_error(form, exc)
+            else:
+                messages.success(request, "进展已记录")
+                return redirect("warnings:escalation", pk=e.pk)
+    return render(request, "warnings/escalation.html", {"e": e, "form": form, "notes": e.notes.all(), "error": error,
                                                         "today": timezone.localdate()})
-
-
-PREVENTION_KEYS = ("suicide", "criminal", "petition", "fight")
 
 
 @login_required
 def case_prevention(request, pk):
     """Record the prevention figures (预防成效) of a case once it is closed."""
-    case = _case_for(request, pk)
-    existing = PreventionOutcome.objects.filter(case=case).first()
+    user = request.user
+    case = access.case_for(user, pk, acting=True)
     if not case.outcome:
         messages.error(request, "案件办结（调解成功、不成或终止）后才能填写预防成效")
         return redirect("cases:detail", pk=case.pk)
-    initial = {}
+    transitions.check(case, user, "prevention")
+    existing = PreventionOutcome.objects.filter(case=case).first()
+    initial = {"version": case.version}
     if existing:
-        for k in PREVENTION_KEYS:
+        for k in services.PREVENTION_KEYS:
             initial[k], initial[f"{k}_persons"] = getattr(existing, k), getattr(existing, f"{k}_persons")
     form = PreventionForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        if not request.user.can_mediate:
-            messages.error(request, "您的角色不能填写预防成效")
-        elif form.is_valid():
-            values = form.prevention() or {k: False for k in PREVENTION_KEYS} | {f"{k}_persons": 0 for k in PREVENTION_KEYS}
-            PreventionOutcome.objects.update_or_create(case=case, defaults=values)
-            from tiaojie.cases.models import CaseEvent
-
-            CaseEvent.objects.create(case=case, kind="prevention", label="记录预防成效", actor=request.user,
-                                     actor_name=request.user.label, data=values)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_prevention(case, user, version=form.cleaned_data["version"], values=form.prevention())
+        except DomainError as exc:
+            error = form_error(form, exc)
+        else:
             messages.success(request, "预防成效已保存")
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "warnings/prevention.html", {"case": case, "form": form})
+    return render(request, "warnings/prevention.html", {"case": case, "form": form, "error": error})

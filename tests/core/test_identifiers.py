@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from tiaojie.orgs.validators import (
+from tiaojie.core.identifiers import (
     CREDIT_CHARS,
     CREDIT_WEIGHTS,
     ID_CHECK,

@@ -1,0 +1,382 @@
+"""The one intake function: every channel registers a dispute through ``register``.
+
+Desk form (窗口登记), court / police / petition / department referrals (委托移送), screening
+findings (排查发现), hidden dangers turned into cases (隐患转案件), the linkage API and public
+applications (群众端申请) all build an ``Application`` and call ``register(user, app)``:
+
+1. ``prepare`` validates every field with the shared validators (``tiaojie.core.validators``;
+   the same limits and Chinese messages as the forms and the API), reads the facts with the text
+   analysis (``tiaojie.intake``: type suggestions, risk signals with quoted phrases, amount and
+   people read from the text), asks routing for its proposal (``ports.routing()``), and decides
+   the handling organization. It writes nothing, so pages use it to preview.
+2. ``register`` then numbers the case in the handling organization's series, saves the case and
+   its parties, keeps what was known at registration (``IntakeRecord``: channel, analysis,
+   whether the type suggestion was taken; the routing inputs on the case itself), records the
+   routing decision and the timeline, all in one transaction; risk assessment, rollups and the
+   search index follow after commit (``case_changed``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tiaojie.cases import crypto, ports
+from tiaojie.cases.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    CaseNumberCounter,
+    Channel,
+    DisputeType,
+    IntakeRecord,
+    Party,
+    Source,
+    Status,
+)
+from tiaojie.cases.transitions import LABEL_MAX, TransitionError, after_commit, fit_text
+from tiaojie.core import dates, permissions, validators
+from tiaojie.core.errors import DomainError, Refused
+from tiaojie.core.scope import Scope
+
+ROUTING_FLAGS = ("spans_villages", "spans_townships", "village_failed", "major")
+
+
+class Via:
+    """The channel a dispute came in by (``IntakeRecord.channel``)."""
+
+    DESK = "desk"
+    REFERRAL = "referral"
+    SCREENING = "screening"
+    HAZARD = "hazard"
+    API = "api"
+    PUBLIC = "public"
+    LABELS = {DESK: "窗口登记", REFERRAL: "委托移送", SCREENING: "排查发现", HAZARD: "隐患转为案件", API: "对接接口",
+              PUBLIC: "群众网上申请"}
+
+
+@dataclass
+class Application:
+    """Everything a channel hands in. ``organization``: the handling organization a registrar
+    chose (desk); None lets routing decide. ``intake_org``: where the dispute was received."""
+
+    via: str
+    source: str
+    dispute_type: DisputeType | None
+    region: object | None
+    facts: str
+    parties: list[dict]
+    arose_on: dt.date | str | None = None
+    claims: str = ""
+    place_detail: str = ""
+    people_count: int | None = None
+    amount_at_stake: Decimal | str | int | None = None
+    channel: str = Channel.WINDOW
+    organization: object | None = None
+    intake_org: object | None = None
+    routing_reason: str = ""
+    spans_villages: bool = False
+    spans_townships: bool = False
+    village_failed: bool = False
+    major: bool = False
+    court_keeps: bool = False
+    referring_org: object | None = None
+    action: str = "case.register"
+    label: str = ""              # the registration's timeline label, when the channel says more
+
+
+@dataclass
+class Prepared:
+    app: Application
+    fields: dict
+    parties: list[dict]
+    analysis: object | None
+    proposal: ports.RouteProposal
+    organization: object
+    followed: bool
+    routing_reason: str
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def suggestion_accepted(self) -> bool | None:
+        types = getattr(self.analysis, "types", ()) if self.analysis is not None else ()
+        if not types:
+            return None
+        return self.fields["dispute_type"].top.code == types[0].code
+
+
+def analyze(texts: dict):
+    """The text analysis of ``tiaojie.intake`` (type suggestions, risk signals, amounts, people)."""
+    try:
+        from tiaojie.intake.analysis import analyze as run
+    except ImportError:  # the intake app is being merged; registration must not depend on it yet
+        return None
+    return run(texts)
+
+
+# --- field rules -------------------------------------------------------------------------------
+
+def clean_case_field(name: str, value):
+    """One case field as registration (and 更正) accepts it; ``DomainError`` at the field."""
+    from tiaojie.orgs.models import Region
+
+    if name in ("facts",):
+        return validators.text(value, "facts", "纠纷简要情况")
+    if name in ("claims",):
+        return validators.text(value, "claims", "申请事项", required=False)
+    if name == "place_detail":
+        return validators.text(value, "place_detail", "详细地点", required=False)
+    if name == "arose_on":
+        return validators.date(value, "arose_on", "纠纷发生日期", not_future=True)
+    if name == "people_count":
+        return validators.count(value, "people_count", "涉及人数", default=2)
+    if name == "amount_at_stake":
+        return validators.amount(value, "amount_at_stake", "涉及金额")
+    if name == "dispute_type":
+        if isinstance(value, DisputeType):
+            return value
+        t = DisputeType.objects.filter(pk=value, is_active=True).select_related("parent").first() \
+            if str(value or "").isdigit() else None
+        if t is None:
+            raise DomainError("请选择纠纷类型", "dispute_type")
+        return t
+    if name == "region":
+        if isinstance(value, Region):
+            return value
+        r = Region.objects.filter(code=str(value or "").strip()).first()
+        if r is None:
+            raise DomainError("纠纷发生地的区划代码不存在", "region")
+        return r
+    if name == "source":
+        if value not in Source.values:
+            raise DomainError("请选择案件来源", "source")
+        return value
+    if name == "channel":
+        if value not in Channel.values:
+            raise DomainError("请选择受理渠道", "channel")
+        return value
+    raise DomainError(f"“{name}”不能登记", name)
+
+
+def _fields(app: Application) -> dict:
+    if app.dispute_type is None:
+        raise DomainError("请选择纠纷类型", "dispute_type")
+    if app.region is None:
+        raise DomainError("请选择纠纷发生地", "region")
+    return {
+        "source": clean_case_field("source", app.source),
+        "channel": clean_case_field("channel", app.channel),
+        "dispute_type": clean_case_field("dispute_type", app.dispute_type),
+        "region": clean_case_field("region", app.region),
+        "facts": clean_case_field("facts", app.facts),
+        "claims": clean_case_field("claims", app.claims),
+        "place_detail": clean_case_field("place_detail", app.place_detail),
+        "arose_on": clean_case_field("arose_on", app.arose_on),
+        "people_count": clean_case_field("people_count", app.people_count),
+        "amount_at_stake": clean_case_field("amount_at_stake", app.amount_at_stake),
+    }
+
+
+# --- prepare and register --------------------------------------------------------------------
+
+def prepare(user, app: Application) -> Prepared:
+    """Validate, analyse and route ``app`` without writing anything (``DomainError`` at the field)."""
+    permissions.require(user, app.action)
+    fields = _fields(app)
+    parties, warnings = validators.parties(app.parties, source=fields["source"])
+    analysis = analyze({"facts": fields["facts"], "claims": fields["claims"]})
+    app.routing_reason = validators.text(app.routing_reason, "routing_reason", "未采纳分流建议的理由",
+                                         required=False, limit_name="reason")
+    proposal = ports.routing().propose(_RouteInput(app, fields, analysis))
+    chosen, followed, reason = _choose(user, app, proposal)
+    warnings += duplicate_id_warnings(parties, user)
+    return Prepared(app, fields, parties, analysis, proposal, chosen, followed, reason, warnings)
+
+
+@dataclass
+class _RouteInput:
+    """What routing reads to propose: the application, its clean fields and the analysis."""
+
+    app: Application
+    fields: dict
+    analysis: object | None
+
+    @property
+    def flags(self) -> dict:
+        return {k: bool(getattr(self.app, k)) for k in (*ROUTING_FLAGS, "court_keeps")}
+
+
+def _choose(user, app: Application, proposal: ports.RouteProposal):
+    """(handling organization, followed the proposal?, reason when not)."""
+    scope = Scope.of(user)
+    proposed = proposal.org
+    if app.via in (Via.DESK,):
+        chosen = app.organization
+        if chosen is None:
+            raise DomainError("请选择承办调委会", "organization")
+        if not scope.sees(chosen):
+            raise Refused("所选单位不在您的管辖范围内")
+        if not chosen.is_active:
+            raise DomainError(f"{chosen.name}已停用，请选择其他单位", "organization")
+        differs = proposed is not None and proposed.pk != chosen.pk
+        if differs and not app.routing_reason:
+            raise DomainError(f"系统建议由{proposed.name}承办（{proposal.rule_name}）；选择其他单位须填写理由",
+                              "routing_reason")
+        return chosen, not differs, app.routing_reason if differs else ""
+    if app.via in (Via.SCREENING, Via.HAZARD):
+        chosen = app.organization or app.intake_org
+        if chosen is None or not scope.sees(chosen):
+            raise Refused("该单位不在您的管辖范围内")
+        differs = proposed is not None and proposed.pk != chosen.pk
+        return chosen, not differs, ("排查发现的纠纷由发现单位先行登记，需要时再移交" if differs else "")
+    if app.via == Via.PUBLIC:
+        chosen = app.organization or proposed
+        if chosen is None:
+            raise DomainError("没有找到合适的调解组织，请选择纠纷发生地", "region")
+        differs = proposed is not None and proposed.pk != chosen.pk
+        return chosen, not differs, app.routing_reason if differs else ""
+    # referrals and the API: registered where routing proposes, else at the intake point
+    chosen = proposed or app.intake_org
+    if chosen is None:
+        raise Refused("您的账号未关联单位，不能移送案件")
+    return chosen, True, ""
+
+
+def register(user, app: Application) -> Case:
+    """Register the dispute of ``app`` (登记); the case gets its number here. Returns the case
+    with ``case.intake_warnings`` (notes that did not block: identifiers, possible duplicates)."""
+    prepared = prepare(user, app)
+    return register_prepared(user, prepared)
+
+
+@transaction.atomic
+def register_prepared(user, prepared: Prepared) -> Case:
+    app, fields, org = prepared.app, prepared.fields, prepared.organization
+    now = timezone.now()
+    year = timezone.localtime(now).year
+    seq, number = next_case_number(org, year)
+    case = Case.objects.create(
+        number=number, year=year, seq=seq, organization=org, numbered_by=org, registered_by=user,
+        registered_at=now, time_limit_days=_mediation_days(), **fields,
+        **{k: bool(getattr(app, k)) for k in ROUTING_FLAGS},
+    )
+    created: list[Party] = []
+    principals: list[Party] = []
+    for data in prepared.parties:
+        p = build_party(case, data)
+        if p.role == Party.Role.AGENT and data.get("agent_for") is not None:
+            p.agent_for = principals[data["agent_for"]]
+        p.save()
+        created.append(p)
+        if p.role != Party.Role.AGENT:
+            principals.append(p)
+    analysis = prepared.analysis
+    IntakeRecord.objects.create(
+        case=case, via=app.via, intake_org=app.intake_org or org,
+        analysis=analysis.as_dict() if analysis is not None else {},
+        suggested_type=(analysis.types[0].code if analysis is not None and analysis.types else ""),
+        suggestion_accepted=prepared.suggestion_accepted, warnings=prepared.warnings,
+    )
+    proposal = prepared.proposal
+    ports.routing().record(case, user, proposal, org, prepared.routing_reason)
+    actor = fit_text(user.label, LABEL_MAX) if user is not None else "系统"
+    if proposal.org is None:
+        route_label = "分流：人工指定承办单位"
+    elif prepared.followed:
+        route_label = f"分流：{org.name}承办（采纳建议）"
+    else:
+        route_label = f"分流：{org.name}承办（未采纳建议{proposal.org.name}）"
+    CaseEvent.objects.bulk_create([
+        CaseEvent(case=case, kind="register",
+                  label=fit_text(app.label or ("登记" if app.via == Via.DESK else f"登记（{Via.LABELS[app.via]}）"),
+                                 LABEL_MAX),
+                  to_status=Status.REGISTERED, actor=user, actor_name=actor, at=now,
+                  data={"source": case.source, "via": app.via, "parties": [p.name for p in created]}),
+        CaseEvent(case=case, kind="route", label=fit_text(route_label, LABEL_MAX), from_status=Status.REGISTERED,
+                  to_status=Status.REGISTERED, actor=user, actor_name=actor, at=now,
+                  reason=((prepared.routing_reason + "\n") if prepared.routing_reason else "") + proposal.explanation,
+                  data={"rule": proposal.rule_code, "proposed": proposal.org.pk if proposal.org else None,
+                        "chosen": org.pk, "followed": prepared.followed}),
+    ])
+    case.intake_warnings = prepared.warnings
+    after_commit(case, user, "register")
+    return case
+
+
+def _mediation_days() -> int:
+    return dates.limit("case_mediation")
+
+
+# --- numbering ---------------------------------------------------------------------------------
+
+def format_number(org, year: int, seq: int) -> str:
+    pattern = org.case_number_pattern or settings.TIAOJIE_CASE_NUMBER_PATTERN
+    return pattern.format(year=year, abbr=org.abbr, seq=seq)
+
+
+def next_case_number(org, year: int) -> tuple[int, str]:
+    """Take the next number of ``org`` for ``year``; call inside a transaction.
+
+    The counter row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE
+    transactions serialize writers), so concurrent registrations get unique, gapless numbers:
+    a registration that fails rolls its number back with it.
+    """
+    try:
+        with transaction.atomic():
+            CaseNumberCounter.objects.create(organization=org, year=year, last=0)
+    except IntegrityError:
+        pass
+    counter = CaseNumberCounter.objects.select_for_update().get(organization=org, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    number = format_number(org, year, counter.last)
+    if Case.objects.filter(number=number).exists():
+        raise TransitionError(f"案号“{number}”已被其他单位使用，请管理员检查{org.name}的简称或案号格式", "organization")
+    return counter.last, number
+
+
+PARTY_FIELDS = ("role", "kind", "name", "gender", "ethnicity", "birth_date", "occupation", "id_type",
+                "address", "credit_code", "legal_rep")
+
+
+def build_party(case: Case, data: dict) -> Party:
+    p = Party(case=case, **{k: data.get(k) or ("" if k != "birth_date" else None) for k in PARTY_FIELDS})
+    p.id_number = data.get("id_number", "")
+    p.phone = data.get("phone", "")
+    return p
+
+
+# --- duplicates by identifier ------------------------------------------------------------------
+
+def open_cases_with_id(id_number: str, user=None, exclude_case: Case | None = None) -> tuple[list[str], int]:
+    """Open cases in which a party has this ID number: (numbers the user may see, count of others)."""
+    h = crypto.lookup_hash(id_number)
+    if not h:
+        return [], 0
+    qs = Case.objects.filter(status__in=OPEN_STATUSES, pk__in=Party.objects.filter(id_hash=h).values("case_id"))
+    if exclude_case is not None:
+        qs = qs.exclude(pk=exclude_case.pk)
+    all_ids = set(qs.values_list("pk", flat=True))
+    if user is None or not all_ids:
+        return [], len(all_ids)
+    visible = list(qs.visible_to(user).values_list("number", flat=True))
+    return visible, len(all_ids) - len(visible)
+
+
+def duplicate_id_warnings(parties: list[dict], user) -> list[str]:
+    """Warnings (not errors) for parties whose ID number appears in an open case."""
+    out = []
+    for p in parties:
+        idn = (p.get("id_number") or "").strip()
+        if not idn:
+            continue
+        numbers, others = open_cases_with_id(idn, user)
+        if numbers or others:
+            where = "、".join(numbers) if numbers else ""
+            extra = f"{'，另有' if numbers else ''}{others}件其他单位的案件" if others else ""
+            out.append(f"当事人{p.get('name', '')}的证件号码已出现在未结案件中：{where}{extra}，请核实是否重复登记")
+    return out

@@ -1,0 +1,217 @@
+"""The one scope rule (DESIGN.md), decided once for every kind of record.
+
+A user sees the records of their own organization's subtree (a village mediator: their
+committee; a township: its villages; a county: its townships and villages; the city: all).
+A superuser without an organization sees everything; the three administrator roles of 等保
+(三员分立) and disabled or anonymous accounts see no business record at all.
+
+Every scoped model declares how its rows fall into a scope with a ``ScopeRule``:
+
+``owners``  lookups to an ``Organization`` whose subtree *owns* the row: a user whose scope
+            holds one of them sees the row and may act on it (``acting=True``);
+``links``   lookups to an ``Organization`` that may *see* the row without acting on it
+            (linked visibility, read-only), e.g. the committee that transferred a case away,
+            the court room or police room that referred it, the court named on a 司法确认;
+``via``     foreign keys to scoped parents: the row is seen and acted on as its parent is
+            (a party, a session or an attachment as its case), plus its own owners/links.
+
+``Model.objects.visible_to(user, acting=False)`` (``ScopedQuerySet``) and ``Scope(user)`` apply
+the rule; ``tiaojie.core.access`` fetches one object for a view through it. Nothing else
+filters by organization path.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Q
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    owners: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    via: tuple[str, ...] = ()
+    # the row is an Organization (its own path decides)
+    is_org: bool = False
+
+    def __init__(self, *owners: str, links: tuple[str, ...] = (), via: str | tuple[str, ...] = (),
+                 is_org: bool = False):
+        object.__setattr__(self, "owners", tuple(owners))
+        object.__setattr__(self, "links", tuple(links))
+        object.__setattr__(self, "via", (via,) if isinstance(via, str) else tuple(via))
+        object.__setattr__(self, "is_org", is_org)
+
+
+def _org_model():
+    return apps.get_model("orgs", "Organization")
+
+
+def _path_of(user) -> str | None:
+    """The organization path prefix the user may see; "" means everything, None nothing."""
+    from tiaojie.core.permissions import ADMINISTRATORS
+
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return None  # anonymous, or a disabled account whose session or token is still around
+    if getattr(user, "role", None) in ADMINISTRATORS and not user.is_superuser:
+        return None
+    if user.is_superuser and user.organization_id is None:
+        return ""
+    if user.organization_id is None:
+        return None
+    return user.organization.path
+
+
+@dataclass
+class Scope:
+    """What one user may see: ``path`` is "" (everything), None (nothing) or a path prefix."""
+
+    user: object
+    path: str | None = field(default=None)
+
+    def __init__(self, user):
+        self.user = user
+        self.path = _path_of(user)
+
+    @classmethod
+    def of(cls, user_or_scope) -> Scope:
+        if isinstance(user_or_scope, Scope):
+            return user_or_scope
+        key = _key(user_or_scope)
+        cached = getattr(user_or_scope, "_tiaojie_scope", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        scope = cls(user_or_scope)
+        try:
+            user_or_scope._tiaojie_scope = (key, scope)
+        except AttributeError:
+            pass
+        return scope
+
+    @property
+    def everything(self) -> bool:
+        return self.path == ""
+
+    @property
+    def nothing(self) -> bool:
+        return self.path is None
+
+    # --- organizations ------------------------------------------------------------------
+
+    def sees(self, org) -> bool:
+        """Is ``org`` (an Organization, or None) inside this scope?"""
+        if self.path is None or org is None:
+            return False
+        return org.path.startswith(self.path)
+
+    def orgs(self):
+        """The organizations in scope (the user's subtree)."""
+        return self.filter(_org_model().objects.all())
+
+    # --- querysets ---------------------------------------------------------------------
+
+    def q(self, model, acting: bool = False, prefix: str = "") -> Q | None:
+        """The condition a row of ``model`` must meet (None: no condition, every row).
+
+        ``prefix`` is the lookup from the queried model to ``model`` (used for ``via``)."""
+        if self.path is None:
+            return Q(pk__in=[])
+        if self.path == "":
+            return None
+        rule = scope_rule(model)
+        if rule.is_org:
+            return Q(**{f"{prefix}path__startswith": self.path})
+        parts = [self._by_org(model, lookup, prefix)
+                 for lookup in (rule.owners if acting else rule.owners + rule.links)]
+        for via in rule.via:
+            parent = model._meta.get_field(via).related_model
+            parts.append(self.q(parent, acting=acting, prefix=f"{prefix}{via}__"))
+        cond = parts[0]
+        for part in parts[1:]:
+            cond |= part
+        return cond
+
+    def _by_org(self, model, lookup: str, prefix: str) -> Q:
+        """Rows of ``model`` whose organization at ``lookup`` is in scope. A multi-valued lookup
+        (a case's transfers, a mediator's committees) asks a subquery so rows are not repeated."""
+        cond = {f"{lookup}__path__startswith": self.path}
+        if _multi_valued(model, lookup):
+            return Q(**{f"{prefix}pk__in": model._default_manager.filter(**cond).values("pk")})
+        return Q(**{f"{prefix}{k}": v for k, v in cond.items()})
+
+    def filter(self, qs, acting: bool = False):
+        cond = self.q(qs.model, acting=acting)
+        if self.path is None:
+            return qs.none()
+        return qs if cond is None else qs.filter(cond)
+
+    # --- one object ----------------------------------------------------------------------
+
+    def owns(self, obj) -> bool:
+        """May the user act on ``obj`` (its owners are in scope)? No query for direct owners."""
+        if self.path is None:
+            return False
+        if self.path == "":
+            return True
+        rule = scope_rule(type(obj))
+        if rule.is_org:
+            return obj.path.startswith(self.path)
+        for lookup in rule.owners:
+            if _multi_valued(type(obj), lookup):
+                if type(obj)._default_manager.filter(pk=obj.pk, **{f"{lookup}__path__startswith": self.path}).exists():
+                    return True
+                continue
+            org = _follow(obj, lookup)
+            if org is not None and org.path.startswith(self.path):
+                return True
+        for via in rule.via:
+            parent = _follow(obj, via)
+            if parent is not None and self.owns(parent):
+                return True
+        return False
+
+    def can_see(self, obj) -> bool:
+        if self.owns(obj):
+            return True
+        if self.path is None:
+            return False
+        return self.filter(type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def _key(user) -> tuple:
+    """What the scope of a user depends on (a cached scope is reused while it is unchanged)."""
+    return (getattr(user, "pk", None), getattr(user, "organization_id", None), getattr(user, "role", None),
+            getattr(user, "is_superuser", False), getattr(user, "is_active", False),
+            getattr(user, "is_authenticated", False))
+
+
+def _multi_valued(model, lookup: str) -> bool:
+    for name in lookup.split("__"):
+        f = model._meta.get_field(name)
+        if f.many_to_many or f.one_to_many:
+            return True
+        model = f.related_model
+    return False
+
+
+def _follow(obj, lookup: str):
+    for part in lookup.split("__"):
+        if obj is None:
+            return None
+        obj = getattr(obj, part, None)
+    return obj
+
+
+def scope_rule(model) -> ScopeRule:
+    rule = getattr(model, "scope", None)
+    if not isinstance(rule, ScopeRule):
+        raise TypeError(f"{model.__name__} declares no ScopeRule (class attribute ``scope``)")
+    return rule
+
+
+class ScopedQuerySet(models.QuerySet):
+    """The queryset of every scoped model: ``visible_to(user, acting=False)``."""
+
+    def visible_to(self, user, acting: bool = False):
+        return Scope.of(user).filter(self, acting=acting)
