@@ -128,7 +128,7 @@ BACK_ANCHOR = "back-cover"
 END_ANCHOR = "casefile-end"  # on the back cover's last line: its page number is the file's page count
 
 
-def _sections(case: Case, ctx: dict, p: Plan) -> list[str]:
+def _sections(ctx: dict, p: Plan) -> list[str]:
     """Cover, contents, the planned documents and the back cover, as one HTML document.
 
     Every page number in the file is a ``target-counter`` resolved by WeasyPrint in this one
@@ -147,7 +147,7 @@ def _render(case: Case, user):
     from weasyprint import HTML
 
     p, ctx = plan(case, user)
-    doc = HTML(string=page_html(_sections(case, ctx, p), f"{case.number} 卷宗"), base_url="/").render()
+    doc = HTML(string=page_html(_sections(ctx, p), f"{case.number} 卷宗"), base_url="/").render()
     anchors = {}
     for i, page in enumerate(doc.pages):
         for name in page.anchors:
