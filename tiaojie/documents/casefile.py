@@ -2,7 +2,8 @@
 
 Cover, table of contents (卷内目录, page numbers filled in by WeasyPrint's ``target-counter``),
 then the documents and the uploaded evidence in filing order, and the back cover (封底) with the
-number of documents and pages. Every page carries its number.
+number of documents and pages. Every page carries "第N页 共M页"; all of it is one layout, so the
+cover, the contents, the back cover and the footers agree with the file's real page count.
 
 Evidence images are pages of the HTML. An evidence PDF gets one placeholder page per page in
 the HTML (so the contents and numbering count it); after rendering, each of its pages is drawn,
@@ -123,34 +124,39 @@ def plan(case: Case, user=None, missing: list[str] | None = None) -> tuple[Plan,
     return p, ctx
 
 
-def _head_sections(case: Case, ctx: dict, p: Plan) -> list[str]:
+BACK_ANCHOR = "back-cover"
+END_ANCHOR = "casefile-end"  # on the back cover's last line: its page number is the file's page count
+
+
+def _sections(ctx: dict, p: Plan) -> list[str]:
+    """Cover, contents, the planned documents and the back cover, as one HTML document.
+
+    Every page number in the file is a ``target-counter`` resolved by WeasyPrint in this one
+    layout: the contents' page numbers (the back cover's included), the page count on the
+    cover and the back cover (the page of the back cover's last line), and the footer's
+    "第N页 共M页". Nothing is counted before the layout, so nothing can disagree with it.
+    """
+    head = {**ctx, "document_count": len(p.entries) + 1, "end_ref": END_ANCHOR}
     entries = [{"no": e.no, "title": e.title, "anchor": e.anchor, "note": e.note} for e in p.entries]
-    entries.append({"no": len(entries) + 1, "title": "封底", "anchor": "", "page": "", "note": ""})
-    return [section_html(KINDS["cover"], ctx), section_html(KINDS["contents"], {**ctx, "entries": entries})]
+    entries.append({"no": len(entries) + 1, "title": "封底", "anchor": BACK_ANCHOR, "page": "", "note": ""})
+    return ([section_html(KINDS["cover"], head), section_html(KINDS["contents"], {**head, "entries": entries})]
+            + p.sections + [section_html(KINDS["back_cover"], head, BACK_ANCHOR)])
 
 
 def _render(case: Case, user):
     from weasyprint import HTML
 
     p, ctx = plan(case, user)
-    html = page_html(_head_sections(case, ctx, p) + p.sections, f"{case.number} 卷宗")
-    main = HTML(string=html, base_url="/").render()
-    pages_main = len(main.pages)
-    back_ctx = {**ctx, "document_count": len(p.entries) + 1, "page_count": pages_main + 1}
-    back = None
-    for _ in range(2):  # the back cover is one page; rendered again only if it grows
-        back = HTML(string=page_html([section_html(KINDS["back_cover"], back_ctx)], "封底",
-                                     first_page=pages_main + 1)).render()
-        if pages_main + len(back.pages) == back_ctx["page_count"]:
-            break
-        back_ctx["page_count"] = pages_main + len(back.pages)
+    doc = HTML(string=page_html(_sections(ctx, p), f"{case.number} 卷宗"), base_url="/").render()
     anchors = {}
-    for i, page in enumerate(main.pages):
+    for i, page in enumerate(doc.pages):
         for name in page.anchors:
             anchors.setdefault(name, i)
     for e in p.entries:
         e.page = anchors.get(e.anchor, -1) + 1
-    return p, main, back, anchors, back_ctx
+    counts = {"document_count": len(p.entries) + 1, "page_count": len(doc.pages),
+              "back_page": anchors.get(BACK_ANCHOR, -1) + 1, "casefile_notes": ctx.get("casefile_notes", [])}
+    return p, doc, anchors, counts
 
 
 _PAGES_CACHE: dict[tuple, dict] = {}
@@ -177,19 +183,18 @@ def plan_pages(case: Case, user=None) -> dict:
 
 
 def _plan_pages(case: Case, user=None) -> dict:
-    p, _main, back, _anchors, back_ctx = _render(case, user)
+    p, _doc, _anchors, counts = _render(case, user)
     entries = [{"no": e.no, "title": e.title, "page": e.page, "note": e.note, "anchor": ""} for e in p.entries]
-    entries.append({"no": len(entries) + 1, "title": "封底", "page": back_ctx["page_count"], "note": "", "anchor": ""})
-    return {"entries": entries, "document_count": back_ctx["document_count"], "page_count": back_ctx["page_count"],
-            "casefile_notes": back_ctx.get("casefile_notes", [])}
+    entries.append({"no": len(entries) + 1, "title": "封底", "page": counts["back_page"], "note": "", "anchor": ""})
+    return {"entries": entries, "document_count": counts["document_count"], "page_count": counts["page_count"],
+            "casefile_notes": counts["casefile_notes"]}
 
 
 def build(case: Case, user=None) -> bytes:
     """The 卷宗 PDF of ``case``."""
     from pypdf import PdfReader, PdfWriter, Transformation
 
-    p, main, back, anchors, _ctx = _render(case, user)
-    doc = main.copy(main.pages + back.pages)
+    p, doc, anchors, _counts = _render(case, user)
     data = doc.write_pdf()
     if not p.slots:
         return data

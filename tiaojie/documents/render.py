@@ -14,7 +14,7 @@ from docxtpl import DocxTemplate, Listing
 
 from tiaojie.cases.models import Case
 from tiaojie.documents import context as ctxmod
-from tiaojie.documents.docx_defaults import default_template
+from tiaojie.documents.docx_defaults import TERMS_STYLE, default_template, set_terms_hang
 from tiaojie.documents.kinds import KINDS, DocumentRefused, Kind, items_for, refusal
 
 log = logging.getLogger("tiaojie.documents")
@@ -83,9 +83,22 @@ def _docx_value(v):
     return v
 
 
+def _docx_terms(items) -> Listing | None:
+    """The agreed terms for Word: one paragraph each ("\\a"), a tab between number and text."""
+    if not (isinstance(items, list) and items and all(isinstance(i, dict) for i in items)):
+        return None
+    return Listing("\a".join(f"{i['no']}\t{i['text']}" if i["no"] else i["text"] for i in items))
+
+
 def docx_from_template(template: bytes, ctx: dict) -> bytes:
     tpl = DocxTemplate(io.BytesIO(template))
-    tpl.render({k: _docx_value(v) for k, v in ctx.items()}, autoescape=True)
+    values = {k: _docx_value(v) for k, v in ctx.items()}
+    terms = _docx_terms(ctx.get("term_items"))
+    if terms is not None:
+        values["terms"] = terms
+    tpl.render(values, autoescape=True)
+    if terms is not None and TERMS_STYLE in [s.name for s in tpl.docx.styles]:
+        set_terms_hang(tpl.docx.styles[TERMS_STYLE], ctx["term_items"][0]["hang"])
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
@@ -111,11 +124,10 @@ def section_html(kind: Kind, ctx: dict, anchor: str = "") -> str:
     return render_to_string(f"documents/pdf/{kind.code}.html", {**ctx, "kind": kind, "anchor": anchor})
 
 
-def page_html(sections: list[str], title: str, footer: bool = True, first_page: int | None = None) -> str:
-    """A whole HTML document of ``sections``; ``first_page`` numbers its first page (a continuation)."""
+def page_html(sections: list[str], title: str, footer: bool = True) -> str:
+    """A whole HTML document of ``sections``: A4, "第N页 共M页" and the continuation header on every page."""
     return render_to_string("documents/pdf/page.html", {
-        "sections": sections, "title": title, "font_family": font_family(), "footer": footer,
-        "first_page": first_page})
+        "sections": sections, "title": title, "font_family": font_family(), "footer": footer})
 
 
 def html_to_pdf(html: str) -> bytes:
@@ -131,10 +143,10 @@ def render_pdf(case: Case, code: str, user=None, item=None, extra: dict | None =
 
 
 def render(case: Case, code: str, fmt: str, user=None, item=None) -> tuple[bytes, str, str]:
-    """(content, content type, file name) of one document; ``contents``/``back_cover`` need the 卷宗's pages."""
+    """(content, content type, file name) of one document; cover, contents and back cover need the 卷宗's pages."""
     kind = KINDS[code]
     extra = None
-    if code in ("contents", "back_cover"):
+    if code in ("cover", "contents", "back_cover"):
         from tiaojie.documents.casefile import plan_pages
 
         extra = plan_pages(case, user)
