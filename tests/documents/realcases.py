@@ -16,10 +16,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from tiaojie.cases import services, transitions
+from tiaojie.cases import transitions
 from tiaojie.cases.models import Case, DisputeType
 from tiaojie.orgs.models import Mediator
-from tiaojie.testing import make_id, sample_case_fields
+from tiaojie.testing import make_id, register_case, sample_case_fields, version_of
 
 LONG_TERMS = [
     "被申请人孙小梅于本协议生效之日起十日内，自费将其院墙外东侧的排水沟改建至院墙北侧，新排水沟的走向、坡度及出水口位置以双方现场确认的草图为准，"
@@ -71,12 +71,12 @@ def person(role, name, gender="男", birth=dt.date(1980, 1, 1), seq="001", **mor
 
 
 def _mediate(case, user, mediators, sessions=1, recorder="王秀兰"):
-    transitions.accept(case.pk, user)
-    transitions.assign(case.pk, user, mediators=mediators)
-    transitions.record_investigation(case.pk, user, held_at=timezone.now() - dt.timedelta(hours=5), place="纠纷现场",
+    transitions.accept(case.pk, user, version=version_of(case.pk))
+    transitions.assign(case.pk, user, version=version_of(case.pk), mediators=mediators)
+    transitions.record_investigation(case.pk, user, version=version_of(case.pk), held_at=timezone.now() - dt.timedelta(hours=5), place="纠纷现场",
                                      subject="刘大海", investigators=mediators[0].name, content="察看了现场，询问了双方。")
     for i in range(sessions):
-        transitions.record_session(case.pk, user, held_at=timezone.now() - dt.timedelta(hours=4, minutes=i),
+        transitions.record_session(case.pk, user, version=version_of(case.pk), held_at=timezone.now() - dt.timedelta(hours=4, minutes=i),
                                    place="调解室", participants="双方当事人及人民调解员",
                                    content=f"第{i + 1}次调解：双方陈述了各自意见，人民调解员释明了相关法律规定。",
                                    recorder=recorder)
@@ -88,8 +88,8 @@ def _written(case, user, terms, amount, facts="双方系邻居，因排水发生
                 responsibilities="被申请人承担主要责任，申请人承担次要责任。", performance_method="银行转账一次性支付",
                 performance_deadline=timezone.localdate() + dt.timedelta(days=10))
     data.update(more)
-    transitions.succeed(case.pk, user, **data)
-    transitions.follow_up(case.pk, user, visited_on=timezone.localdate(), visitor="王秀兰", performance="full",
+    transitions.succeed(case.pk, user, version=version_of(case.pk), **data)
+    transitions.follow_up(case.pk, user, version=version_of(case.pk), visited_on=timezone.localdate(), visitor="王秀兰", performance="full",
                           satisfaction="satisfied", notes="已按协议履行，双方满意。")
     return Case.objects.get(pk=case.pk)
 
@@ -99,7 +99,7 @@ def long_agreement(world, n_terms: int | None = None) -> Case:
     signatures, the whole signature block would go to page 3 alone."""
     u = world.users["township"]
     parties = [person("applicant", "刘大海"), person("respondent", "孙小梅", "女", dt.date(1985, 5, 5), "002")]
-    case = services.register_case(world.users["city"], organization=world.orgs["v1"], parties=parties,
+    case = register_case(world.users["city"], organization=world.orgs["v1"], parties=parties,
                                   **sample_case_fields(world, facts=LONG_FACTS))
     case = _mediate(case, u, [world.mediators["m1"]])
     return _written(case, u, numbered(LONG_TERMS[:n_terms or len(LONG_TERMS)]), Decimal("12345.60"), facts=LONG_FACTS,
@@ -118,7 +118,7 @@ def county_maintenance(world) -> Case:
     fields = sample_case_fields(world, dispute_type=DisputeType.objects.get(code="0101"), region=world.regions["weidong"],
                                 facts="申请人年迈多病，三名子女对赡养方式有分歧。", claims="请求三名子女轮流赡养。",
                                 amount_at_stake=Decimal("0"), place_detail="东安路12号")
-    case = services.register_case(u, organization=org, parties=parties, **fields)
+    case = register_case(u, organization=org, parties=parties, **fields)
     case = _mediate(case, u, [med], recorder="李晓燕")
     terms = numbered(["自2027年1月起，郑建军、郑建华、郑建民三人按月轮流接父亲郑德福到各自家中居住，照料其日常起居",
                       "父亲患病住院期间，由当月负责照料的子女陪护，其他两人轮流探望",
@@ -135,13 +135,13 @@ def many_parties(world) -> Case:
                person("respondent", "孙小兰", "女", dt.date(1987, 7, 7), "004"),
                person("respondent", "孙小菊", "女", dt.date(1989, 9, 9), "006"),
                person("agent", "周律师", seq="005", agent_for=0)]
-    case = services.register_case(world.users["city"], organization=world.orgs["v1"], parties=parties,
+    case = register_case(world.users["city"], organization=world.orgs["v1"], parties=parties,
                                   **sample_case_fields(world))
     m = world.mediators
-    transitions.accept(case.pk, u)
-    transitions.assign(case.pk, u, mediators=[m["m1"], m["mt"]])
-    transitions.replace_mediator(case.pk, u, old=m["mt"], new=m["m1b"], reason="被申请人申请回避")
-    transitions.record_session(case.pk, u, held_at=timezone.now() - dt.timedelta(hours=2), place="东安社区调解室",
+    transitions.accept(case.pk, u, version=version_of(case.pk))
+    transitions.assign(case.pk, u, version=version_of(case.pk), mediators=[m["m1"], m["mt"]])
+    transitions.replace_mediator(case.pk, u, version=version_of(case.pk), old=m["mt"], new=m["m1b"], reason="被申请人申请回避")
+    transitions.record_session(case.pk, u, version=version_of(case.pk), held_at=timezone.now() - dt.timedelta(hours=2), place="东安社区调解室",
                                participants="全体当事人", content="双方陈述了意见。", recorder="")
     case = Case.objects.get(pk=case.pk)
     return _written(case, u, numbered(["三名被申请人于十日内共同改建排水沟", "三名被申请人共同赔偿两名申请人损失"]),
@@ -164,7 +164,7 @@ def trade_long_name(world) -> Case:
     fields = sample_case_fields(world, dispute_type=DisputeType.objects.filter(name__contains="交通").first(),
                                 region=world.regions["weidong"], facts="2026年10月，被申请人的货车与申请人的电动车相撞。",
                                 claims="请求赔偿医疗费、误工费及车辆损失。")
-    case = services.register_case(u, organization=org, parties=parties, **fields)
+    case = register_case(u, organization=org, parties=parties, **fields)
     case = _mediate(case, u, [med], recorder="林芳")
     return _written(case, u, numbered(["被申请人赔偿申请人医疗费、误工费、车辆损失共计人民币28600元",
                                        "申请人放弃其他赔偿请求"]), Decimal("28600"),
@@ -180,9 +180,9 @@ def police_oral(world) -> Case:
     parties = [person("applicant", "冯强", seq="051"), person("respondent", "褚亮", seq="053")]
     fields = sample_case_fields(world, region=world.regions["dongan"], facts="双方因停车发生口角并推搡。",
                                 claims="请求对方赔礼道歉。", amount_at_stake=Decimal("0"))
-    case = services.register_case(u, organization=org, parties=parties, **fields)
+    case = register_case(u, organization=org, parties=parties, **fields)
     case = _mediate(case, u, [med], recorder="")
-    transitions.succeed(case.pk, u, kind="oral", terms="褚亮当面向冯强赔礼道歉，双方握手言和。", amount=0)
+    transitions.succeed(case.pk, u, version=version_of(case.pk), kind="oral", terms="褚亮当面向冯强赔礼道歉，双方握手言和。", amount=0)
     return Case.objects.get(pk=case.pk)
 
 

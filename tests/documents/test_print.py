@@ -37,6 +37,7 @@ from tiaojie.documents import context as ctxmod
 from tiaojie.documents.kinds import KINDS, items_for, refusal
 from tiaojie.documents.render import html_to_pdf, page_html, render, section_html
 from tiaojie.orgs.models import OrgKind
+from tiaojie.testing import version_of
 
 # Neutralizes the rule that keeps the last clause with the signatures (to show the fixture needs it).
 WITHOUT_KEEP = ".keep, table.signblock { break-inside: auto !important; }</style>"
@@ -67,7 +68,7 @@ def _printed(case, code, name, user) -> tuple[bytes, list[str]]:
 
 def _rejected(world) -> Case:
     case = register(world)
-    transitions.reject(case.pk, world.users["township"], reason="纠纷已由人民法院受理")
+    transitions.reject(case.pk, world.users["township"], version=version_of(case.pk), reason="纠纷已由人民法院受理")
     return Case.objects.get(pk=case.pk)
 
 
@@ -280,7 +281,7 @@ def test_every_real_case_casefile_counts_itself(world):
     """The 卷宗 of a case with documents of two pages and a 卷宗情况说明: no page count off by one."""
     user = world.users["township"]
     case = REAL_CASES["many_parties"](world)
-    transitions.follow_up(case.pk, user, visited_on=timezone.localdate(), visitor="王秀兰", performance="partial",
+    transitions.follow_up(case.pk, user, version=version_of(case.pk), visited_on=timezone.localdate(), visitor="王秀兰", performance="partial",
                           satisfaction="basic", notes="尚有部分款项未支付，已督促。")
     case = Case.objects.get(pk=case.pk)
     data = casefile.build(case, user)
