@@ -123,10 +123,10 @@ def test_close_hazard_resolved_with_prevention(world):
 
 
 def test_lowering_needs_reason(world):
-    from tiaojie.warnings.services import WarningError, set_hazard_level
+    from tiaojie.core.errors import DomainError
 
     h = file(world).findings.get().hazard
-    with pytest.raises(WarningError, match="调低风险等级必须说明理由"):
-        set_hazard_level(h, world.users["township"], level="blue", reason="")
-    a = set_hazard_level(h, world.users["township"], level="blue", reason="双方已达成谅解，经核实不存在过激行为")
+    with pytest.raises(DomainError, match="调低风险等级必须说明理由"):
+        services.set_hazard_level(world.users["township"], h, level="blue", reason="")
+    a = services.set_hazard_level(world.users["township"], h, level="blue", reason="双方已达成谅解，经核实不存在过激行为")
     assert a.level == "blue"

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from tiaojie.cases.models import Case, CaseEvent, DisputeType, Party
+from tiaojie.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(DisputeType)
@@ -11,7 +12,7 @@ class DisputeTypeAdmin(admin.ModelAdmin):
     search_fields = ("code", "name")
 
 
-class PartyInline(admin.TabularInline):
+class PartyInline(ReadOnlyInline):
     model = Party
     fields = ("role", "kind", "name", "id_masked", "phone_masked")
     readonly_fields = fields
@@ -19,7 +20,7 @@ class PartyInline(admin.TabularInline):
     can_delete = False
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = CaseEvent
     fields = ("at", "label", "actor_name", "reason")
     readonly_fields = fields
@@ -28,7 +29,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ReadOnlyAdmin):
     """Read-only in admin: status changes only through the workbench's transitions."""
 
     list_display = ("number", "organization", "dispute_type", "status", "registered_at")

@@ -604,7 +604,8 @@ class CorrectForm(TransitionForm):
                 # identifiers are shown masked; typing a new value replaces them
                 self.initial.setdefault(key, "" if f in ("id_number", "phone") else getattr(p, f))
                 if f in ("id_number", "phone"):
-                    field.help_text = f"现为 {getattr(p, f + '_masked') or '（空）'}，留空则不更改"
+                    masked = p.id_masked if f == "id_number" else p.phone_masked
+                    field.help_text = f"现为 {masked or '（空）'}，留空则不更改"
         self.style_fields()
 
     def changes(self) -> dict:

@@ -264,16 +264,15 @@ def register_prepared(user, prepared: Prepared) -> Case:
         registered_at=now, time_limit_days=_mediation_days(), **fields,
         **{k: bool(getattr(app, k)) for k in ROUTING_FLAGS},
     )
-    created: list[Party] = []
-    principals: list[Party] = []
-    for data in prepared.parties:
-        p = build_party(case, data)
-        if p.role == Party.Role.AGENT and data.get("agent_for") is not None:
-            p.agent_for = principals[data["agent_for"]]
-        p.save()
-        created.append(p)
-        if p.role != Party.Role.AGENT:
-            principals.append(p)
+    principals = Party.objects.bulk_create(
+        [build_party(case, d) for d in prepared.parties if d["role"] != Party.Role.AGENT])
+    agents = []
+    for d in prepared.parties:
+        if d["role"] == Party.Role.AGENT:
+            p = build_party(case, d)
+            p.agent_for = principals[d["agent_for"]]
+            agents.append(p)
+    created = principals + (Party.objects.bulk_create(agents) if agents else [])
     analysis = prepared.analysis
     IntakeRecord.objects.create(
         case=case, via=app.via, intake_org=app.intake_org or org,
@@ -325,12 +324,14 @@ def next_case_number(org, year: int) -> tuple[int, str]:
     transactions serialize writers), so concurrent registrations get unique, gapless numbers:
     a registration that fails rolls its number back with it.
     """
-    try:
-        with transaction.atomic():
-            CaseNumberCounter.objects.create(organization=org, year=year, last=0)
-    except IntegrityError:
-        pass
-    counter = CaseNumberCounter.objects.select_for_update().get(organization=org, year=year)
+    counter = CaseNumberCounter.objects.select_for_update().filter(organization=org, year=year).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                CaseNumberCounter.objects.create(organization=org, year=year, last=0)
+        except IntegrityError:
+            pass  # another registration created it first
+        counter = CaseNumberCounter.objects.select_for_update().get(organization=org, year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
     number = format_number(org, year, counter.last)
@@ -368,15 +369,28 @@ def open_cases_with_id(id_number: str, user=None, exclude_case: Case | None = No
 
 
 def duplicate_id_warnings(parties: list[dict], user) -> list[str]:
-    """Warnings (not errors) for parties whose ID number appears in an open case."""
-    out = []
+    """Warnings (not errors) for parties whose ID number appears in an open case (one query for
+    all parties, one more only when some are found)."""
+    hashes = {}
     for p in parties:
-        idn = (p.get("id_number") or "").strip()
-        if not idn:
+        h = crypto.lookup_hash((p.get("id_number") or "").strip())
+        if h:
+            hashes.setdefault(h, p.get("name", ""))
+    if not hashes:
+        return []
+    found = list(Party.objects.filter(id_hash__in=hashes, case__status__in=OPEN_STATUSES)
+                 .values_list("id_hash", "case_id", "case__number").distinct())
+    if not found:
+        return []
+    visible = set(Case.objects.visible_to(user).filter(pk__in={c for _, c, _ in found}).values_list("pk", flat=True))
+    out = []
+    for h, name in hashes.items():
+        rows = {(c, n) for hh, c, n in found if hh == h}
+        if not rows:
             continue
-        numbers, others = open_cases_with_id(idn, user)
-        if numbers or others:
-            where = "、".join(numbers) if numbers else ""
-            extra = f"{'，另有' if numbers else ''}{others}件其他单位的案件" if others else ""
-            out.append(f"当事人{p.get('name', '')}的证件号码已出现在未结案件中：{where}{extra}，请核实是否重复登记")
+        numbers = sorted(n for c, n in rows if c in visible)
+        others = len(rows) - len(numbers)
+        where = "、".join(numbers)
+        extra = f"{'，另有' if numbers else ''}{others}件其他单位的案件" if others else ""
+        out.append(f"当事人{name}的证件号码已出现在未结案件中：{where}{extra}，请核实是否重复登记")
     return out

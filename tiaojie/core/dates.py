@@ -14,9 +14,11 @@ edited in admin for later years; the time-limit table is edited in admin (no red
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from django.utils import timezone
+
+from tiaojie.core.cache import cached as _cached
+from tiaojie.core.cache import clear as _clear
 
 BEIJING = "Asia/Shanghai"
 
@@ -44,21 +46,6 @@ def start_of_day(d: dt.date) -> dt.datetime:
 
 # --- the holiday calendar ------------------------------------------------------------------
 
-# Tables read once per process and kept for a few minutes: an edit in admin clears this
-# process's copy at once (signals) and reaches the other worker processes within CACHE_SECONDS.
-CACHE_SECONDS = 300
-_cache: dict = {}
-
-
-def _cached(key, load):
-    hit = _cache.get(key)
-    if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
-        return hit[1]
-    value = load()
-    _cache[key] = (time.monotonic(), value)
-    return value
-
-
 def _year_exceptions(year: int) -> tuple[frozenset, frozenset]:
     """(days off that fall on weekdays, worked weekend days) of one year, from the table."""
     def load():
@@ -69,11 +56,12 @@ def _year_exceptions(year: int) -> tuple[frozenset, frozenset]:
             (off if kind == Holiday.Kind.OFF else work).add(day)
         return frozenset(off), frozenset(work)
 
-    return _cached(("year", year), load)
+    return _cached(("calendar", year), load)
 
 
 def clear_calendar_cache() -> None:
-    _cache.clear()
+    """Forget every cached rule table of this process (tests use it between cases)."""
+    _clear()
 
 
 def is_working_day(d: dt.date) -> bool:
@@ -118,7 +106,7 @@ def _limits() -> dict[str, tuple[int, str]]:
         table.update({t.code: (t.value, t.unit) for t in TimeLimit.objects.all()})
         return table
 
-    return _cached("limits", load)
+    return _cached("time_limits", load)
 
 
 def limit(code: str) -> int:

@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
+from tiaojie.core.admin import ReadOnlyAdmin
 from tiaojie.documents.context import PLACEHOLDER_HELP
 from tiaojie.documents.docx_defaults import default_template
 from tiaojie.documents.forms import DocumentTemplateForm
@@ -53,7 +54,7 @@ class DocumentTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(ReadOnlyAdmin):
     list_display = ["case", "kind", "original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
     list_filter = ["kind"]
     search_fields = ["case__number", "original_name", "sha256"]
@@ -64,6 +65,6 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(BatchJob)
-class BatchJobAdmin(admin.ModelAdmin):
+class BatchJobAdmin(ReadOnlyAdmin):
     list_display = ["organization", "month", "state", "done", "total", "requested_by", "created_at"]
     list_filter = ["state"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from tiaojie.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from tiaojie.funding.models import (
     Budget,
     CalculationRun,
@@ -43,7 +44,7 @@ class BudgetAdmin(admin.ModelAdmin):
     list_filter = ("year",)
 
 
-class PaymentLineInline(admin.TabularInline):
+class PaymentLineInline(ReadOnlyInline):
     model = PaymentLine
     fields = ("kind", "mediator", "organization", "case", "tier", "amount", "note")
     readonly_fields = fields
@@ -52,7 +53,7 @@ class PaymentLineInline(admin.TabularInline):
 
 
 @admin.register(CalculationRun)
-class CalculationRunAdmin(admin.ModelAdmin):
+class CalculationRunAdmin(ReadOnlyAdmin):
     """Read-only here: lists are computed and approved on the funding pages."""
 
     list_display = ("county", "year", "month", "status", "total", "approved_by", "approved_at")

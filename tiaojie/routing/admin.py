@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from tiaojie.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from tiaojie.routing.models import (
     JudicialConfirmation,
     Referral,
@@ -26,26 +27,26 @@ class RoutingRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoutingDecision)
-class RoutingDecisionAdmin(admin.ModelAdmin):
+class RoutingDecisionAdmin(ReadOnlyAdmin):
     list_display = ("case", "rule_name", "proposed_org", "chosen_org", "followed", "decided_at")
     list_filter = ("followed", "rule_code")
     raw_id_fields = ("case",)
 
 
 @admin.register(Transfer)
-class TransferAdmin(admin.ModelAdmin):
+class TransferAdmin(ReadOnlyAdmin):
     list_display = ("case", "from_org", "to_org", "direction", "status", "sent_at", "due_at")
     list_filter = ("status", "direction")
     raw_id_fields = ("case",)
 
 
-class RevisitInline(admin.TabularInline):
+class RevisitInline(ReadOnlyInline):
     model = ReferralRevisit
     extra = 0
 
 
 @admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
+class ReferralAdmin(ReadOnlyAdmin):
     list_display = ("case", "kind", "referrer_name", "external_ref", "referred_at", "due_on", "feedback_at")
     list_filter = ("kind",)
     search_fields = ("external_ref", "case__number", "referrer_name")
@@ -54,7 +55,7 @@ class ReferralAdmin(admin.ModelAdmin):
 
 
 @admin.register(JudicialConfirmation)
-class JudicialConfirmationAdmin(admin.ModelAdmin):
+class JudicialConfirmationAdmin(ReadOnlyAdmin):
     list_display = ("case", "applied_on", "court_name", "status", "number")
     list_filter = ("status",)
     raw_id_fields = ("case",)

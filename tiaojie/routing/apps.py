@@ -12,3 +12,9 @@ class RoutingConfig(AppConfig):
         from tiaojie.routing.services import Router
 
         ports.provide_routing(Router())
+        from tiaojie.core.cache import clear_on_change
+        from tiaojie.orgs.models import Region
+        from tiaojie.routing.models import RoutingRule
+
+        clear_on_change(RoutingRule, prefix="routing_rules")
+        clear_on_change(Region, prefix="region_levels")

@@ -152,6 +152,13 @@ def _target_label(rule: Rule) -> str:
 # --- the database side: rules, places, targets, facts -----------------------------------------
 
 def load_rules() -> list[Rule]:
+    """The active routing rules in order (cached per process, cleared when edited in admin)."""
+    from tiaojie.core.cache import cached
+
+    return cached("routing_rules", _load_rules)
+
+
+def _load_rules() -> list[Rule]:
     from tiaojie.routing.models import RoutingRule, split_values
 
     return [
@@ -165,11 +172,15 @@ def load_rules() -> list[Rule]:
 
 
 def region_levels(region) -> dict:
-    """{level: Region} for the region and its ancestors."""
+    """{level: Region} for the region and its ancestors (cached per process; cleared on edits)."""
+    from tiaojie.core.cache import cached
     from tiaojie.orgs.models import Region
 
-    ids = [int(p) for p in (region.path or "").strip("/").split("/") if p] or [region.pk]
-    return {r.level: r for r in Region.objects.filter(pk__in=ids)}
+    def load():
+        ids = [int(p) for p in (region.path or "").strip("/").split("/") if p] or [region.pk]
+        return {r.level: r for r in Region.objects.filter(pk__in=ids)}
+
+    return cached(("region_levels", region.pk, region.path), load)
 
 
 def resolve_target(rule: Rule, region, referring_org=None):

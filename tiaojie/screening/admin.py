@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from tiaojie.core.admin import ReadOnlyAdmin
 from tiaojie.screening.models import HiddenDanger, Reminder, ScreeningCadence, ScreeningRound
 
 
@@ -10,7 +11,7 @@ class ScreeningCadenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScreeningRound)
-class ScreeningRoundAdmin(admin.ModelAdmin):
+class ScreeningRoundAdmin(ReadOnlyAdmin):
     list_display = ("organization", "period_key", "is_zero_report", "late", "filed_at")
     list_filter = ("cadence", "is_zero_report", "late")
     search_fields = ("organization__name", "period_key")
@@ -18,13 +19,13 @@ class ScreeningRoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(HiddenDanger)
-class HiddenDangerAdmin(admin.ModelAdmin):
+class HiddenDangerAdmin(ReadOnlyAdmin):
     list_display = ("facts", "organization", "status", "review_on")
     list_filter = ("status",)
     raw_id_fields = ("organization", "region", "case", "created_by")
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(ReadOnlyAdmin):
     list_display = ("text", "organization", "created_at", "read_at")
     raw_id_fields = ("organization", "about")

@@ -265,6 +265,19 @@ def close_hazard(user, h: HiddenDanger, *, outcome: str, note: str, version: int
     return h
 
 
+@transaction.atomic
+def set_hazard_level(user, hazard, *, level: str, reason: str):
+    """A person raises or lowers a hidden danger's risk level by hand (a reason is required)."""
+    from tiaojie.warnings.services import apply_manual_level, assessment_for_write
+
+    h = HiddenDanger.objects.select_for_update(of=("self",)).select_related("organization").get(
+        pk=getattr(hazard, "pk", hazard))
+    _require(user, h.organization, "hazard.risk_level")
+    if h.status != HiddenDanger.Status.OPEN:
+        raise ScreeningError("隐患已办结，不能调整风险等级")
+    return apply_manual_level(assessment_for_write(hazard=h), user, level, reason)
+
+
 def _register_from_hazard(user, h: HiddenDanger):
     """转为案件 without an existing case: the hidden danger is registered through the intake function."""
     from tiaojie.cases import intake

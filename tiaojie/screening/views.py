@@ -208,13 +208,11 @@ def hazard_detail(request, pk):
                     messages.success(request, "隐患已办结")
                     return redirect("screening:hazard", pk=h.pk)
             elif action == "level":
-                from tiaojie.warnings.services import set_hazard_level
-
                 level_form = LevelForm(request.POST)
                 if level_form.is_valid():
                     try:
-                        set_hazard_level(h, request.user, level=level_form.cleaned_data["level"],
-                                         reason=level_form.cleaned_data["reason"])
+                        services.set_hazard_level(request.user, h, level=level_form.cleaned_data["level"],
+                                                  reason=level_form.cleaned_data["reason"])
                     except DomainError as exc:
                         level_form.add_error(exc.field if exc.field in level_form.fields else None, exc.message)
                     else:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from tiaojie.core.admin import ReadOnlyAdmin
 from tiaojie.stats.models import AggregateReport, Indicator, ReportSubmission
 
 
@@ -10,14 +11,14 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(AggregateReport)
-class AggregateReportAdmin(admin.ModelAdmin):
+class AggregateReportAdmin(ReadOnlyAdmin):
     list_display = ["organization", "month", "accepted", "successful", "amount"]
     list_filter = ["month"]
     raw_id_fields = ["organization", "submitted_by"]
 
 
 @admin.register(ReportSubmission)
-class ReportSubmissionAdmin(admin.ModelAdmin):
+class ReportSubmissionAdmin(ReadOnlyAdmin):
     list_display = ["organization", "start", "end", "version", "submitted_at", "submitted_by"]
     readonly_fields = ["organization", "start", "end", "version", "figures", "reason", "submitted_by", "submitted_at"]
 

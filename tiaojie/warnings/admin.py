@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from tiaojie.core.admin import ReadOnlyAdmin
 from tiaojie.warnings.models import Escalation, LevelPolicy, RiskCombination, RiskRule, Warning
 
 
@@ -21,13 +22,13 @@ class LevelPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Warning)
-class WarningAdmin(admin.ModelAdmin):
+class WarningAdmin(ReadOnlyAdmin):
     list_display = ("title", "level", "status", "responsible", "respond_by", "escalations")
     list_filter = ("level", "status")
     raw_id_fields = ("assessment", "origin", "responsible")
 
 
 @admin.register(Escalation)
-class EscalationAdmin(admin.ModelAdmin):
+class EscalationAdmin(ReadOnlyAdmin):
     list_display = ("case", "target", "leader", "deadline", "closed_at")
     raw_id_fields = ("case", "supervisor", "created_by")

@@ -11,7 +11,7 @@ steps of the state machine (``cases.transitions.acting_on``); writes to a warnin
 """
 import datetime as dt
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tiaojie.cases.transitions import (
@@ -23,7 +23,7 @@ from tiaojie.cases.transitions import (
     register_step,
     system_note,
 )
-from tiaojie.core import dates, permissions, validators
+from tiaojie.core import cache, dates, permissions, validators
 from tiaojie.core.errors import DomainError, Refused
 from tiaojie.core.scope import Scope
 from tiaojie.orgs.models import Organization, OrgKind
@@ -64,11 +64,20 @@ def _clean(fn, *args, **kwargs):
 
 
 def load_rules() -> tuple[list[risk.Rule], list[risk.Combination]]:
-    rules = [risk.Rule(r.code, r.name, r.kind, r.level, float(r.threshold), r.value_list())
-             for r in RiskRule.objects.filter(is_active=True)]
-    combos = [risk.Combination(c.name, c.min_count, c.at_level, c.result_level)
-              for c in RiskCombination.objects.filter(is_active=True)]
-    return rules, combos
+    """The active risk rules and combinations (cached per process, cleared when edited)."""
+    def load():
+        rules = [risk.Rule(r.code, r.name, r.kind, r.level, float(r.threshold), r.value_list())
+                 for r in RiskRule.objects.filter(is_active=True)]
+        combos = [risk.Combination(c.name, c.min_count, c.at_level, c.result_level)
+                  for c in RiskCombination.objects.filter(is_active=True)]
+        return rules, combos
+
+    return cache.cached("risk_rules", load)
+
+
+def level_policy(level: str) -> LevelPolicy | None:
+    """What a level requires (response hours, whether it raises a warning); cached like the rules."""
+    return cache.cached("risk_policies", lambda: {p.level: p for p in LevelPolicy.objects.all()}).get(level)
 
 
 def _flags(a: RiskAssessment) -> frozenset:
@@ -80,15 +89,16 @@ def facts_for_case(case, a: RiskAssessment) -> risk.RiskFacts:
 
     dt_ = case.dispute_type
     codes = tuple(c for c in (dt_.code, dt_.parent.code if dt_.parent_id else None) if c)
+    from tiaojie.cases.models import Investigation, MediationSession
+
     texts = [case.facts, case.claims]
-    texts += list(case.sessions.values_list("content", flat=True))
-    texts += list(case.investigations.values_list("content", flat=True))
-    hashes = list(case.parties.exclude(id_hash="").values_list("id_hash", flat=True))
-    failed = 0
-    if hashes:
-        failed = (Case.objects.filter(pk__in=Party.objects.filter(id_hash__in=hashes).values("case_id"),
-                                      outcome__in=[Outcome.FAILED, Outcome.TERMINATED])
-                  .exclude(pk=case.pk).count())
+    texts += [c for (c,) in MediationSession.objects.filter(case=case).order_by().values_list("content")
+              .union(Investigation.objects.filter(case=case).order_by().values_list("content"), all=True)]
+    # earlier mediations of the same people that failed (one query: the parties' hashes as a subquery)
+    same_people = Party.objects.filter(id_hash__in=Party.objects.filter(case=case).exclude(id_hash="")
+                                       .values("id_hash")).values("case_id")
+    failed = (Case.objects.filter(pk__in=same_people, outcome__in=[Outcome.FAILED, Outcome.TERMINATED])
+              .exclude(pk=case.pk).count())
     if case.outcome in (Outcome.FAILED, Outcome.TERMINATED):
         failed += 1
     return risk.RiskFacts(people_count=case.people_count, amount=float(case.amount_at_stake or 0),
@@ -112,10 +122,10 @@ def assessment_of(case=None, hazard=None) -> RiskAssessment:
 
 
 def _assessment_for_write(case=None, hazard=None) -> RiskAssessment:
+    """The record's assessment, created (unsaved until the caller saves it) when it has none."""
     subject = case or hazard
-    a, _ = RiskAssessment.objects.get_or_create(case=case, hazard=hazard,
-                                                defaults={"organization": subject.organization})
-    return a
+    a = RiskAssessment.objects.filter(case=case, hazard=hazard).first()
+    return a or RiskAssessment(case=case, hazard=hazard, organization_id=subject.organization_id)
 
 
 def effective_level(a: RiskAssessment) -> str:
@@ -143,7 +153,14 @@ def reassess(case=None, hazard=None, actor=None) -> RiskAssessment:
     a.level = effective_level(a)
     a.organization = (case or hazard).organization
     a.assessed_at = timezone.now()
-    a.save()
+    if a.pk is None:
+        try:
+            with transaction.atomic():
+                a.save()
+        except IntegrityError:  # a concurrent reassessment created it first: redo on that row
+            return reassess(case=case, hazard=hazard, actor=actor)
+    else:
+        a.save()
     if a.level != old:
         _note(a, f"风险等级：{risk.LEVEL_LABELS[old]} → {risk.LEVEL_LABELS[a.level]}", a.explanation, actor)
         _maybe_raise_warning(a)
@@ -178,23 +195,17 @@ def set_case_level(case, user, *, version, level: str, reason: str) -> RiskAsses
     return a
 
 
-def set_hazard_level(hazard, user, *, level: str, reason: str) -> RiskAssessment:
-    """The same for a hidden danger (its own lock and scope)."""
-    from tiaojie.screening.models import HiddenDanger
-
-    permissions.require(user, "hazard.risk_level")
-    with transaction.atomic():
-        pk = hazard.pk if isinstance(hazard, HiddenDanger) else hazard
-        h = HiddenDanger.objects.select_for_update(of=("self",)).select_related("organization").get(pk=pk)
-        if not Scope.of(user).owns(h):
-            raise Refused("该隐患不在您的管辖范围内")
-        if h.status != HiddenDanger.Status.OPEN:
-            raise WarningError("隐患已办结，不能调整风险等级")
-        a = _assessment_for_write(hazard=h)
-        lowering = _apply_manual(a, user, level, reason)
-        if not lowering:
-            _maybe_raise_warning(a)
+def apply_manual_level(a: RiskAssessment, user, level: str, reason: str) -> RiskAssessment:
+    """Set a hand-chosen level on a hidden danger's assessment (the screening service locks the
+    hidden danger and checks role and scope first)."""
+    lowering = _apply_manual(a, user, level, reason)
+    if not lowering:
+        _maybe_raise_warning(a)
     return a
+
+
+def assessment_for_write(*, case=None, hazard=None) -> RiskAssessment:
+    return _assessment_for_write(case, hazard)
 
 
 RISK_INPUTS = ("police_calls", "vulnerable", "litigation", "petition", "abnormal_death")
@@ -241,7 +252,7 @@ def responsible_org_for(level: str, org: Organization) -> Organization:
 
 
 def _maybe_raise_warning(a: RiskAssessment) -> Warning | None:
-    policy = LevelPolicy.objects.filter(level=a.level).first()
+    policy = level_policy(a.level)
     if policy is None or not policy.raise_warning:
         return None
     open_ = a.warnings.exclude(status=Warning.Status.RESOLVED)
@@ -369,7 +380,7 @@ def escalate_late_warnings(now=None) -> int:
             if w.status != Warning.Status.OPEN or w.respond_by >= now:
                 continue
             parent = w.responsible.parent
-            policy = LevelPolicy.objects.filter(level=w.level).first()
+            policy = level_policy(w.level)
             hours = policy.respond_within_hours if policy else 24
             old = w.responsible
             if parent is not None:

@@ -115,6 +115,7 @@ def case_risk(request, pk):
 
 @login_required
 def escalate(request, pk):
+    permissions.require(request.user, "case.escalate")
     case = access.case_for(request.user, pk, acting=True)
     transitions.check(case, request.user, "escalate")
     form = EscalateForm(request.POST or None, initial={"version": case.version})
@@ -171,6 +172,7 @@ def escalation_detail(request, pk):
 def case_prevention(request, pk):
     """Record the prevention figures (预防成效) of a case once it is closed."""
     user = request.user
+    permissions.require(user, "case.prevention")
     case = access.case_for(user, pk, acting=True)
     if not case.outcome:
         messages.error(request, "案件办结（调解成功、不成或终止）后才能填写预防成效")
