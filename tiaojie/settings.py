@@ -138,16 +138,11 @@ LOGGING = {
 }
 
 # Domain settings (defaults; per-organization overrides live in the database)
-TIAOJIE_CASE_TIME_LIMIT_DAYS = int(os.environ.get("TIAOJIE_CASE_TIME_LIMIT_DAYS", "30"))
 TIAOJIE_CASE_NUMBER_PATTERN = "（{year}）{abbr}调字第{seq:04d}号"
-TIAOJIE_FOLLOW_UP_DUE_DAYS = int(os.environ.get("TIAOJIE_FOLLOW_UP_DUE_DAYS", "15"))
 TIAOJIE_DATA_KEY = os.environ.get("TIAOJIE_DATA_KEY", "")
 
 # Documents (文书): font family for PDFs (offices often have 仿宋/宋体 licensed; Noto CJK by default)
 TIAOJIE_PDF_FONT_FAMILY = os.environ.get("TIAOJIE_PDF_FONT_FAMILY", '"Noto Serif CJK SC", "Noto Sans CJK SC", serif')
 TIAOJIE_UPLOAD_MAX_BYTES = int(os.environ.get("TIAOJIE_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
-# Linkage (联动): default limits, configurable
-TIAOJIE_COURT_REFERRAL_DAYS = int(os.environ.get("TIAOJIE_COURT_REFERRAL_DAYS", "30"))
-TIAOJIE_POLICE_FEEDBACK_HOURS = int(os.environ.get("TIAOJIE_POLICE_FEEDBACK_HOURS", "24"))
-TIAOJIE_POLICE_COMPLEX_DAYS = int(os.environ.get("TIAOJIE_POLICE_COMPLEX_DAYS", "5"))
+# Time limits and the holiday calendar are tables (tiaojie.core.models, edited in admin).
 TIAOJIE_API_RATE_PER_MINUTE = int(os.environ.get("TIAOJIE_API_RATE_PER_MINUTE", "120"))
