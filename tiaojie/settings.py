@@ -278,6 +278,12 @@ TIAOJIE_FOLLOW_UP_DUE_DAYS = int(os.environ.get("TIAOJIE_FOLLOW_UP_DUE_DAYS", "1
 # Documents (文书): font family for PDFs (offices often have 仿宋/宋体 licensed; Noto CJK by default)
 TIAOJIE_PDF_FONT_FAMILY = os.environ.get("TIAOJIE_PDF_FONT_FAMILY", '"Noto Serif CJK SC", "Noto Sans CJK SC", serif')
 TIAOJIE_UPLOAD_MAX_BYTES = int(os.environ.get("TIAOJIE_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# Office files are zip archives: limits on what they declare to unpack to (checked before parsing)
+TIAOJIE_ZIP_MAX_UNCOMPRESSED = int(os.environ.get("TIAOJIE_ZIP_MAX_UNCOMPRESSED", str(100 * 1024 * 1024)))
+TIAOJIE_ZIP_MAX_MEMBER = int(os.environ.get("TIAOJIE_ZIP_MAX_MEMBER", str(60 * 1024 * 1024)))
+TIAOJIE_ZIP_MAX_RATIO = int(os.environ.get("TIAOJIE_ZIP_MAX_RATIO", "100"))
+TIAOJIE_PDF_MAX_PAGES = int(os.environ.get("TIAOJIE_PDF_MAX_PAGES", "500"))
+TIAOJIE_IMPORT_TIME_LIMIT = int(os.environ.get("TIAOJIE_IMPORT_TIME_LIMIT", "600"))  # seconds
 # Linkage (联动): default limits, configurable
 TIAOJIE_COURT_REFERRAL_DAYS = int(os.environ.get("TIAOJIE_COURT_REFERRAL_DAYS", "30"))
 TIAOJIE_POLICE_FEEDBACK_HOURS = int(os.environ.get("TIAOJIE_POLICE_FEEDBACK_HOURS", "24"))

@@ -16,7 +16,6 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -26,17 +25,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tiaojie.accounts.audit import record
 from tiaojie.accounts.models import LoginEvent, Role
 from tiaojie.security.policy import current as current_policy
+from tiaojie.security.redirects import safe_next
 
 PENDING = "tj_pending_2fa"
 PENDING_SECONDS = 300
-
-
-def safe_next(request, value: str | None, default: str) -> str:
-    """``value`` when it is a local URL of this site, else ``default`` (no open redirect)."""
-    if value and url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()},
-                                                 require_https=request.is_secure()):
-        return value
-    return default
 
 
 def landing(user) -> str:
@@ -146,7 +138,11 @@ def otp_step(request):
     if enrol:
         device = _setup_device(user)
     form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    allowed, why = device.verify_is_allowed()
+    if request.method == "POST" and form.is_valid() and not allowed:
+        wait = max(1, int(((why or {}).get("locked_until") or timezone.now()).timestamp() - time.time()) + 1)
+        form.add_error("token", f"动态口令错误次数过多，请 {wait} 秒后再试。")
+    elif request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             if enrol:
                 device.confirmed = True
@@ -206,7 +202,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         resp = super().form_valid(form)
         user = form.user
-        type(user).objects.filter(pk=user.pk).update(must_change_password=False)
+        get_user_model().objects.filter(pk=user.pk).update(must_change_password=False)
         record(LoginEvent.Kind.PASSWORD_CHANGE, self.request, user=user)
         messages.success(self.request, "密码已修改。")
         return resp

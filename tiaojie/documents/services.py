@@ -24,6 +24,7 @@ from tiaojie.cases.transitions import LABEL_MAX, TransitionError, fit_text
 from tiaojie.documents import sniff
 from tiaojie.documents.kinds import KINDS
 from tiaojie.documents.models import Attachment
+from tiaojie.security import uploads
 
 SUPERVISOR_ROLES = {Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.CITY_ADMIN}
 UPLOAD_ROLES = {Role.CITY_ADMIN, Role.COUNTY_STAFF, Role.TOWNSHIP_STAFF, Role.MEDIATOR}
@@ -121,6 +122,9 @@ def inspect_upload(data: bytes) -> tuple[sniff.FileType, int | None]:
         pages = 1
     elif ft.group == "pdf":
         pages = _pdf_pages(data)
+        uploads.check_pdf_pages(pages)
+    elif ft in (sniff.DOCX, sniff.XLSX):
+        uploads.check_zip(data, ft.label)
     return ft, pages
 
 
@@ -181,6 +185,7 @@ def validate_template(kind: str, data: bytes) -> set[str]:
         except zipfile.BadZipFile:
             what = "不是.docx文件（.doc旧格式、PDF或其他文件请先用Word另存为.docx）"
         raise ValidationError(f"模板文件{what}，原模板继续使用")
+    uploads.check_zip(data, "模板文件")
     try:
         found = set(DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables())
     except TemplateError as exc:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from tiaojie.accounts.scope import org_in_scope, visible_orgs
 from tiaojie.cases.models import Case
+from tiaojie.security.redirects import safe_next
 from tiaojie.stats import assessment, figures, reports, rollups, services
 from tiaojie.stats.forms import AggregateReportForm, CorrectionForm, ScopePeriodForm
 from tiaojie.stats.models import AggregateReport
@@ -128,7 +129,8 @@ def refresh(request):
         raise PermissionDenied("只有市、县管理人员可以刷新统计汇总")
     n = rollups.rebuild_due()
     messages.success(request, f"统计数据已更新（{n} 行汇总）")
-    return redirect(request.POST.get("next") or "stats:dashboard")
+    nxt = request.POST.get("next") or request.GET.get("next")
+    return redirect(safe_next(request, nxt, reverse("stats:dashboard")))
 
 
 @login_required
