@@ -77,11 +77,18 @@ def escalate_warnings() -> int:
 
 
 def install_schedules() -> int:
+    import datetime as dt
+
+    from django.utils import timezone
     from django_q.models import Schedule
 
     for name, func, minutes, queue in SCHEDULES:
         cluster = cluster_of(queue)
-        Schedule.objects.update_or_create(
-            name=name, defaults={"func": func, "schedule_type": Schedule.MINUTES, "minutes": minutes, "repeats": -1,
-                                 "cluster": None if cluster == settings.TIAOJIE_QUEUE_SAFETY else cluster})
+        defaults = {"func": func, "schedule_type": Schedule.MINUTES, "minutes": minutes, "repeats": -1,
+                    "cluster": None if cluster == settings.TIAOJIE_QUEUE_SAFETY else cluster}
+        if minutes == 24 * 60:  # daily jobs run at night (02:30 local time)
+            now = timezone.localtime()
+            at = now.replace(hour=2, minute=30, second=0, microsecond=0)
+            defaults.update(schedule_type=Schedule.DAILY, next_run=at if at > now else at + dt.timedelta(days=1))
+        Schedule.objects.update_or_create(name=name, defaults=defaults)
     return len(SCHEDULES)

@@ -283,6 +283,9 @@ TIAOJIE_ZIP_MAX_UNCOMPRESSED = int(os.environ.get("TIAOJIE_ZIP_MAX_UNCOMPRESSED"
 TIAOJIE_ZIP_MAX_MEMBER = int(os.environ.get("TIAOJIE_ZIP_MAX_MEMBER", str(60 * 1024 * 1024)))
 TIAOJIE_ZIP_MAX_RATIO = int(os.environ.get("TIAOJIE_ZIP_MAX_RATIO", "100"))
 TIAOJIE_PDF_MAX_PAGES = int(os.environ.get("TIAOJIE_PDF_MAX_PAGES", "500"))
+# Backups (manage.py backup / restore; the daily scheduled backup keeps the newest N)
+TIAOJIE_BACKUP_DIR = os.environ.get("TIAOJIE_BACKUP_DIR", str(VAR_DIR / "backups"))
+TIAOJIE_BACKUP_KEEP = int(os.environ.get("TIAOJIE_BACKUP_KEEP", "14"))
 TIAOJIE_IMPORT_TIME_LIMIT = int(os.environ.get("TIAOJIE_IMPORT_TIME_LIMIT", "600"))  # seconds
 # Linkage (联动): default limits, configurable
 TIAOJIE_COURT_REFERRAL_DAYS = int(os.environ.get("TIAOJIE_COURT_REFERRAL_DAYS", "30"))
