@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -12,6 +13,7 @@ admin.site.index_title = "规则与基础数据"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="cases:todo", permanent=False)),
+    path("favicon.ico", RedirectView.as_view(url=static("tiaojie/favicon.svg"), permanent=True)),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("tiaojie.accounts.urls")),
