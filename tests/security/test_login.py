@@ -394,3 +394,21 @@ def test_system_admin_cannot_make_superusers_or_other_admins(admins, client):
     page = client.get(reverse("admin:accounts_user_change", args=[admins[Role.SYS_ADMIN].pk])).content.decode()
     assert 'name="is_superuser"' not in page and 'value="sec_admin"' not in page
     assert client.get(reverse("admin:accounts_user_change", args=[admins[Role.AUDIT_ADMIN].pk])).status_code == 302
+
+
+@pytest.mark.postgres
+def test_postgres_refuses_raw_update_and_delete_of_audit_rows(db, django_user_model):
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    u = django_user_model.objects.create_user("gone", password=GOOD)
+    ev = LoginEvent.objects.create(kind=LoginEvent.Kind.SUCCESS, username="gone", user=u)
+    for sql in ("UPDATE accounts_loginevent SET username = 'x' WHERE id = %s",
+                "DELETE FROM accounts_loginevent WHERE id = %s"):
+        with pytest.raises(DatabaseError, match="审计记录只能新增"), transaction.atomic():
+            with connection.cursor() as cur:
+                cur.execute(sql, [ev.pk])
+    u.delete()  # deleting the user detaches the row, which stays
+    ev = LoginEvent.objects.get(pk=ev.pk)
+    assert ev.user_id is None and ev.username == "gone"
