@@ -20,6 +20,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SAMPLED = [Organization, Mediator, User, Case, Party]
 
 
+@pytest.fixture(autouse=True)
+def _seeded(transactional_db):
+    """Transactional tests start from a flushed database: put the seeded rule tables back."""
+    from tiaojie.testing import reseed
+
+    reseed()
+
+
 def _populate(world):
     from tests.cases.test_services import register
 

@@ -61,7 +61,8 @@ def _get_any(url: str):
 @pytest.mark.skipif(not Path("/usr/bin/nproc").exists(), reason="needs coreutils")
 def test_bin_serve_runs_gunicorn_and_both_clusters(tmp_path):
     port = 8102
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")}
+    # (the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not reach a production start)
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update({"TIAOJIE_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'serve.sqlite3'}",
                 "TIAOJIE_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2", "TIAOJIE_HTTPS": "0",
                 "TIAOJIE_BACKUP_DIR": str(tmp_path / "backups")})
@@ -94,9 +95,11 @@ def test_bin_serve_runs_gunicorn_and_both_clusters(tmp_path):
         out = (tmp_path / "serve.log").read_text()
         assert "gunicorn：2 个进程" in out and "安全队列" in out
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
         try:
+            os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=30)
+        except ProcessLookupError:
+            pass
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
         log.close()
