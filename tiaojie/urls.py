@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from tiaojie.accounts.views import LoginView
+from tiaojie.accounts.views import LoginView, admin_login_redirect
 from tiaojie.security import views as security_views
 
 admin.site.site_header = "人民调解综合管理平台 · 系统管理"
@@ -28,6 +28,8 @@ urlpatterns = [
     path("api/", include("tiaojie.api.urls")),
     path("stats/", include("tiaojie.stats.urls")),
     path("funding/", include("tiaojie.funding.urls")),
+    # Django admin's own login form would skip lockout messages and the second factor: use ours.
+    path("admin/login/", admin_login_redirect),
     path("admin/", admin.site.urls),
 ]
 

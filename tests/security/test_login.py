@@ -412,3 +412,13 @@ def test_postgres_refuses_raw_update_and_delete_of_audit_rows(db, django_user_mo
     u.delete()  # deleting the user detaches the row, which stays
     ev = LoginEvent.objects.get(pk=ev.pk)
     assert ev.user_id is None and ev.username == "gone"
+
+
+def test_admin_login_goes_through_the_platform_login(db, client, django_user_model):
+    r = client.get("/admin/login/?next=/admin/accounts/user/")
+    assert r.status_code == 302 and r["Location"] == "/login/?next=%2Fadmin%2Faccounts%2Fuser%2F"
+    django_user_model.objects.create_superuser("root", password=GOOD)
+    r = client.post("/admin/login/", {"username": "root", "password": GOOD})
+    assert "_auth_user_id" not in client.session  # no way around the second factor
+    r = client.post(reverse("login") + "?next=/admin/", {"username": "root", "password": GOOD, "next": "/admin/"})
+    assert r["Location"] == reverse("accounts:otp")

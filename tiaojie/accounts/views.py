@@ -84,6 +84,14 @@ class LoginView(auth_views.LoginView):
         return redirect(safe_next(self.request, self.get_redirect_url(), landing(user)))
 
 
+def admin_login_redirect(request):
+    """/admin/login/ goes through the platform's login (lockout, second factor, audit)."""
+    from django.utils.http import urlencode
+
+    nxt = safe_next(request, request.GET.get("next"), reverse("admin:index"))
+    return redirect(reverse("login") + "?" + urlencode({"next": nxt}))
+
+
 def _pending_user(request):
     data = request.session.get(PENDING)
     if not data or time.time() - data.get("at", 0) > PENDING_SECONDS:
