@@ -113,8 +113,7 @@ def streaming_replica(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def with_replica_setting(streaming_replica, settings):
-    settings.DATABASES = {**settings.DATABASES, REPLICA: connections.settings[REPLICA]}
+def with_replica_setting(streaming_replica):
     return streaming_replica
 
 

@@ -9,7 +9,7 @@ Migrations run on ``default`` only (the replica follows it).
 import contextvars
 from contextlib import contextmanager
 
-from django.conf import settings
+from django.db import connections
 
 REPLICA = "replica"
 _reading = contextvars.ContextVar("tiaojie_replica_reads", default=False)
@@ -18,7 +18,7 @@ PRIMARY_ONLY_APPS = {"sessions", "auth", "accounts", "axes", "otp_totp", "django
 
 
 def replica_configured() -> bool:
-    return REPLICA in settings.DATABASES
+    return REPLICA in connections.settings
 
 
 @contextmanager

@@ -118,7 +118,7 @@ def check_disk() -> dict:
 def readyz(request):
     """Readiness: the database answers, both task clusters beat recently, disk space is left."""
     checks = {"database": check_database(), "workers": check_workers(), "disk": check_disk()}
-    if "replica" in settings.DATABASES:
+    if "replica" in connections.settings:
         checks["replica"] = check_database("replica")
     ok = all(c["ok"] for c in checks.values())
     return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503,
