@@ -38,3 +38,15 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _fresh_security_caches():
+    """The security policy is cached per process for 30 s and decrypt failures are reported once
+    per place; a test's rolled-back rows must not leak into the next test through them."""
+    from tiaojie.security import crypto, policy
+
+    policy.forget()
+    crypto._reported.clear()
+    yield
+    policy.forget()

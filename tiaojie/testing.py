@@ -183,3 +183,27 @@ def provide_identity_proofs(case, user) -> None:
         Image.new("RGB", (40, 30), (120, 120, 120)).save(buf, "PNG")
         upload = SimpleUploadedFile(f"身份证-{p.name}.png", buf.getvalue(), content_type="image/png")
         save_attachment(case, user, upload, Attachment.Kind.IDENTITY, p, "身份证复印件", version=version_of(case))
+
+
+def browser_login(page, base: str, username: str, password: str = PASSWORD) -> None:
+    """Log in through the login page in a Playwright page, typing the TOTP code when the account
+    needs a second factor (a confirmed device is made for it if it has none)."""
+    import base64
+    import re
+
+    import pyotp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    page.goto(base + "/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+    if "/accounts/login/otp/" in page.url:
+        user = User.objects.get(username=username)
+        device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "id").first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        page.fill("#id_token", pyotp.TOTP(base64.b32encode(device.bin_key).decode()).now())
+        page.get_by_role("button", name=re.compile("登录")).click()
+        page.wait_for_load_state()

@@ -162,7 +162,7 @@ def test_id_numbers_and_phones_are_stored_encrypted(world):
     assert not any(isinstance(v, str) and idn in v for v in raw.values())
 
 
-def test_encryption_is_randomized_and_keyed(settings):
+def test_encryption_is_randomized_and_keyed(settings, db):
     a, b = crypto.encrypt("410403198001010011"), crypto.encrypt("410403198001010011")
     assert a != b and crypto.decrypt(a) == crypto.decrypt(b) == "410403198001010011"
     h = crypto.lookup_hash("410403198001010011")
@@ -170,7 +170,7 @@ def test_encryption_is_randomized_and_keyed(settings):
     assert crypto.lookup_hash("") == crypto.lookup_hash("   ") == "" and crypto.encrypt("") == ""
     settings.TIAOJIE_DATA_KEY = "another-key"
     assert crypto.lookup_hash("410403198001010011") != h
-    assert crypto.decrypt(a) == "（无法解密）"  # a token made under another key is not readable
+    assert crypto.decrypt(a) == "（解密失败，已报告管理员）"  # another key's token: an error, reported
 
 
 # --- duplicate ID warnings ----------------------------------------------------------------------

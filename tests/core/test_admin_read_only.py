@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from tiaojie.accounts.models import PersonalDataAccess
+from tiaojie.accounts.models import AppendOnlyError, PersonalDataAccess
 from tiaojie.testing import register_case, sample_case_fields, sample_parties
 
 READ_ONLY = ["cases.Case", "screening.ScreeningRound", "screening.HiddenDanger", "screening.Reminder",
@@ -37,9 +37,9 @@ def test_case_delete_page_refused_and_access_log_append_only(world, client):
     assert r.status_code == 403
     assert type(case).objects.filter(pk=case.pk).exists()
     log = PersonalDataAccess.objects.create(user=world.users["v1"], what="当事人证件号码", object_repr=case.number)
-    with pytest.raises(PermissionError):
+    with pytest.raises(AppendOnlyError):
         log.delete()
     log.what = "改过"
-    with pytest.raises(PermissionError):
+    with pytest.raises(AppendOnlyError):
         log.save()
     assert PersonalDataAccess.objects.get(pk=log.pk).what == "当事人证件号码"

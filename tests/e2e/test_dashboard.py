@@ -11,7 +11,7 @@ from tests.stats.helpers import make_case
 from tiaojie.cases.models import Case
 from tiaojie.stats import reports
 from tiaojie.stats.models import AggregateReport
-from tiaojie.testing import PASSWORD
+from tiaojie.testing import browser_login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -34,10 +34,7 @@ def _history(world):
 def test_dashboard_drilldown_and_yearly_report(world, live_server, page, artifacts, tmp_path):
     _history(world)
     base = live_server.url
-    page.goto(base + "/login/")
-    page.fill("#id_username", "t_city")
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    browser_login(page, base, "t_city")  # a city administrator: password and TOTP code
     page.wait_for_url(re.compile(r"/cases/todo/$"))
 
     errors = []

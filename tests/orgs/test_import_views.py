@@ -49,8 +49,8 @@ def test_upload_mediators(world, login):
 def test_upload_with_bad_row_shows_report_and_saves_nothing(world, login):
     c = login(world.users["county"])
     data = org_file(org_row(), org_row(名称="乙村人民调解委员会", 简称="乙村", 上级单位="周庄镇人民调解委员会"))
-    resp = c.post(reverse("orgs:import"), {"what": "orgs", "file": upload(data)})
-    assert resp.status_code == 200
+    resp = c.post(reverse("orgs:import"), {"what": "orgs", "file": upload(data)}, follow=True)
+    assert resp.status_code == 200 and resp.redirect_chain[0][0].startswith("/orgs/import/")
     html = resp.content.decode()
     assert "未保存任何数据" in html
     assert "第 3 行" in html and "上级单位" in html and "不在您的管辖范围内" in html
@@ -59,7 +59,8 @@ def test_upload_with_bad_row_shows_report_and_saves_nothing(world, login):
 
 def test_dry_run(world, login):
     c = login(world.users["county"])
-    resp = c.post(reverse("orgs:import"), {"what": "orgs", "dry_run": "on", "file": upload(org_file(org_row()))})
+    resp = c.post(reverse("orgs:import"), {"what": "orgs", "dry_run": "on", "file": upload(org_file(org_row()))},
+                  follow=True)
     assert "校验通过" in resp.content.decode()
     assert not Organization.objects.filter(name="光明社区人民调解委员会").exists()
 
@@ -71,7 +72,7 @@ def test_dry_run(world, login):
 ])
 def test_bad_files_get_a_chinese_error(world, login, name, data, message):
     c = login(world.users["county"])
-    resp = c.post(reverse("orgs:import"), {"what": "orgs", "file": upload(data, name)})
+    resp = c.post(reverse("orgs:import"), {"what": "orgs", "file": upload(data, name)}, follow=True)
     assert resp.status_code == 200
     assert message in resp.content.decode()
 

@@ -11,12 +11,14 @@
 import datetime as dt
 import hashlib
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import Http404
 from django.utils import timezone
 from ninja import Header, Path, Query, Router, Status
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
@@ -309,6 +311,34 @@ def install(api) -> None:
             errors.append({"field": field, "message": f"{field}：{text or msg}"})
         first = errors[0] if errors else {"field": None, "message": "请求数据有误"}
         return api.create_response(request, error_body(first["message"], first["field"], errors), status=400)
+
+    @api.exception_handler(HttpError)
+    def _http_error(request, exc: HttpError):
+        """ninja's own errors (malformed JSON, CSRF…) in Chinese."""
+        text = {400: "请求体不是有效的 JSON，请检查格式（UTF-8 编码的 JSON 对象）",
+                403: "无权执行此操作", 404: "接口地址或记录不存在", 405: "不支持该请求方法",
+                429: "请求过于频繁，请稍后再试"}.get(exc.status_code, "请求有误")
+        return api.create_response(request, error_body(text), status=exc.status_code)
+
+    @api.exception_handler(Http404)
+    def _not_found(request, exc):
+        return api.create_response(request, error_body("接口地址或记录不存在"), status=404)
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_big(request, exc):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        return api.create_response(request, error_body(f"请求体过大（上限 {limit} MB）"), status=413)
+
+    @api.exception_handler(PermissionDenied)
+    def _denied(request, exc):
+        return api.create_response(request, error_body(str(exc) or "无权执行此操作"), status=403)
+
+    @api.exception_handler(Exception)
+    def _server_error(request, exc):
+        import logging
+
+        logging.getLogger("tiaojie.api").exception("API 内部错误：%s %s", request.method, request.path)
+        return api.create_response(request, error_body("服务器内部错误，已记录，请稍后重试或联系系统管理员"), status=500)
 
     @api.exception_handler(AuthenticationError)
     def _auth(request, exc):

@@ -3,7 +3,7 @@
 Other apps register a requirement: a function ``case -> list[str]`` naming what is still
 missing. The documents app checks the case file (DOMAIN.md §5); routing checks that every police
 referral got its 回访. ``missing_items`` is what the archive page shows and what
-``documents.services.archive_with_check`` enforces (a supervisor may override with a reason).
+the ``archive`` step enforces on the locked case (a supervisor may force it with a reason).
 """
 from collections.abc import Callable
 

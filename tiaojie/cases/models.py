@@ -260,6 +260,8 @@ class Party(models.Model):
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
     legal_rep = models.CharField("法定代表人", max_length=30, blank=True)
 
+    encrypted_fields = ("id_number_enc", "phone_enc")  # tiaojie.security.crypto: rotation, backups
+
     class Meta:
         verbose_name = verbose_name_plural = "当事人"
         ordering = ["case_id", "id"]
@@ -269,7 +271,7 @@ class Party(models.Model):
 
     @property
     def id_number(self) -> str:
-        return crypto.decrypt(self.id_number_enc)
+        return crypto.decrypt(self.id_number_enc, f"当事人 #{self.pk} 证件号码")
 
     @id_number.setter
     def id_number(self, value: str) -> None:
@@ -280,7 +282,7 @@ class Party(models.Model):
 
     @property
     def phone(self) -> str:
-        return crypto.decrypt(self.phone_enc)
+        return crypto.decrypt(self.phone_enc, f"当事人 #{self.pk} 联系电话")
 
     @phone.setter
     def phone(self, value: str) -> None:

@@ -19,7 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from tiaojie.accounts.models import Role, User
+from tiaojie.accounts.models import ADMIN_ROLES, Role, User
 from tiaojie.cases import crypto
 from tiaojie.cases.intake import format_number
 from tiaojie.cases.models import (
@@ -70,6 +70,10 @@ DEMO_USERS = [
     ("village_guanghua", Role.MEDIATOR, "village:410403:0:1", "village:410403:0:1", None),
     ("court_weidong", Role.COURT_LIAISON, "court:410403", None, "卫东区法院联络员"),
     ("police_dongan", Role.POLICE_LIAISON, "police:410403:0", None, "东安路派出所联络员"),
+    # 三员分立: Django admin only, no organization, no case data
+    ("sysadmin", Role.SYS_ADMIN, None, None, "系统管理员（三员）"),
+    ("secadmin", Role.SEC_ADMIN, None, None, "安全管理员（三员）"),
+    ("auditor", Role.AUDIT_ADMIN, None, None, "审计管理员（三员）"),
 ]
 DEMO_USERNAMES = [u[0] for u in DEMO_USERS]
 # Fixed names for the demo's own committees, so the logins land somewhere recognizable.
@@ -444,6 +448,7 @@ class CityBuilder:
     # ---------------------------------------------------------------- users
     def _users(self) -> list[tuple]:
         hashed = make_password(PASSWORD)
+        fresh = timezone.now()  # demo passwords count as just set: no forced change in the demo
         out = []
         objs = []
         for username, role, org_key, med_key, display in DEMO_USERS:
@@ -453,11 +458,12 @@ class CityBuilder:
             med = self.orgs[med_key].mediators[0] if med_key and med_key in self.orgs else None
             u = User(username=username, password=hashed, role=role or Role.CITY_ADMIN,
                      organization_id=o.obj.id if o else None, mediator_id=med[0] if med else None,
-                     display_name=med[1] if med else display, is_superuser=role is None, is_staff=role is None,
+                     display_name=med[1] if med else display, is_superuser=role is None,
+                     is_staff=role is None or role in ADMIN_ROLES, password_changed_at=fresh,
                      phone=self.people.phone())
             objs.append(u)
-            out.append((username, "超级管理员" if role is None else Role(role).label, o.obj.name if o else "（全部）",
-                        u.display_name))
+            out.append((username, "超级管理员" if role is None else Role(role).label, o.obj.name if o else
+                        ("（全部）" if role is None else "（不看案件）"), u.display_name))
         User.objects.using(self.using).bulk_create(objs)
         for u in User.objects.using(self.using).filter(username__in=[x.username for x in objs]):
             if u.organization_id and u.can_mediate:

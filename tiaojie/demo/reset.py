@@ -1,4 +1,4 @@
-"""Removing the demo city (``demo --reset``).
+"""Removing the demo city (``demo --reset``, only on a database that carries the demo marker).
 
 The demo city is the whole organization network, so resetting removes every region,
 organization, mediator and case, and the users bound to an organization (plus the demo's fixed
@@ -6,6 +6,9 @@ logins). Rule tables seeded by migrations (dispute types, cadences, risk rules) 
 screening and warning tables hang entirely on the network, so they are emptied with plain DELETEs
 like the big case tables, children first. Rows of other apps that point at anything removed are
 removed first through the ORM, so their own cascades and protections apply.
+
+The audit records are never deleted: the personal-data access log (个人信息保护法) and the login
+audit keep their rows; the removed users' foreign keys are set to NULL, their names stay as text.
 """
 from functools import reduce
 from operator import or_
@@ -14,7 +17,7 @@ from django.apps import apps
 from django.db import DatabaseError, connections, transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 
-from tiaojie.accounts.models import PersonalDataAccess, User
+from tiaojie.accounts.models import LoginEvent, PersonalDataAccess, User
 from tiaojie.cases.models import (
     Agreement,
     Assignment,
@@ -46,12 +49,33 @@ CASE_TABLES = [CaseEvent, FollowUp, Agreement, Investigation, MediationSession, 
 NETWORK_TABLES = [Mediator.committees.through, Mediator, Organization, Region]
 
 
+AUDIT_MODELS = [PersonalDataAccess, LoginEvent]
+
+
+def _detach_audit(conn, user_ids: list[int]) -> None:
+    """Keep every audit row; only its link to a removed user goes (the username stays as text)."""
+    if not user_ids:
+        return
+    with conn.cursor() as cur:
+        for model in AUDIT_MODELS:
+            table = conn.ops.quote_name(model._meta.db_table)
+            for i in range(0, len(user_ids), 500):
+                chunk = user_ids[i:i + 500]
+                cur.execute(f"UPDATE {table} SET user_id = NULL WHERE user_id IN ({', '.join(['%s'] * len(chunk))})",
+                            chunk)
+
+
 def demo_users(usernames) -> Q:
     return Q(organization__isnull=False) | Q(username__in=list(usernames))
 
 
 def has_city(using: str = "default") -> bool:
     return Organization.objects.using(using).exists() or Region.objects.using(using).exists()
+
+
+def has_data(using: str = "default") -> bool:
+    """Anything a reset could remove: organizations, regions, cases or accounts."""
+    return has_city(using) or User.objects.using(using).exists() or Case.objects.using(using).exists()
 
 
 def wipe(usernames, using: str = "default") -> None:
@@ -82,7 +106,7 @@ def _wipe(usernames, using: str) -> None:
                     cur.execute(f"DELETE FROM {conn.ops.quote_name(model._meta.db_table)}")
             for model in CASE_TABLES:
                 cur.execute(f"DELETE FROM {conn.ops.quote_name(model._meta.db_table)}")
-        PersonalDataAccess.objects.using(using).filter(user_id__in=user_ids)._raw_delete(using)
+        _detach_audit(conn, user_ids)
         User.objects.using(using).filter(pk__in=user_ids)._raw_delete(using)
         with conn.cursor() as cur:
             for model in NETWORK_TABLES:
@@ -92,7 +116,7 @@ def _wipe(usernames, using: str) -> None:
 def _delete_dependents(using: str, user_ids: list[int]) -> None:
     """Rows of other models that reference the removed cases, network or users."""
     removed_all = set(CASE_TABLES) | set(NETWORK_TABLES) | set(SCREENING_TABLES)
-    own = removed_all | {User, PersonalDataAccess}
+    own = removed_all | {User} | set(AUDIT_MODELS)
     pending = []
     existing = set(connections[using].introspection.table_names())
     for model in apps.get_models(include_auto_created=True):

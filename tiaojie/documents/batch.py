@@ -100,6 +100,8 @@ def run_job(job_id: int) -> int:
 
 
 def enqueue(job: BatchJob) -> None:
+    from django.conf import settings
     from django_q.tasks import async_task
 
-    async_task("tiaojie.documents.batch.run_job", job.pk, task_name=f"协议书批量打印{job.pk}")
+    async_task("tiaojie.documents.batch.run_job", job.pk, task_name=f"协议书批量打印{job.pk}",
+               cluster=settings.TIAOJIE_QUEUE_HEAVY)

@@ -19,6 +19,7 @@ from tiaojie.cases.transitions import ALL, Step, TransitionError, acting_on, fit
 from tiaojie.documents import sniff
 from tiaojie.documents.kinds import KINDS
 from tiaojie.documents.models import Attachment
+from tiaojie.security import uploads
 
 register_step(Step("attach", "上传材料", ALL))
 register_step(Step("attachment_void", "作废材料", ALL))
@@ -65,6 +66,9 @@ def inspect_upload(data: bytes) -> tuple[sniff.FileType, int | None]:
         pages = 1
     elif ft.group == "pdf":
         pages = _pdf_pages(data)
+        uploads.check_pdf_pages(pages)
+    elif ft in (sniff.DOCX, sniff.XLSX):
+        uploads.check_zip(data, ft.label)
     return ft, pages
 
 
@@ -140,6 +144,7 @@ def validate_template(kind: str, data: bytes) -> set[str]:
         except zipfile.BadZipFile:
             what = "不是.docx文件（.doc旧格式、PDF或其他文件请先用Word另存为.docx）"
         raise ValidationError(f"模板文件{what}，原模板继续使用")
+    uploads.check_zip(data, "模板文件")
     try:
         found = set(DocxTemplate(io.BytesIO(data)).get_undeclared_template_variables())
     except TemplateError as exc:

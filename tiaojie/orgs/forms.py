@@ -39,6 +39,11 @@ class ImportForm(forms.Form):
                                         f"{importer.human_size(limit)}，请分批导入")
         if not f.name.lower().endswith(".xlsx"):
             raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件（.xls、.csv 请先用 Excel 或 WPS 另存为 .xlsx）")
+        f.seek(0)
+        self.file_bytes = f.read(limit + 1)
+        from tiaojie.security.uploads import check_zip
+
+        check_zip(self.file_bytes, "该 .xlsx 文件")  # a zip bomb is refused here, before any parsing
         return f
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,9 +24,20 @@ from tiaojie.core import permissions
 from tiaojie.core.identifiers import check_id_number, id_gender
 from tiaojie.core.scope import Scope
 from tiaojie.orgs.models import Mediator, Organization, OrgKind, Region
+from tiaojie.security import uploads
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
+PROGRESS_EVERY = 200
+# progress(stage, done, total): reported by the importers; may raise to stop (the background task's
+# time limit), which leaves nothing saved.
+Progress = Callable[[str, int, int], None]
+
+
+def _tick(progress: Progress | None, stage: str, done: int, total: int, force: bool = False) -> None:
+    if progress is not None and (force or done % PROGRESS_EVERY == 0):
+        progress(stage, done, total)
+
 LIST_SEPARATORS = re.compile(r"[、;；,，\n]+")
 NOT_IMPORTABLE_KINDS = {OrgKind.CITY_BUREAU}
 FULL_TIME_LABELS = {"专职": True, "兼职": False}
@@ -257,6 +269,11 @@ def read_rows(data: bytes, columns, report: ImportReport) -> list[tuple[int, dic
         report.error(None, "", f"文件超过 {human_size(MAX_UPLOAD_BYTES)} 上限，请分批导入")
         return []
     not_xlsx = "无法读取文件：不是有效的 .xlsx 文件。请用 Excel 或 WPS 另存为“Excel 工作簿(*.xlsx)”后再上传（不支持 .xls、.csv）"
+    try:  # before openpyxl touches it: declared sizes and compression ratio from the zip directory
+        uploads.check_zip(data, "该 .xlsx 文件")
+    except ValidationError as exc:
+        report.error(None, "", exc.messages[0])
+        return []
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # a corrupt or foreign file may raise almost anything from zipfile/xml
@@ -382,14 +399,16 @@ def _check_lengths(report, row, instance, columns, texts, exclude):
 # Organizations
 
 
-def import_organizations(user, fileobj, *, dry_run: bool = False) -> ImportReport:
+def import_organizations(user, fileobj, *, dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
     """Validate and (if every row is good and not ``dry_run``) create organizations."""
     report = ImportReport("调解组织", dry_run=dry_run)
     prefix = _scope_prefix(user)
+    _tick(progress, "读取文件", 0, 0, force=True)
     rows = read_rows(_read_upload(fileobj), ORG_COLUMNS, report)
     report.rows = len(rows)
     if not rows:
         return report
+    _tick(progress, "校验", 0, len(rows), force=True)
 
     kind_by_label = {label: value for value, label in OrgKind.choices}
     regions = {r.code: r for r in Region.objects.filter(code__in={t["region"] for _, t, _ in rows})}
@@ -406,7 +425,8 @@ def import_organizations(user, fileobj, *, dry_run: bool = False) -> ImportRepor
     for row, t, _ in rows:
         abbrs_in_file.setdefault(t["abbr"], row)
     abbrs_taken = set(Organization.objects.filter(abbr__in=set(abbrs_in_file)).values_list("abbr", flat=True))
-    for row, t, _ in rows:
+    for i, (row, t, _) in enumerate(rows, start=1):
+        _tick(progress, "校验", i, len(rows))
         before = len(report.errors)
         for col in ORG_COLUMNS:
             if col.required and not t[col.key]:
@@ -488,9 +508,11 @@ def import_organizations(user, fileobj, *, dry_run: bool = False) -> ImportRepor
         return report
     created: dict[str, Organization] = {}
     counts: dict[str, int] = {}
+    _tick(progress, "保存", 0, len(order), force=True)
     try:
         with transaction.atomic():
-            for row in order:
+            for i, row in enumerate(order, start=1):
+                _tick(progress, "保存", i, len(order))
                 org, parent_name = pending[row]
                 if parent_name is not None:
                     org.parent = created[parent_name]
@@ -524,14 +546,16 @@ def _parse_date(raw, text: str) -> dt.date:
         raise ValidationError("日期不存在")
 
 
-def import_mediators(user, fileobj, *, dry_run: bool = False) -> ImportReport:
+def import_mediators(user, fileobj, *, dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
     """Validate and (if every row is good and not ``dry_run``) create mediators."""
     report = ImportReport("调解员", dry_run=dry_run)
     prefix = _scope_prefix(user)
+    _tick(progress, "读取文件", 0, 0, force=True)
     rows = read_rows(_read_upload(fileobj), MEDIATOR_COLUMNS, report)
     report.rows = len(rows)
     if not rows:
         return report
+    _tick(progress, "校验", 0, len(rows), force=True)
 
     employment_by_label = {label: value for value, label in Mediator.Employment.choices}
     status_by_label = {label: value for value, label in Mediator.Status.choices}
@@ -547,7 +571,8 @@ def import_mediators(user, fileobj, *, dry_run: bool = False) -> ImportReport:
     seen_ids: dict[str, int] = {}
     seen_names: dict[tuple[str, int], int] = {}
     pending: list[tuple[Mediator, list[Organization]]] = []
-    for row, t, raw in rows:
+    for i, (row, t, raw) in enumerate(rows, start=1):
+        _tick(progress, "校验", i, len(rows))
         before = len(report.errors)
         for col in MEDIATOR_COLUMNS:
             if col.required and not t[col.key]:
@@ -639,6 +664,7 @@ def import_mediators(user, fileobj, *, dry_run: bool = False) -> ImportReport:
     if report.errors or dry_run:
         return report
     try:
+        _tick(progress, "保存", 0, len(pending), force=True)
         with transaction.atomic():
             mediators = Mediator.objects.bulk_create([m for m, _ in pending], batch_size=500)
             through = Mediator.committees.through

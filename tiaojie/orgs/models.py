@@ -309,3 +309,47 @@ class Honour(models.Model):
 
     def __str__(self):
         return f"{self.year}年度{self.get_title_display()} {self.mediator.name}"
+
+
+class ImportJob(models.Model):
+    """An .xlsx import run as a background task (django-q2, heavy queue), with its progress and report.
+
+    The uploaded bytes are kept only until the task has read them."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "导入中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    what = models.CharField("导入内容", max_length=20)
+    dry_run = models.BooleanField("仅校验", default=False)
+    file_name = models.CharField("文件名", max_length=200)
+    data = models.BinaryField(editable=False, default=b"")
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.QUEUED)
+    stage = models.CharField("阶段", max_length=20, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    report = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    shown = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导入任务"
+        ordering = ["-created_at"]
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, self.done * 100 // self.total)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("mediators/export.xlsx", views.mediator_export, name="mediator_export"),
     path("mediators/<int:pk>/", views.mediator_detail, name="mediator_detail"),
     path("import/", views.import_view, name="import"),
+    path("import/<int:pk>/", views.import_job, name="import_job"),
     path("import/template/<str:what>.xlsx", views.import_template, name="import_template"),
     path("trainings/", views.training_list, name="trainings"),
     path("trainings/new/", views.training_edit, name="training_new"),

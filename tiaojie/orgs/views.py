@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -24,6 +24,7 @@ from tiaojie.core.scope import Scope
 from tiaojie.core.xlsx import sheet_bytes
 from tiaojie.core.xlsx import xlsx_response as _xlsx_response
 from tiaojie.orgs import importer, services
+from tiaojie.orgs import tasks as import_tasks
 from tiaojie.orgs.forms import (
     AttendanceForm,
     HonourForm,
@@ -32,7 +33,7 @@ from tiaojie.orgs.forms import (
     OrgFilterForm,
     TrainingForm,
 )
-from tiaojie.orgs.models import Honour, Mediator, OrgKind, Training
+from tiaojie.orgs.models import Honour, ImportJob, Mediator, OrgKind, Training
 from tiaojie.orgs.ports import honour_candidates, mediator_figures
 from tiaojie.orgs.selectors import (
     active_mediator_counts,
@@ -281,22 +282,42 @@ def _require_import(user):
 
 @login_required
 def import_view(request):
+    """Upload: checked at once (size, type, zip bomb), then imported by a background task."""
     _require_import(request.user)
-    report = None
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            what = form.cleaned_data["what"]
-            report = importer.IMPORTERS[what](request.user, form.cleaned_data["file"],
-                                             dry_run=form.cleaned_data["dry_run"])
-            if report.saved:
-                messages.success(request, report.headline() + "".join(
-                    f" {label} {n}；" for label, n in report.summary))
-                if not report.warnings:
-                    return redirect("orgs:list" if what == "orgs" else "orgs:mediators")
+            f = form.cleaned_data["file"]
+            job = ImportJob.objects.create(what=form.cleaned_data["what"], dry_run=form.cleaned_data["dry_run"],
+                                           file_name=f.name[:200], data=form.file_bytes, requested_by=request.user)
+            import_tasks.enqueue(job)
+            return redirect("orgs:import_job", job.pk)
     else:
         form = ImportForm(initial={"what": request.GET.get("what", "orgs")})
-    return render(request, "orgs/import.html", {"form": form, "report": report,
+    return render(request, "orgs/import.html", {"form": form, "report": None,
+                                                "max_size": importer.human_size(importer.MAX_UPLOAD_BYTES)})
+
+
+@login_required
+def import_job(request, pk):
+    """Progress of one import (polled by htmx) and, when finished, its row-by-row report."""
+    _require_import(request.user)
+    job = get_object_or_404(ImportJob, pk=pk)
+    if job.requested_by_id != request.user.pk and not request.user.is_superuser:
+        raise Http404
+    report = import_tasks.report_from_dict(job.report) if job.report else None
+    if request.headers.get("HX-Request"):
+        if job.finished:  # the whole page shows the report
+            resp = HttpResponse(status=204)
+            resp["HX-Redirect"] = request.path
+            return resp
+        return render(request, "orgs/_import_progress.html", {"job": job})
+    if report is not None and report.saved and not report.warnings and not job.shown:
+        ImportJob.objects.filter(pk=job.pk).update(shown=True)
+        messages.success(request, report.headline() + "".join(f" {label} {n}；" for label, n in report.summary))
+        return redirect("orgs:list" if job.what == "orgs" else "orgs:mediators")
+    form = ImportForm(initial={"what": job.what})
+    return render(request, "orgs/import.html", {"form": form, "report": report, "job": job,
                                                 "max_size": importer.human_size(importer.MAX_UPLOAD_BYTES)})
 
 

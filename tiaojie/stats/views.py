@@ -15,6 +15,7 @@ from tiaojie.cases.models import Case
 from tiaojie.core.scope import Scope
 from tiaojie.orgs.models import kinds_in_group
 from tiaojie.orgs.selectors import visible_orgs
+from tiaojie.security.redirects import safe_next
 from tiaojie.stats import assessment, figures, reports, rollups, services
 from tiaojie.stats.forms import AggregateReportForm, CorrectionForm, ScopePeriodForm
 from tiaojie.stats.models import AggregateReport
@@ -130,7 +131,8 @@ def refresh(request):
         raise PermissionDenied("只有市、县管理人员可以刷新统计汇总")
     n = rollups.rebuild_due()
     messages.success(request, f"统计数据已更新（{n} 行汇总）")
-    return redirect(request.POST.get("next") or "stats:dashboard")
+    nxt = request.POST.get("next") or request.GET.get("next")
+    return redirect(safe_next(request, nxt, reverse("stats:dashboard")))
 
 
 @login_required

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0003_numbered_by'),
-        ('orgs', '0003_training_void'),
+        ('orgs', '0004_training_void'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -40,3 +40,21 @@
     });
   });
 })();
+
+/* A single finding (补充排查发现): show the fields that fit its disposition. */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    if (document.getElementById("finding-rows")) return;  // the report form above handles its rows
+    document.querySelectorAll(".finding-row").forEach(function (row) {
+      function s() {
+        var c = row.querySelector("input[name$='disposition']:checked");
+        var v = c ? c.value : "hazard";
+        row.querySelectorAll(".case-only").forEach(function (e) { e.hidden = v !== "case"; });
+        row.querySelectorAll(".hazard-only").forEach(function (e) { e.hidden = v !== "hazard"; });
+      }
+      row.addEventListener("change", s);
+      s();
+    });
+  });
+})();

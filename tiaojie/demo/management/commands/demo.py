@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
 from tiaojie.cases.models import Status
+from tiaojie.demo import marker
 from tiaojie.demo import reset as demo_reset
 from tiaojie.demo.build import DEFAULT_SEED, DEMO_USERNAMES, PASSWORD, CityBuilder, round_wan
 from tiaojie.demo.geography import SEED
@@ -24,9 +25,21 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="先删除现有演示数据（组织、调解员、案件、绑定单位的用户）")
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"随机种子（默认 {DEFAULT_SEED}）")
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+        parser.add_argument("--check-marker", action="store_true",
+                            help="只检查数据库是否带有演示标记（有则退出码 0，无则 1），不做任何修改")
 
-    def handle(self, *args, small, reset: bool, seed, database, **options):
+    def handle(self, *args, small, reset: bool, seed, database, check_marker=False, **options):
         started = time.monotonic()
+        if check_marker:
+            if not marker.has_marker(database):
+                raise CommandError("该数据库没有演示标记（不是由 manage.py demo 生成的）。", returncode=1)
+            self.stdout.write("该数据库带有演示标记。")
+            return
+        if reset and not marker.has_marker(database) and demo_reset.has_data(database):
+            # Only a database the demo built may be emptied (a production one never carries the marker);
+            # an entirely empty one has nothing to lose and is simply built.
+            raise CommandError("拒绝清空：该数据库没有演示标记，不是由 manage.py demo 生成的演示数据库。"
+                               "--reset 只能用于演示数据库；生产数据库请用 manage.py backup / restore。")
         if demo_reset.has_city(database):
             if not reset:
                 self.stdout.write(self.style.WARNING(
@@ -42,6 +55,7 @@ class Command(BaseCommand):
             self.stderr.write(f"已删除（{time.monotonic() - t:.1f}s）")
         mode = "小规模" if small else "完整"
         self.stderr.write(f"生成{mode}演示城市（随机种子 {seed}）…")
+        marker.set_marker(database, f"{mode} seed={seed}")  # before the build: a half-built city can be reset
         summary = CityBuilder(small=small, seed=seed, using=database, stderr=self.stderr._out).build()
         __import__("tiaojie.demo.aggregates").demo.aggregates.build(seed=seed, small=small, stderr=self.stderr)  # 汇总上报 + 统计汇总
         self._report(summary, time.monotonic() - started)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0002_training_trainingattendance_training_attendees_and_more'),
+        ('orgs', '0003_importjob'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
