@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import AfterValidator, Field
 
+from tiaojie.core.validators import TEXT_LIMITS as L
+
 
 def _clean_text(value: str) -> str:
     if "\x00" in value:
@@ -24,6 +26,7 @@ def _sane_date(value):
 
 
 def Text(max_length: int, min_length: int = 0):  # noqa: N802 (a type factory)
+    """A text field; lengths of case fields come from the shared ``TEXT_LIMITS`` (forms, services, API)."""
     return Annotated[str, Field(min_length=min_length, max_length=max_length), AfterValidator(_clean_text)]
 
 
@@ -45,34 +48,34 @@ class Error(Schema):
 class PartyIn(Schema):
     role: Literal["applicant", "respondent", "third"] = "applicant"
     kind: Literal["person", "org"] = "person"
-    name: Text(100, 1)
+    name: Text(L["name"], 1)
     id_type: Literal["resident", "passport", "hmt", "foreign", "other"] = "resident"
-    id_number: Text(30) = ""
-    phone: Text(20) = ""
-    address: Text(200) = ""
-    credit_code: Text(18) = ""
+    id_number: Text(L["id_number"]) = ""
+    phone: Text(L["phone"]) = ""
+    address: Text(L["address"]) = ""
+    credit_code: Text(L["credit_code"]) = ""
 
 
 class ReferralIn(Schema):
     """A referral for mediation (委派/委托调解, 110 移交, 信访/12345/部门转办)."""
 
     external_ref: Text(80) = Field("", description="移送单位编号：法院案号（法院必填）、110接警单号、信访件编号等")
-    referrer_name: Text(100) = Field("", description="移送单位名称，缺省为对接系统名称")
+    referrer_name: Text(L["name"]) = Field("", description="移送单位名称，缺省为对接系统名称")
     dispute_type: Text(10, 1) = Field(description="纠纷类型代码，例如 02 邻里、14 道路交通事故、0101 赡养")
     region: Text(12, 1) = Field(description="纠纷发生地区划代码（村12位、乡镇9位）")
-    place_detail: Text(200) = ""
+    place_detail: Text(L["place_detail"]) = ""
     arose_on: SaneDate = Field(description="纠纷发生日期")
-    facts: Text(5000, 1) = Field(description="纠纷简要情况")
-    claims: Text(2000) = Field("", description="诉讼请求/申请事项")
+    facts: Text(L["facts"], 1) = Field(description="纠纷简要情况")
+    claims: Text(L["claims"]) = Field("", description="诉讼请求/申请事项")
     people_count: int = Field(2, ge=1, le=100000)
     amount_at_stake: Decimal = Field(Decimal("0"), ge=0, lt=Decimal("1e12"), max_digits=14, decimal_places=2)
     parties: list[PartyIn] = Field(min_length=1, max_length=50)
     mode: Literal["delegated", "entrusted"] | None = Field(None, description="法院：委派（诉前）或委托（诉中）")
     court_keeps: bool = Field(False, description="法院自留，由本院诉前人民调解工作室调解")
     call_time: SaneDateTime | None = Field(None, description="公安：接警时间（必填）")
-    caller: Text(60) = Field("", description="公安：报警人（必填）")
+    caller: Text(L["person"]) = Field("", description="公安：报警人（必填）")
     caller_phone: Text(30) = ""
-    place: Text(200) = Field("", description="公安：发生地点（必填）")
+    place: Text(L["place"]) = Field("", description="公安：发生地点（必填）")
     complex: bool = Field(False, description="公安：复杂纠纷（反馈期限5日，否则24小时）")
     spans_villages: bool = False
     spans_townships: bool = False
@@ -139,7 +142,7 @@ class ConfirmationResultIn(Schema):
     case_number: Text(60, 1) = Field(description="调解案号")
     accepted: bool = Field(description="受理（true）或不予受理（false）")
     answered_on: SaneDate | None = Field(None, description="受理/不予受理日期（尚未答复时必填）")
-    note: Text(2000) = Field("", description="说明；不予受理时必填理由")
+    note: Text(L["note"]) = Field("", description="说明；不予受理时必填理由")
     decision: Literal["confirmed", "rejected"] | None = Field(None, description="确认有效或驳回；尚未裁定时不填")
     decided_on: SaneDate | None = None
     number: Text(80) = Field("", description="文书编号（调确字号）")
