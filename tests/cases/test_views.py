@@ -552,3 +552,49 @@ def test_supervisor_may_archive_incomplete_file_with_reason(world, login):
     case.refresh_from_db()
     assert case.status == Status.ARCHIVED
     assert "当事人拒绝提供身份证复印件" in case.events.get(kind="archive").reason
+
+
+def test_accept_and_assign_in_one_form_two_timeline_entries(world, login):
+    from tiaojie.testing import version_of
+
+    case = new_case(world)
+    client = login(world.users["v1"])
+    url = reverse("cases:act", args=[case.pk, "accept"])
+    r = client.post(url, {"version": version_of(case), "time_limit_days": 30,
+                          "mediators": [world.mediators["m1"].pk, world.mediators["m1b"].pk],
+                          "lead": world.mediators["m1b"].pk})
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.MEDIATING
+    assert list(case.events.values_list("kind", flat=True))[-2:] == ["accept", "assign"]
+    assert case.assignments.get(lead=True).mediator == world.mediators["m1b"]
+    # a lead outside the chosen ones is refused at the field, and nothing changes
+    other = new_case(world)
+    r = client.post(reverse("cases:act", args=[other.pk, "accept"]),
+                    {"version": version_of(other), "mediators": [world.mediators["m1"].pk],
+                     "lead": world.mediators["m1b"].pk})
+    assert r.status_code == 200 and "主办调解员须在所选调解员之中" in r.content.decode()
+    other.refresh_from_db()
+    assert other.status == Status.REGISTERED
+
+
+def test_success_stays_in_the_todo_as_awaiting_follow_up(world, login):
+    from tiaojie.cases import transitions as tr
+    from tiaojie.testing import version_of
+
+    case = new_case(world)
+    u = world.users["v1"]
+    tr.accept(case, u, version=version_of(case))
+    tr.assign(case, u, version=version_of(case), mediators=[world.mediators["m1"]])
+    tr.record_session(case, u, version=version_of(case), held_at=timezone.now(), place="调解室",
+                      participants="双方", content="陈述")
+    tr.succeed(case, u, version=version_of(case), kind="oral", terms="口头约定")
+    html = login(u).get(reverse("cases:todo")).content.decode()
+    block = html[html.index('id="todo-follow_up"'):]
+    assert case.number in block and "回访期限" in block
+
+
+def test_registration_asks_for_identity_proofs(world, login):
+    case = new_case(world)
+    html = login(world.users["v1"]).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert 'id="proofs-missing"' in html and "刘大海" in html

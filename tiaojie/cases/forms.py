@@ -355,18 +355,6 @@ def text(label, required=True, rows=None, limit_name: str = "reason", **kw):
     return limit(field, limit_name, label)
 
 
-class AcceptForm(TransitionForm):
-    time_limit_days = forms.IntegerField(label="调解期限（天）", min_value=1, max_value=90, required=False,
-                                         error_messages={"invalid": "请填写整数天数",
-                                                         "min_value": "调解期限至少1天",
-                                                         "max_value": "调解期限最多90天"})
-    note = text("受理说明", required=False, rows=2)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.initial.setdefault("time_limit_days", dates.limit("case_mediation"))
-
-
 class RejectForm(TransitionForm):
     reason = text("不予受理理由", rows=3, help_text="例如：一方明确拒绝调解；已进入诉讼或仲裁程序；不属于民间纠纷")
 
@@ -412,6 +400,52 @@ class AssignForm(TransitionForm):
         if lead and chosen is not None and lead not in chosen:
             self.add_error("lead", "主办调解员须在所选调解员之中")
         return data
+
+
+class AcceptForm(TransitionForm):
+    """受理, and — when the registrar already knows who mediates — 指派调解员 in the same go (two
+    steps on the timeline)."""
+
+    time_limit_days = forms.IntegerField(label="调解期限（天）", min_value=1, max_value=90, required=False,
+                                         error_messages={"invalid": "请填写整数天数",
+                                                         "min_value": "调解期限至少1天",
+                                                         "max_value": "调解期限最多90天"})
+    note = text("受理说明", required=False, rows=2)
+    mediators = MediatorsField(label="同时指派调解员（可不选，稍后指派）", queryset=Mediator.objects.none(),
+                               widget=forms.CheckboxSelectMultiple, required=False,
+                               error_messages={"invalid_choice": "所选调解员不能承办本案"})
+    lead = MediatorField(label="主办调解员", required=False, queryset=Mediator.objects.none(),
+                         empty_label="（默认第一位）")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("time_limit_days", dates.limit("case_mediation"))
+        qs = eligible_mediators(self.case)
+        self.fields["mediators"].queryset = qs
+        self.fields["lead"].queryset = qs
+        self.style_fields()
+
+    def clean(self):
+        data = super().clean()
+        lead, chosen = data.get("lead"), data.get("mediators")
+        if lead and not chosen:
+            self.add_error("mediators", "请先选择调解员")
+        elif lead and lead not in chosen:
+            self.add_error("lead", "主办调解员须在所选调解员之中")
+        return data
+
+    def step(self):
+        """The function that takes this form's step: accept, or accept and assign."""
+        from tiaojie.cases import transitions
+
+        return transitions.accept_and_assign if self.cleaned_data.get("mediators") else transitions.accept
+
+    def transition_kwargs(self) -> dict:
+        kw = super().transition_kwargs()
+        if not kw.get("mediators"):
+            kw.pop("mediators", None)
+            kw.pop("lead", None)
+        return kw
 
 
 class ReplaceMediatorForm(TransitionForm):

@@ -373,10 +373,11 @@ def assign(case, user, *, version, mediators, lead=None, note: str = "") -> Case
 
 def accept_and_assign(case, user, *, version, mediators, lead=None, note: str = "",
                       time_limit_days: int | None = None) -> Case:
-    """受理 and 指派调解员 in one go (one form at the desk): two steps, two timeline entries."""
+    """受理 and 指派调解员 in one go (one form at the desk): two steps, two timeline entries, one
+    transaction (a refused assignment leaves the case unaccepted)."""
     with transaction.atomic():
         c = accept(case, user, version=version, note=note, time_limit_days=time_limit_days)
-        return assign(c, user, version=c.version, mediators=mediators, lead=lead)
+        return assign(c.pk, user, version=c.version, mediators=mediators, lead=lead)
 
 
 def replace_mediator(case, user, *, version, old, new, reason: str, recused: bool = True) -> Case:

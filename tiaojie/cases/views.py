@@ -102,7 +102,7 @@ def register(request):
             except DomainError as e:
                 _put_error(form, parties, e)
             else:
-                messages.success(request, f"已登记，案号 {case.number}")
+                messages.success(request, f"已登记，案号 {case.number}。请上传当事人身份证明（文书与卷宗）。")
                 for w in case.intake_warnings:
                     messages.warning(request, w)
                 return redirect("cases:detail", pk=case.pk)
@@ -171,7 +171,8 @@ def act(request, pk, name):
         form = form_class(request.POST, case=case, user=user)
         if form.is_valid():
             try:
-                getattr(transitions, name)(case, user, version=form.cleaned_data["version"], **form.transition_kwargs())
+                perform = form.step() if hasattr(form, "step") else getattr(transitions, name)
+                perform(case, user, version=form.cleaned_data["version"], **form.transition_kwargs())
             except StaleCase as e:
                 ctx["error"], ctx["stale"] = e.message, True
             except TransitionError as e:

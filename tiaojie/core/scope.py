@@ -109,6 +109,16 @@ class Scope:
         """The organizations in scope (the user's subtree)."""
         return self.filter(_org_model().objects.all())
 
+    def home(self):
+        """The organization a user's pages start from: their own, or for a superuser without one
+        the top of the tree (the city bureau); None when the scope is empty."""
+        if self.path is None:
+            return None
+        org = getattr(self.user, "organization", None)
+        if org is not None:
+            return org
+        return _org_model().objects.filter(parent__isnull=True).order_by("path").first()
+
     # --- querysets ---------------------------------------------------------------------
 
     def q(self, model, acting: bool = False, prefix: str = "") -> Q | None:

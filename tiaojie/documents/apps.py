@@ -13,5 +13,6 @@ class DocumentsConfig(AppConfig):
         from tiaojie.documents.completeness import check_complete
 
         requirement(check_complete)
-        register_panel("documents", order=20, template="documents/_case_panel.html",
-                       context=lambda case, user: {"case": case})
+        from tiaojie.documents.panels import case_panel
+
+        register_panel("documents", order=20, template="documents/_case_panel.html", context=case_panel)

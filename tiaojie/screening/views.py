@@ -25,7 +25,7 @@ from tiaojie.screening.models import HiddenDanger, Reminder, ScreeningRound
 
 
 def _org(request):
-    org = request.user.organization
+    org = Scope.of(request.user).home()
     if org is None:
         raise Http404("您的账号未关联单位")
     return org
