@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tiaojie.accounts.audit import record
 from tiaojie.accounts.models import LoginEvent, Role
+from tiaojie.core.forms import DATE_ERRORS, DATE_WIDGET
 from tiaojie.security.policy import current as current_policy
 from tiaojie.security.redirects import safe_next
 
@@ -262,8 +263,8 @@ class AuditFilter(forms.Form):
     q = forms.CharField(label="用户名", required=False, max_length=150)
     kind = forms.ChoiceField(label="事件", required=False, choices=[("", "全部")] + LoginEvent.Kind.choices)
     ip = forms.CharField(label="地址", required=False, max_length=45)
-    start = forms.DateField(label="起", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="止", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(label="起", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS)
+    end = forms.DateField(label="止", required=False, widget=DATE_WIDGET, error_messages=DATE_ERRORS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,9 +5,15 @@ from django.core.validators import MaxLengthValidator
 
 from tiaojie.core import validators
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+# Dates are typed (2026-01-31, 2026/1/31) or picked from the workbench's own Chinese calendar
+# (static tiaojie/app.js, ``data-picker``): the browser's date input follows the browser's language,
+# and a clerk's PC may be set to English.
+DATE_WIDGET = forms.DateInput(attrs={"data-picker": "date", "inputmode": "numeric", "autocomplete": "off",
+                                     "placeholder": "年-月-日，如 2026-01-31", "maxlength": "10"}, format="%Y-%m-%d")
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"data-picker": "datetime", "autocomplete": "off",
+                                             "placeholder": "年-月-日 时:分，如 2026-01-31 09:30", "maxlength": "16"},
+                                      format="%Y-%m-%d %H:%M")
+DATETIME_FORMATS = ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M"]
 DATE_ERRORS = {"invalid": "请输入有效的日期，例如 2026-01-31"}
 
 
