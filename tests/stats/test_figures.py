@@ -168,3 +168,40 @@ def test_report_xlsx_total_row(world, data, login):
     body = [ws.cell(row, col).value for row in range(6, total_row)]
     assert ws.cell(total_row, col).value == 4 == sum(body)
     assert ws.cell(total_row, 2 + reports.KEYS.index("succeeded_all")).value == 3
+
+
+def test_dashboard_defaults_to_the_last_12_months_beside_a_year_earlier(world, data, login):
+    from tiaojie.cases.models import Case
+
+    today = timezone.localdate()
+    period = figures.Period.last_12_months(today)
+    assert period.month_aligned and len(period.months()) == 12 and period.start <= today <= period.end
+    earlier = period.year_earlier()
+    assert earlier.month_aligned and len(earlier.months()) == 12 and earlier.end < period.start
+    Case.objects.filter(pk=data["c4"].pk).update(accepted_on=earlier.start + dt.timedelta(days=3))
+    dash = login(world.users["city"]).get(reverse("stats:dashboard"))
+    assert dash.status_code == 200
+    assert (dash.context["period"].start, dash.context["period"].end) == (period.start, period.end)
+    assert dash.context["tot"]["accepted_all"] == 3 and dash.context["before"]["accepted_all"] == 1
+    assert dash.context["change"]["accepted_all"] == "+200.0%"
+    assert "去年同期 1" in dash.content.decode()
+    assert sum(dash.context["chart_data"]["accepted_year_earlier"]) == 1
+
+
+def test_superuser_without_an_organization_sees_the_whole_city(world, data, client):
+    from django.contrib.auth import get_user_model
+
+    from tiaojie.testing import PASSWORD
+
+    get_user_model().objects.create_superuser("root2", password=PASSWORD)
+    client.login(username="root2", password=PASSWORD)
+    dash = client.get(reverse("stats:dashboard"))
+    assert dash.status_code == 200 and dash.context["node"] == world.orgs["city"]
+    assert dash.context["tot"]["accepted"] == 4
+
+
+def test_year_earlier_of_a_leap_day():
+    p = figures.Period(dt.date(2024, 2, 1), dt.date(2024, 2, 29)).year_earlier()
+    assert (p.start, p.end) == (dt.date(2023, 2, 1), dt.date(2023, 2, 28))
+    p = figures.Period(dt.date(2025, 2, 1), dt.date(2025, 2, 28)).year_earlier()
+    assert (p.start, p.end) == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))

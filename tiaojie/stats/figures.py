@@ -99,6 +99,26 @@ class Period:
     def year(cls, y: int) -> "Period":
         return cls(dt.date(y, 1, 1), dt.date(y, 12, 31))
 
+    @classmethod
+    def last_12_months(cls, today: dt.date) -> "Period":
+        """The twelve whole months up to and including ``today``'s (whole months: rollups answer)."""
+        first = today.replace(day=1)
+        y, m = divmod(first.year * 12 + first.month - 1 - 11, 12)
+        end = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        return cls(dt.date(y, m + 1, 1), end)
+
+    def year_earlier(self) -> "Period":
+        """The same dates one year before (29 February becomes the 28th)."""
+        def back(d: dt.date) -> dt.date:
+            try:
+                return d.replace(year=d.year - 1)
+            except ValueError:
+                return d.replace(year=d.year - 1, day=28)
+        end = back(self.end)
+        if self.month_aligned:  # keep whole months whole (a February that ends on the 29th)
+            end = (end.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+        return Period(back(self.start), end)
+
 
 # --------------------------------------------------------------------------- fine rows
 

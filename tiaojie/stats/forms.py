@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from tiaojie.cases.models import DisputeType
 from tiaojie.core.forms import DATE_ERRORS, DATE_WIDGET, BootstrapMixin, OrgChoiceField
+from tiaojie.core.scope import Scope
 from tiaojie.orgs.models import OrgKind
 from tiaojie.orgs.selectors import visible_orgs
 from tiaojie.stats.figures import Period
@@ -44,12 +45,16 @@ class ScopePeriodForm(BootstrapMixin, forms.Form):
                 self.add_error("start", "开始日期不能晚于结束日期")
             elif start and start.year < 2000:
                 self.add_error("start", "开始日期不能早于2000年")
-        data["start"] = start or dt.date(today.year, 1, 1)
-        data["end"] = end or dt.date(today.year, 12, 31)
+        if not start and not end:  # the default: the last twelve months (compared with a year earlier)
+            default = Period.last_12_months(today)
+            start, end = default.start, default.end
+        data["start"] = start or dt.date((end or today).year, 1, 1)
+        data["end"] = end or max(start, dt.date(today.year, 12, 31))
         return data
 
     def scope(self):
-        return self.cleaned_data.get("organization") or self.user.organization
+        """The chosen unit, else the user's own (a superuser without one: the top of the tree)."""
+        return self.cleaned_data.get("organization") or Scope.of(self.user).home()
 
     def period(self) -> Period:
         return Period(self.cleaned_data["start"], self.cleaned_data["end"])

@@ -35,13 +35,22 @@ def _scope_form(request):
     if chosen:
         if not chosen.isdigit() or not visible_orgs(request.user).filter(pk=chosen).exists():
             raise PermissionDenied("您无权查看该单位的统计数据（不在您的管辖范围内）")
-    if request.user.organization is None and not chosen:
+    if Scope.of(request.user).home() is None and not chosen:
         raise PermissionDenied("您的账号未关联单位，请选择统计范围")
     form = ScopePeriodForm(request.GET or None, user=request.user)
     if not form.is_bound:
         form = ScopePeriodForm({}, user=request.user)
     valid = form.is_valid()
     return form, valid
+
+
+def _change(now, before) -> str:
+    """同比: the change against a year earlier as a signed percentage ("" when there is no base)."""
+    now, before = float(now or 0), float(before or 0)
+    if not before:
+        return ""
+    pct = (now - before) / before * 100
+    return f"{pct:+.1f}%"
 
 
 @login_required
@@ -58,11 +67,20 @@ def dashboard(request):
         tab = reports.table(fig)
         tnames = figures.type_names()
         types = sorted(fig.facet("type").items(), key=lambda kv: -kv[1]["accepted_all"])
-        months = sorted(fig.by_month)
+        # every month of the period on the trend line (a month with no case shows 0, not a gap)
+        months = period.months() if len(period.months()) <= 120 else sorted(fig.by_month)
+        # the same period a year earlier, beside this one (同比)
+        earlier_period = period.year_earlier()
+        earlier = figures.compute(node, earlier_period)
+        before = earlier.total
+        change = {k: _change(tot[k], before[k]) for k in ("found", "prevented", "accepted_all", "succeeded_all",
+                                                           "amount_wan")}
+        earlier_by_month = {(m.year + 1, m.month): figures.derive(v)["accepted_all"] for m, v in earlier.by_month.items()}
         chart = {
             "months": [figures.month_label(m) for m in months],
-            "accepted": [figures.derive(fig.by_month[m])["accepted_all"] for m in months],
-            "succeeded": [figures.derive(fig.by_month[m])["succeeded_all"] for m in months],
+            "accepted": [figures.derive(fig.by_month.get(m, {}))["accepted_all"] for m in months],
+            "succeeded": [figures.derive(fig.by_month.get(m, {}))["succeeded_all"] for m in months],
+            "accepted_year_earlier": [earlier_by_month.get((m.year, m.month), 0) for m in months],
             "types": [tnames.get(k, "未分类") for k, _ in types],
             "type_counts": [v["accepted_all"] for _, v in types],
             "sources": [{"name": figures.FIGURE_LABELS[k], "value": tot[k]}
@@ -77,7 +95,7 @@ def dashboard(request):
                  reports.fmt("entry_rate", r["values"]["entry_rate"])] for i, r in enumerate(ranking, 1)]),
                 "ranking.xlsx")
         ctx.update(node=node, period=period, fig=fig, tot=tot, links=links, tab=tab, ranking=ranking,
-                   chart_data=chart,
+                   chart_data=chart, earlier_period=earlier_period, before=before, change=change,
                    query=request.GET.urlencode())
     return render(request, "stats/dashboard.html", ctx)
 
