@@ -388,3 +388,28 @@ def overdue_children(org: Organization, today: dt.date | None = None) -> list[tu
                     .values_list("organization_id", flat=True))
         out += [(ch, PeriodStatus(p, None, p.due(grace))) for ch in group if ch.pk not in filed]
     return out
+
+
+def remind_missing(user, unit: Organization, today: dt.date | None = None) -> int:
+    """催报 (the compliance board's one click): remind every screening organization in ``unit``'s
+    subtree whose report for the board's period is still missing, and its supervisor. Idempotent:
+    one reminder per organization, period and recipient. Returns how many reminders were new."""
+    from tiaojie.screening import compliance
+
+    _require(user, unit, "screening.remind")
+    b = compliance.board(unit, today)
+    by_kind = {o.kind: o for o in b.owed}
+    missing = [pk for row in b.rows for pk in row.missing_orgs]
+    rows = []
+    for org in Organization.objects.filter(pk__in=missing).select_related("parent"):
+        o = by_kind[org.kind]
+        state = "逾期未报" if o.overdue else "尚未上报"
+        text = f"{org.name}{o.period.label}排查报告{state}（应于{o.due:%Y-%m-%d}前上报），{unit.name}催报"
+        for target in (org, org.parent):
+            if target is not None:
+                rows.append(Reminder(organization=target, about=org, kind="screening_overdue", key=o.period.key,
+                                     text=text[:300]))
+    keys = {o.period.key for o in b.owed}
+    before = Reminder.objects.filter(kind="screening_overdue", key__in=keys).count()
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return Reminder.objects.filter(kind="screening_overdue", key__in=keys).count() - before

@@ -11,4 +11,5 @@ urlpatterns = [
     path("hazards/", views.hazard_list, name="hazards"),
     path("hazards/<int:pk>/", views.hazard_detail, name="hazard"),
     path("reminders/", views.reminders, name="reminders"),
+    path("board/", views.board, name="board"),
 ]

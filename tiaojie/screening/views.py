@@ -11,7 +11,8 @@ from django.utils import timezone
 from tiaojie.core import access, permissions
 from tiaojie.core.errors import DomainError
 from tiaojie.core.scope import Scope
-from tiaojie.screening import services
+from tiaojie.orgs.models import Organization
+from tiaojie.screening import compliance, services
 from tiaojie.screening.forms import (
     FindingForm,
     FindingFormSet,
@@ -234,3 +235,30 @@ def reminders(request):
     qs = Reminder.objects.visible_to(request.user).select_related("organization", "about")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "screening/reminders.html", {"page": page})
+
+
+@login_required
+def board(request):
+    """排查履职看板: the units below the chosen one, worst first; a unit opens its own board."""
+    scope = Scope.of(request.user)
+    home = _org(request)
+    unit = home
+    chosen = request.GET.get("unit", "")
+    if chosen:
+        unit = Organization.objects.filter(pk=chosen).first() if chosen.isdigit() else None
+        if unit is None or not scope.sees(unit):
+            raise Http404("没有这个单位，或不在您的管辖范围内")
+    if request.method == "POST":
+        try:
+            n = services.remind_missing(request.user, unit)
+        except DomainError as e:
+            messages.error(request, e.message)
+        else:
+            messages.success(request, f"已向未报单位及其上级发出催报提醒 {n} 条" if n else "未报单位均已提醒过，没有新的提醒")
+        return redirect(reverse("screening:board") + f"?unit={unit.pk}")
+    b = compliance.board(unit)
+    trail = [o for o in unit.ancestors() if scope.sees(o)]
+    return render(request, "screening/board.html", {
+        "b": b, "unit": unit, "trail": trail, "home": home,
+        "can_remind": permissions.allowed(request.user, "screening.remind") and b.total.missing > 0,
+    })
