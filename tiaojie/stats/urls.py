@@ -11,4 +11,6 @@ urlpatterns = [
     path("aggregates/", views.aggregates, name="aggregates"),
     path("assessment/", views.assessment_view, name="assessment"),
     path("records/", views.records, name="records"),
+    path("screen/", views.screen, name="screen"),
+    path("screen/data/", views.screen_data, name="screen_data"),
 ]

@@ -6,9 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tiaojie.cases.models import Case
@@ -264,3 +265,108 @@ def _prevention_records(user, node, period, key, org_kinds, type_code):
     return (PreventionOutcome.objects.filter(**{key: True})
             .filter(Q(case__in=cases) | Q(hazard__in=hazards))
             .select_related("case__organization", "hazard__organization").order_by("-id"))
+
+
+# --- 数据大屏: the presentation mode for the meeting room -------------------------------------------
+
+SCREEN_METRICS = {
+    "accepted_all": "受理纠纷（件）",
+    "success_rate": "调解成功率",
+    "amount_wan": "协议金额（万元）",
+    "found": "排查发现（件）",
+    "warnings": "在办预警（条）",
+    "screening_rate": "排查按时上报率",
+}
+
+
+@login_required
+def screen(request):
+    """Full screen, dark, refreshing itself: a map of the city's counties coloured by a chosen
+    figure, the key figures beside a year earlier, the monthly trend against last year, the
+    open warnings (red first) and the types. The page is a shell; ``screen_data`` fills it."""
+    form, valid = _scope_form(request)
+    node = form.scope() if valid else None
+    metric = request.GET.get("metric", "accepted_all")
+    if metric not in SCREEN_METRICS:
+        metric = "accepted_all"
+    city_region = None
+    if node is not None:
+        city_region = node.region
+        while city_region.parent_id and city_region.level not in ("city",):
+            city_region = city_region.parent
+    query = request.GET.copy()
+    query.pop("metric", None)
+    return render(request, "stats/screen.html", {
+        "form": form, "node": node, "metric": metric, "metrics": SCREEN_METRICS,
+        "map_file": f"citymaps/{city_region.name}.js" if city_region is not None else "",
+        "map_name": city_region.name if city_region is not None else "",
+        "data_url": reverse("stats:screen_data") + ("?" + query.urlencode() if query else ""),
+        "refresh_seconds": 60,
+    })
+
+
+@login_required
+def screen_data(request):
+    """The figures of the presentation screen as JSON (refreshed by the page every minute)."""
+    from tiaojie.screening import compliance
+    from tiaojie.warnings.models import Warning
+    from tiaojie.warnings.services import visible_warnings
+
+    form, valid = _scope_form(request)
+    if not valid:
+        return JsonResponse({"errors": {k: [str(e) for e in v] for k, v in form.errors.items()}}, status=400)
+    node, period = form.scope(), form.period()
+    earlier_period = period.year_earlier()
+    fig, earlier = figures.compute(node, period), figures.compute(node, earlier_period)
+    tot, before = fig.total, earlier.total
+
+    children = list(visible_orgs(request.user).filter(parent=node, is_active=True).select_related("region"))
+    facet = fig.facet("child")
+    board = {r.unit.pk: r for r in compliance.board(node).rows}
+    open_warnings = visible_warnings(request.user).filter(responsible__path__startswith=node.path).exclude(
+        status=Warning.Status.RESOLVED)
+    per_child: dict[int, int] = {}
+    for path in open_warnings.values_list("responsible__path", flat=True):
+        rest = path[len(node.path):].split("/", 1)[0]
+        if rest.isdigit():
+            per_child[int(rest)] = per_child.get(int(rest), 0) + 1
+    areas = []
+    for o in children:
+        d = figures.derive(facet.get(str(o.pk), {}))
+        row = board.get(o.pk)
+        areas.append({
+            "id": o.pk, "name": o.name, "region": o.region.name, "code": o.region.code,
+            "accepted_all": d["accepted_all"], "success_rate": round(d["success_rate"] * 100, 1) if d["accepted_all"] else None,
+            "amount_wan": float(d["amount_wan"]), "found": d["found"], "warnings": per_child.get(o.pk, 0),
+            "screening_rate": round(row.on_time / row.owed * 100, 1) if row and row.owed else None,
+        })
+    months = period.months()
+    earlier_by_month = {(m.year + 1, m.month): figures.derive(v)["accepted_all"] for m, v in earlier.by_month.items()}
+    tnames = figures.type_names()
+    types = sorted(fig.facet("type").items(), key=lambda kv: -kv[1].get("accepted", 0))[:10]
+    level_rank = {"red": 0, "orange": 1, "yellow": 2, "blue": 3}
+    latest = sorted(open_warnings.order_by("respond_by")[:200], key=lambda w: (level_rank.get(w.level, 9), w.respond_by))
+    now = timezone.now()
+
+    def kpi(key, fmt=lambda x: x):
+        return {"value": fmt(tot[key]), "before": fmt(before[key]), "change": _change(tot[key], before[key])}
+
+    return JsonResponse({
+        "node": node.name, "period": period.label, "earlier": earlier_period.label,
+        "updated": timezone.localtime(now).strftime("%Y-%m-%d %H:%M:%S"),
+        "kpis": {
+            "accepted_all": kpi("accepted_all"), "succeeded_all": kpi("succeeded_all"),
+            "success_rate": {"value": round(tot["success_rate"] * 100, 2) if tot["accepted_all"] else None,
+                             "before": round(before["success_rate"] * 100, 2) if before["accepted_all"] else None},
+            "amount_wan": kpi("amount_wan", float), "found": kpi("found"), "prevented": kpi("prevented"),
+            "warnings": open_warnings.count(),
+        },
+        "areas": areas,
+        "trend": {"months": [figures.month_label(m) for m in months],
+                  "accepted": [figures.derive(fig.by_month.get(m, {}))["accepted_all"] for m in months],
+                  "year_earlier": [earlier_by_month.get((m.year, m.month), 0) for m in months]},
+        "types": [{"name": tnames.get(k, "未分类"), "value": v.get("accepted", 0)} for k, v in types],
+        "warnings": [{"level": w.level, "level_label": w.get_level_display(), "title": w.title,
+                      "org": w.responsible.name, "overdue": w.respond_by < now,
+                      "respond_by": timezone.localtime(w.respond_by).strftime("%m-%d %H:%M")} for w in latest[:12]],
+    })
