@@ -17,6 +17,7 @@ from tiaojie.cases.models import Agreement, Assignment, Party
 from tiaojie.cases.transitions import TRANSITIONS, StaleCase, TransitionError
 from tiaojie.core import access, permissions, xlsx
 from tiaojie.core.errors import DomainError
+from tiaojie.core.paging import CappedPaginator
 from tiaojie.core.scope import Scope
 from tiaojie.core.validators import PartyError
 
@@ -39,7 +40,7 @@ def _filtered(request):
 @login_required
 def case_list(request):
     form, qs = _filtered(request)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page_range = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
     more_open = bool(form.errors) or any(request.GET.get(k) for k in form.fields if k != "q")
     return render(request, "cases/list.html", {"form": form, "page": page, "query": form.query_string(),
