@@ -57,8 +57,9 @@ class CaseFilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label="关键词", required=False, max_length=100,
                         widget=forms.TextInput(attrs={"placeholder": "案号、当事人姓名或案情", "type": "search"}))
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *Status.choices])
-    dispute_type = forms.ModelChoiceField(label="纠纷类型", required=False, empty_label="全部类型",
-                                          queryset=DisputeType.objects.filter(parent__isnull=True))
+    dispute_type = forms.ModelChoiceField(label="纠纷类型", required=False, empty_label="全部类型", to_field_name="code",
+                                          queryset=DisputeType.objects.filter(parent__isnull=True),
+                                          error_messages={"invalid_choice": "没有这个纠纷类型"})
     source = forms.ChoiceField(label="案件来源", required=False, choices=[("", "全部来源"), *Source.choices])
     organization = OrgChoiceField(label="承办单位（含下级）", required=False, empty_label="全部单位",
                                   queryset=Organization.objects.none(),

@@ -412,10 +412,7 @@ def drill_url(measure: str, node: Organization, period: Period, facet: str = "to
     if facet == "child":
         q["organization"] = key
     elif facet == "type" and key:
-        t = DisputeType.objects.filter(code=key).first()
-        if t is None:
-            return None
-        q["dispute_type"] = t.pk
+        q["dispute_type"] = key  # the list filters types by code: no look-up per cell
     elif facet == "source":
         q["source"] = key
     elif facet == "kind":
