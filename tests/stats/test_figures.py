@@ -205,3 +205,27 @@ def test_year_earlier_of_a_leap_day():
     assert (p.start, p.end) == (dt.date(2023, 2, 1), dt.date(2023, 2, 28))
     p = figures.Period(dt.date(2025, 2, 1), dt.date(2025, 2, 28)).year_earlier()
     assert (p.start, p.end) == (dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+
+
+def test_odd_period_reads_whole_months_from_rollups_and_counts_the_edges(world, data, settings):
+    settings.TIAOJIE_STATS_ROLLUP_MIN = 1
+    rollups.rebuild_due(full=True)
+    today = timezone.localdate()
+    odd = figures.Period(today.replace(day=1) - dt.timedelta(days=45), today)
+    inner, edges = figures.split_months(odd)
+    assert inner is not None and inner.month_aligned and edges and all(e.end < inner.start or e.start > inner.end for e in edges)
+    for key in ("city", "weidong"):
+        mixed = figures.compute(world.orgs[key], odd)
+        live = figures.compute(world.orgs[key], odd, live=True)
+        assert mixed.source == "rollup" and live.source == "live"
+        assert mixed.cells == {k: dict(v) for k, v in live.cells.items()}
+    assert figures.compute(world.orgs["city"], odd).total["accepted"] == 4
+
+
+def test_split_months():
+    P = figures.Period
+    assert figures.split_months(P(dt.date(2026, 1, 1), dt.date(2026, 3, 31))) == (P(dt.date(2026, 1, 1), dt.date(2026, 3, 31)), [])
+    inner, edges = figures.split_months(P(dt.date(2026, 1, 15), dt.date(2026, 3, 10)))
+    assert inner == P(dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    assert edges == [P(dt.date(2026, 1, 15), dt.date(2026, 1, 31)), P(dt.date(2026, 3, 1), dt.date(2026, 3, 10))]
+    assert figures.split_months(P(dt.date(2026, 1, 5), dt.date(2026, 1, 20))) == (None, [P(dt.date(2026, 1, 5), dt.date(2026, 1, 20))])

@@ -325,37 +325,59 @@ def ratio(a, b) -> float | None:
 
 
 def compute(node: Organization, period: Period, *, live: bool = False) -> Figures:
-    """Figures of ``node``'s subtree for ``period``: from rollups when the scope is large and
-    the period is whole months (and ``live`` is not forced), otherwise counted live."""
-    from tiaojie.stats.models import Rollup, RollupChange, RollupState
+    """Figures of ``node``'s subtree for ``period``. For a large scope (one with rollups) the
+    whole months come from the rollups and only the partial months at either end are counted
+    live, so any period costs about the same; small scopes, or ``live``, are counted live."""
+    from tiaojie.stats.models import Rollup
 
     fig = Figures(node=node, period=period)
-    rolled = False
-    if not live and period.month_aligned:
-        rows = list(Rollup.objects.filter(node=node, month__gte=period.start, month__lte=period.end)
-                    .values_list("month", "facet", "key", "data"))
-        if rows:
-            rolled = True
-        elif Rollup.objects.filter(node=node).exists():
-            rolled = True  # a rolled-up node with nothing in the period
-        if rolled:
-            fig.source = "rollup"
-            for month, facet, key, data in rows:
-                _add(fig.cells.setdefault((facet, key), {}), data)
-                if facet == "total":
-                    _add(fig.by_month.setdefault(month, {}), data)
-            states = RollupState.objects.filter(month__gte=period.start.replace(day=1), month__lte=period.end)
-            fig.as_of = min((s.rebuilt_at for s in states if s.rebuilt_at), default=None)
-            fig.stale = RollupChange.objects.filter(month__gte=period.start.replace(day=1),
-                                                    month__lte=period.end).exists()
-    if not rolled:
-        orgs = org_map(node.path)
-        for month, cells in fold(fine_rows(node.path, period), node, orgs).items():
-            for ck, data in cells.items():
-                _add(fig.cells.setdefault(ck, {}), data)
-                if ck == ("total", ""):
-                    _add(fig.by_month.setdefault(month, {}), data)
+    if live or not Rollup.objects.filter(node=node).exists():
+        _count_live(fig, node, period)
+        return fig
+    inner, edges = split_months(period)
+    if inner is not None:
+        _read_rollups(fig, node, inner)
+    for edge in edges:
+        _count_live(fig, node, edge)
+    fig.source = "rollup" if inner is not None else "live"
     return fig
+
+
+def split_months(period: Period) -> tuple[Period | None, list[Period]]:
+    """``period`` as its whole months (None when it holds none) and the partial months at its ends."""
+    first = period.start if period.start.day == 1 else (period.start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    after = period.end + dt.timedelta(days=1)
+    last = period.end if after.day == 1 else period.end.replace(day=1) - dt.timedelta(days=1)
+    if first > last:
+        return None, [period]
+    edges = []
+    if period.start < first:
+        edges.append(Period(period.start, first - dt.timedelta(days=1)))
+    if last < period.end:
+        edges.append(Period(last + dt.timedelta(days=1), period.end))
+    return Period(first, last), edges
+
+
+def _read_rollups(fig: Figures, node: Organization, inner: Period) -> None:
+    from tiaojie.stats.models import Rollup, RollupChange, RollupState
+
+    for month, facet, key, data in (Rollup.objects.filter(node=node, month__gte=inner.start, month__lte=inner.end)
+                                    .values_list("month", "facet", "key", "data")):
+        _add(fig.cells.setdefault((facet, key), {}), data)
+        if facet == "total":
+            _add(fig.by_month.setdefault(month, {}), data)
+    states = RollupState.objects.filter(month__gte=inner.start, month__lte=inner.end)
+    fig.as_of = min((s.rebuilt_at for s in states if s.rebuilt_at), default=None)
+    fig.stale = RollupChange.objects.filter(month__gte=inner.start, month__lte=inner.end).exists()
+
+
+def _count_live(fig: Figures, node: Organization, period: Period) -> None:
+    orgs = org_map(node.path)
+    for month, cells in fold(fine_rows(node.path, period), node, orgs).items():
+        for ck, data in cells.items():
+            _add(fig.cells.setdefault(ck, {}), data)
+            if ck == ("total", ""):
+                _add(fig.by_month.setdefault(month, {}), data)
 
 
 def _add(into: dict, data: dict) -> None:
