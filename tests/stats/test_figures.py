@@ -229,3 +229,26 @@ def test_split_months():
     assert inner == P(dt.date(2026, 2, 1), dt.date(2026, 2, 28))
     assert edges == [P(dt.date(2026, 1, 15), dt.date(2026, 1, 31)), P(dt.date(2026, 3, 1), dt.date(2026, 3, 10))]
     assert figures.split_months(P(dt.date(2026, 1, 5), dt.date(2026, 1, 20))) == (None, [P(dt.date(2026, 1, 5), dt.date(2026, 1, 20))])
+
+
+def test_refresh_now_is_queued_once_and_runs_in_the_background(world, data, login, settings, monkeypatch):
+    from django_q.conf import Conf
+    from django_q.models import OrmQ
+
+    from tiaojie.stats.models import RollupChange
+
+    settings.TIAOJIE_STATS_ROLLUP_MIN = 1
+    c = login(world.users["city"])
+    r = c.post(reverse("stats:refresh"), follow=True)
+    assert "已安排刷新统计汇总" in r.content.decode()
+    assert [q.name() for q in OrmQ.objects.all()] == [rollups.REFRESH_TASK]
+    r = c.post(reverse("stats:refresh"), follow=True)
+    assert "正在刷新中" in r.content.decode() and OrmQ.objects.count() == 1
+    # run by a worker (django-q2's sync mode runs the task in place): the change rows are consumed
+    OrmQ.objects.all().delete()
+    monkeypatch.setattr(Conf, "SYNC", True)
+    with effects():
+        rollups.mark_dirty(timezone.localdate())
+    assert RollupChange.objects.exists()
+    c.post(reverse("stats:refresh"))
+    assert not RollupChange.objects.exists()

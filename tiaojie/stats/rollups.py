@@ -148,6 +148,26 @@ def rebuild_due(full: bool = False, progress=None) -> int:
     return written
 
 
+REFRESH_TASK = "统计汇总立即刷新"
+
+
+def queue_rebuild() -> bool:
+    """Queue ``rebuild_due`` on the heavy queue (立即刷新); False when one is already waiting."""
+    from django.conf import settings
+    from django_q.models import OrmQ
+    from django_q.tasks import async_task
+
+    if "orm" in settings.Q_CLUSTER:
+        for queued in OrmQ.objects.using("default").filter(key=settings.TIAOJIE_QUEUE_HEAVY)[:200]:
+            try:
+                if queued.name() == REFRESH_TASK:
+                    return False
+            except Exception:  # an unreadable queue entry is django-q2's business, not ours
+                continue
+    async_task("tiaojie.stats.rollups.rebuild_due", task_name=REFRESH_TASK, cluster=settings.TIAOJIE_QUEUE_HEAVY)
+    return True
+
+
 def mark_dirty(*days) -> None:
     """Note, once the writer's transaction commits, that the figures of the months of ``days``
     changed (an insert of append-only rows: nothing inside the writer's lock)."""

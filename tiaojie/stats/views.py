@@ -145,11 +145,14 @@ def submit(request):
 @login_required
 @require_POST
 def refresh(request):
-    """Rebuild the rollups of changed and recent months now (on demand)."""
+    """Rebuild the rollups of changed and recent months soon (on demand), in the background: at a
+    province's volume a rebuild takes tens of seconds, too long for a request."""
     if not (request.user.is_superuser or request.user.role in ("city_admin", "county_staff")):
         raise PermissionDenied("只有市、县管理人员可以刷新统计汇总")
-    n = rollups.rebuild_due()
-    messages.success(request, f"统计数据已更新（{n} 行汇总）")
+    if rollups.queue_rebuild():
+        messages.success(request, "已安排刷新统计汇总，一两分钟后刷新本页即可看到最新数据")
+    else:
+        messages.info(request, "统计汇总正在刷新中，请稍后刷新本页")
     nxt = request.POST.get("next") or request.GET.get("next")
     return redirect(safe_next(request, nxt, reverse("stats:dashboard")))
 
