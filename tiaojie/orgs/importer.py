@@ -546,6 +546,11 @@ def _parse_date(raw, text: str) -> dt.date:
         raise ValidationError("日期不存在")
 
 
+# Checked by check_id_number/check_phone above; the stored columns are derived from them.
+PROTECTED_COLUMNS = ["id_number", "phone", "id_number_enc", "id_hash", "id_masked", "phone_enc", "phone_hash",
+                     "phone_masked"]
+
+
 def import_mediators(user, fileobj, *, dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
     """Validate and (if every row is good and not ``dry_run``) create mediators."""
     report = ImportReport("调解员", dry_run=dry_run)
@@ -564,8 +569,9 @@ def import_mediators(user, fileobj, *, dry_run: bool = False, progress: Progress
         names.add(t["organization"])
         names.update(n.strip() for n in LIST_SEPARATORS.split(t["committees"]) if n.strip())
     lookup = _OrgLookup(names, prefix)
-    id_candidates = {t["id_number"].strip().upper() for _, t, _ in rows if t["id_number"]}
-    existing_ids = set(Mediator.objects.filter(id_number__in=id_candidates).values_list("id_number", flat=True))
+    # Duplicates across the whole roster, found by the keyed hash (the numbers are stored encrypted).
+    id_hashes = {Mediator.id_number.hash_of(t["id_number"]) for _, t, _ in rows if t["id_number"]}
+    existing_ids = set(Mediator.objects.filter(id_hash__in=id_hashes).values_list("id_hash", flat=True))
     today = timezone.localdate()
 
     seen_ids: dict[str, int] = {}
@@ -593,7 +599,7 @@ def import_mediators(user, fileobj, *, dry_run: bool = False, progress: Progress
                     report.error(row, "身份证号", f"与第{seen_ids[id_number]}行身份证号重复")
                 else:
                     seen_ids[id_number] = row
-                if id_number in existing_ids:
+                if Mediator.id_number.hash_of(id_number) in existing_ids:
                     report.error(row, "身份证号", "该身份证号的调解员已在名册中")
         gender = t["gender"]
         if gender and gender not in ("男", "女"):
@@ -657,7 +663,7 @@ def import_mediators(user, fileobj, *, dry_run: bool = False, progress: Progress
                      full_time=bool(full_time), employment=employment or Mediator.Employment.ELECTED,
                      organization=org, title=t["title"], qualifications=t["qualifications"],
                      status=status or Mediator.Status.ACTIVE, joined_on=joined_on)
-        _check_lengths(report, row, m, MEDIATOR_COLUMNS, t, exclude=["organization", "id_number", "gender"])
+        _check_lengths(report, row, m, MEDIATOR_COLUMNS, t, exclude=["organization", "gender", *PROTECTED_COLUMNS])
         if len(report.errors) == before:
             pending.append((m, committees))
 
