@@ -110,7 +110,7 @@ def test_rotation_covers_mediators_and_users(world, settings):
 def test_migrations_encrypt_existing_rows_and_decrypt_them_back():
     executor = MigrationExecutor(connection)
     before = [("orgs", "0004_training_void"), ("accounts", "0003_audit_append_only_pg")]
-    after = [("orgs", "0005_mediator_protected_identifiers"), ("accounts", "0004_user_protected_phone")]
+    after = [("orgs", "0007_remove_mediator_clear_identifiers"), ("accounts", "0006_remove_user_clear_phone")]
     try:
         executor.migrate(before)
         apps = executor.loader.project_state(before).apps

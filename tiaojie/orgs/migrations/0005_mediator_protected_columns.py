@@ -1,8 +1,7 @@
-"""Mediators' ID numbers and phones: encrypted, found by keyed hash, shown masked (issue 11).
-Existing values are encrypted under the newest data key; reversible (decrypted back)."""
+"""Mediators' ID numbers and phones, step 1 of 3 (issue 11): the protected columns.
+(Three migrations, each its own transaction: PostgreSQL refuses to alter a table in the
+transaction that updated its rows while deferred foreign-key checks are pending.)"""
 from django.db import migrations, models
-
-from tiaojie.security.migration_ops import encrypt_column
 
 
 class Migration(migrations.Migration):
@@ -22,10 +21,4 @@ class Migration(migrations.Migration):
                             models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
         migrations.AddField("mediator", "phone_masked",
                             models.CharField(blank=True, editable=False, max_length=20, verbose_name="联系电话")),
-        encrypt_column("orgs", "Mediator", clear="id_number", enc="id_number_enc", hash="id_hash", masked="id_masked",
-                       mask="id", upper=True),
-        encrypt_column("orgs", "Mediator", clear="phone", enc="phone_enc", hash="phone_hash", masked="phone_masked",
-                       mask="phone"),
-        migrations.RemoveField("mediator", "id_number"),
-        migrations.RemoveField("mediator", "phone"),
     ]

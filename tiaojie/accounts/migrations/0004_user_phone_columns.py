@@ -1,8 +1,7 @@
-"""Users' phones: encrypted, found by keyed hash, shown masked (issue 11). Existing values are
-encrypted under the newest data key; reversible (decrypted back)."""
+"""Users' phones, step 1 of 3 (issue 11): the protected columns. (Three migrations, each its own
+transaction: PostgreSQL refuses to alter a table in the transaction that updated its rows while
+deferred foreign-key checks are pending.)"""
 from django.db import migrations, models
-
-from tiaojie.security.migration_ops import encrypt_column
 
 
 class Migration(migrations.Migration):
@@ -17,7 +16,4 @@ class Migration(migrations.Migration):
                             models.CharField(blank=True, db_index=True, editable=False, max_length=64)),
         migrations.AddField("user", "phone_masked",
                             models.CharField(blank=True, editable=False, max_length=20, verbose_name="手机")),
-        encrypt_column("accounts", "User", clear="phone", enc="phone_enc", hash="phone_hash", masked="phone_masked",
-                       mask="phone"),
-        migrations.RemoveField("user", "phone"),
     ]
