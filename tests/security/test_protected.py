@@ -224,7 +224,11 @@ def test_user_admin_shows_phones_masked(world, sys_admin, client):
     assert PHONE not in html and "139****5678" in html
     assert client.get(reverse("admin:accounts_user_changelist"), {"q": PHONE}).context["cl"].result_count == 1
     page = client.get(reverse("admin:accounts_user_change", args=[u.pk])).content.decode()
-    assert PHONE not in page and "139****5678" in page
+    assert PHONE not in page and "139****5678" in page and 'name="phone"' in page
+    sec = User.objects.create_user("secadm", password="x", role=Role.SEC_ADMIN, is_staff=True)
+    client.force_login(sec)  # views users only: no input, and never the decrypted value as read-only text
+    page = client.get(reverse("admin:accounts_user_change", args=[u.pk])).content.decode()
+    assert PHONE not in page and "139****5678" in page and 'name="phone"' not in page
 
 
 # --- pages --------------------------------------------------------------------------------------
