@@ -47,3 +47,29 @@ def test_organization_names_in_the_roster_export(world, client):
     assert r.status_code == 200
     assert not any(c.data_type == "f" for c in cells(r.content))
     assert any(c.value == org.name and c.quotePrefix for c in cells(r.content))
+
+
+def test_no_export_bypasses_the_one_writer():
+    """Only tiaojie/core/xlsx.py writes workbooks: nothing else imports xlsxwriter or openpyxl's
+    writing side (reading uploads with ``openpyxl.load_workbook`` is fine)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(xlsx.__file__).resolve().parents[1]
+    writing = {"Workbook", "writer", "styles", "comments", "worksheet"}
+    found = []
+    for path in root.rglob("*.py"):
+        if path == Path(xlsx.__file__).resolve() or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                mods = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                mods = [f"{node.module}.{a.name}" for a in node.names]
+            else:
+                continue
+            for mod in mods:
+                parts = mod.split(".")
+                if parts[0] == "xlsxwriter" or (parts[0] == "openpyxl" and writing & set(parts[1:])):
+                    found.append(f"{path.relative_to(root)}:{node.lineno} {mod}")
+    assert found == []

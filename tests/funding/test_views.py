@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tests.funding.helpers import make_case
 from tiaojie.funding.models import CalculationRun, SubsidyStandard
-from tiaojie.orgs.models import Mediator, OrgKind
+from tiaojie.orgs.models import OrgKind
 from tiaojie.testing import make_id
 
 TODAY = timezone.localdate()
@@ -75,7 +75,9 @@ def test_only_city_admin_edits_standards(world, login):
 
 def test_compute_approve_export_through_pages(world, login):
     SubsidyStandard.objects.create(org_kind=OrgKind.VILLAGE, tier="simple", amount=30, valid_from=dt.date(2020, 1, 1))
-    Mediator.objects.filter(pk=world.mediators["m1"].pk).update(id_number=make_id(birth="19750101", seq="013"))
+    m1 = world.mediators["m1"]
+    m1.id_number = make_id(birth="19750101", seq="013")
+    m1.save()
     case = make_case(world)
     c = login(world.users["county"])
     r = c.post(reverse("funding:index"), {"county": world.orgs["weidong"].pk, "year": TODAY.year, "month": TODAY.month})

@@ -65,6 +65,8 @@ for label, ids in pks.items():
     out["rows"][label] = list(model._base_manager.filter(pk__in=ids).order_by("pk").values())
 Party = apps.get_model("cases.Party")
 out["parties"] = {p.pk: [p.id_number, p.phone] for p in Party.objects.exclude(id_number_enc="")}
+Mediator = apps.get_model("orgs.Mediator")
+out["mediators"] = {m.pk: [m.id_number, m.phone] for m in Mediator.objects.exclude(phone_enc="")}
 print(json.dumps(out, cls=DjangoJSONEncoder, ensure_ascii=False))
 """
 
@@ -95,6 +97,8 @@ def _compare(database_url: str, var: Path, manifest: dict):
         assert theirs["rows"][label] == mine, label
     assert ["410403198001010011", "13912345678"] in theirs["parties"].values()  # decrypted with the same keys
     assert {str(p.pk): [p.id_number, p.phone] for p in Party.objects.exclude(id_number_enc="")} == theirs["parties"]
+    mediators = {str(m.pk): [m.id_number, m.phone] for m in Mediator.objects.exclude(phone_enc="")}
+    assert mediators == theirs["mediators"] and ["", "13800000000"] in mediators.values()
 
 
 def test_backup_and_restore_give_an_equal_database(world, tmp_path, settings):

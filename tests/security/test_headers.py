@@ -154,3 +154,27 @@ def test_stats_refresh_never_redirects_off_site(world, login, target):
 def test_login_next_never_redirects_off_site(world, client):
     r = client.post(reverse("login"), {"username": "t_v1", "password": PASSWORD, "next": "https://evil.example/"})
     assert r.status_code == 302 and r["Location"] == reverse("cases:todo")
+
+
+def test_no_template_needs_unsafe_inline():
+    """Every page template is CSP-clean without a browser: no inline <script> or <style>, no
+    style="…" and no on…= handlers (PDF templates are rendered by WeasyPrint, not a browser)."""
+    import re
+
+    root = ROOT / "tiaojie"
+    bad = []
+    patterns = {"inline script": re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I),
+                "style element": re.compile(r"<style\b", re.I),
+                "style attribute": re.compile(r"\sstyle\s*=", re.I),
+                "event handler": re.compile(r"\son[a-z]+\s*=", re.I)}
+    for path in root.rglob("*.html"):
+        rel = path.relative_to(root).as_posix()
+        if "/pdf/" in rel:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for what, rx in patterns.items():
+            for m in rx.finditer(text):
+                if what == "inline script" and 'type="application/json"' in m.group(0):
+                    continue  # data for a script (json_script), not code
+                bad.append(f"{rel}:{text[:m.start()].count(chr(10)) + 1} {what}")
+    assert bad == []

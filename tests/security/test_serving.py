@@ -103,3 +103,22 @@ def test_bin_serve_runs_gunicorn_and_both_clusters(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
         log.close()
+
+
+def test_heavy_tasks_queue_apart_from_safety_jobs_with_retries_bounded(monkeypatch, settings):
+    """PDF batches and imports go to the heavy cluster; both clusters retry a bounded number of
+    times, and only after their time limit (django-q2 would otherwise run a task twice)."""
+    from types import SimpleNamespace
+
+    from tiaojie.documents import batch
+    from tiaojie.orgs import tasks
+
+    queued = []
+    monkeypatch.setattr("django_q.tasks.async_task", lambda func, *a, **kw: queued.append((func, kw["cluster"])))
+    batch.enqueue(SimpleNamespace(pk=1))
+    tasks.enqueue(SimpleNamespace(pk=2))
+    assert queued == [("tiaojie.documents.batch.run_job", settings.TIAOJIE_QUEUE_HEAVY),
+                      ("tiaojie.orgs.tasks.run_import", settings.TIAOJIE_QUEUE_HEAVY)]
+    assert settings.TIAOJIE_QUEUE_HEAVY != settings.TIAOJIE_QUEUE_SAFETY == settings.Q_CLUSTER["name"]
+    for conf in (settings.Q_CLUSTER, settings.Q_CLUSTER["ALT_CLUSTERS"][settings.TIAOJIE_QUEUE_HEAVY]):
+        assert 1 <= conf["max_attempts"] <= 5 and conf["retry"] > conf["timeout"]

@@ -252,3 +252,32 @@ def test_refresh_now_is_queued_once_and_runs_in_the_background(world, data, logi
     assert RollupChange.objects.exists()
     c.post(reverse("stats:refresh"))
     assert not RollupChange.objects.exists()
+
+
+def test_report_xlsx_writes_an_organization_name_as_text(world, data, login):
+    """The report goes through the one formula-safe writer (tiaojie.core.xlsx): a name that starts
+    with "=" is text with a quote prefix, keeps the table's borders, and no cell is a formula."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    weidong = world.orgs["weidong"]
+    weidong.name = '=HYPERLINK("http://evil.example","卫东")'
+    weidong.save()
+    p = this_year()
+    r = login(world.users["city"]).get(reverse("stats:report"), {"start": p.start.isoformat(),
+                                                                  "end": p.end.isoformat(), "format": "xlsx"})
+    assert r.status_code == 200
+    ws = load_workbook(BytesIO(r.content)).active
+    cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not any(c.data_type == "f" for c in cells)
+    name = next(c for c in cells if c.value == weidong.name)
+    assert name.data_type == "s" and name.quotePrefix and name.border.left.style == "thin"
+    # the layout survives the move to the shared writer: title, merged headers, number formats
+    assert ws["A1"].value.endswith("人民调解工作统计表") and ws["A1"].font.sz == 16
+    from openpyxl.utils import get_column_letter
+
+    assert {str(m) for m in ws.merged_cells.ranges} >= {f"A1:{get_column_letter(1 + len(reports.KEYS))}1", "A4:A5"}
+    col = 2 + reports.KEYS.index("success_rate")
+    assert ws.cell(name.row, col).number_format == "0.00%"
+    assert ws.freeze_panes == "B6"

@@ -2,10 +2,12 @@
 grant superuser rights or administrator roles; the audit records are read-only for everyone."""
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.forms import AdminPasswordChangeForm, UserChangeForm
 
 from tiaojie.accounts.models import ADMIN_ROLES, LoginEvent, PersonalDataAccess, Role, User
+from tiaojie.core import validators
 from tiaojie.core.admin import ReadOnlyAdmin
+from tiaojie.security.protected_admin import ProtectedAdminMixin, protected_form
 
 
 class ResetPasswordForm(AdminPasswordChangeForm):
@@ -20,14 +22,20 @@ class ResetPasswordForm(AdminPasswordChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "display_name", "role", "organization", "is_active", "must_change_password")
+class UserAdmin(ProtectedAdminMixin, BaseUserAdmin):
+    """The phone is masked everywhere; a new one is typed in, found by hash (ProtectedAdminMixin)."""
+
+    form = protected_form(User, base=UserChangeForm, validators={"phone": lambda v, _i: validators.phone(v, what="手机")})
+    list_display = ("username", "display_name", "role", "organization", "phone_masked", "is_active",
+                    "must_change_password")
     list_filter = ("role", "is_active")
     search_fields = ("username", "display_name", "organization__name")
     raw_id_fields = ("organization", "mediator")
+    readonly_fields = ("masked_identifiers",)
     change_password_form = ResetPasswordForm
-    fieldsets = BaseUserAdmin.fieldsets + (("调解平台", {"fields": ("display_name", "role", "organization",
-                                                                   "mediator", "phone", "must_change_password")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (("调解平台", {"fields": ("display_name", "role", "organization", "mediator",
+                                                                   "masked_identifiers", ("phone", "phone_clear"),
+                                                                   "must_change_password")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + (("调解平台", {"fields": ("display_name", "role",
                                                                            "organization")}),)
 

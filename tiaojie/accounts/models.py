@@ -7,7 +7,9 @@ from django.db import models
 from django.utils import timezone
 
 from tiaojie.core import permissions
+from tiaojie.core.identifiers import mask_phone
 from tiaojie.core.permissions import ADMINISTRATORS, Role
+from tiaojie.security.protected import Protected
 
 # The three administrators of 三员分立: Django admin only, bound to no organization (empty case scope).
 ADMIN_ROLES = ADMINISTRATORS
@@ -24,10 +26,15 @@ class User(AbstractUser):
                                      on_delete=models.PROTECT, related_name="users")
     mediator = models.OneToOneField("orgs.Mediator", verbose_name="对应调解员", null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="user")
-    phone = models.CharField("手机", max_length=20, blank=True)
+    # The phone: encrypted, found by keyed hash, shown masked (tiaojie.security.protected).
+    phone_enc = models.TextField(blank=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_masked = models.CharField("手机", max_length=20, blank=True, editable=False)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True, editable=False)
     must_change_password = models.BooleanField("下次登录须修改密码", default=False,
                                                help_text="管理员新建账号或重置密码后自动勾选")
+
+    phone = Protected("手机", enc="phone_enc", hash="phone_hash", masked="phone_masked", mask=mask_phone)
 
     class Meta:
         verbose_name = verbose_name_plural = "用户"

@@ -9,10 +9,10 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from tiaojie.cases import crypto
 from tiaojie.core import dates
 from tiaojie.core.identifiers import mask_id, mask_phone
 from tiaojie.core.scope import ScopedQuerySet, ScopeRule
+from tiaojie.security.protected import Protected
 
 
 class DisputeType(models.Model):
@@ -261,7 +261,8 @@ class Party(models.Model):
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
     legal_rep = models.CharField("法定代表人", max_length=30, blank=True)
 
-    encrypted_fields = ("id_number_enc", "phone_enc")  # tiaojie.security.crypto: rotation, backups
+    id_number = Protected("证件号码", enc="id_number_enc", hash="id_hash", masked="id_masked", mask=mask_id, upper=True)
+    phone = Protected("联系电话", enc="phone_enc", masked="phone_masked", mask=mask_phone)
 
     class Meta:
         verbose_name = verbose_name_plural = "当事人"
@@ -269,27 +270,6 @@ class Party(models.Model):
 
     def __str__(self):
         return f"{self.get_role_display()} {self.name}"
-
-    @property
-    def id_number(self) -> str:
-        return crypto.decrypt(self.id_number_enc, f"当事人 #{self.pk} 证件号码")
-
-    @id_number.setter
-    def id_number(self, value: str) -> None:
-        value = (value or "").strip().upper()
-        self.id_number_enc = crypto.encrypt(value)
-        self.id_hash = crypto.lookup_hash(value)
-        self.id_masked = mask_id(value)
-
-    @property
-    def phone(self) -> str:
-        return crypto.decrypt(self.phone_enc, f"当事人 #{self.pk} 联系电话")
-
-    @phone.setter
-    def phone(self, value: str) -> None:
-        value = (value or "").strip()
-        self.phone_enc = crypto.encrypt(value)
-        self.phone_masked = mask_phone(value)
 
     @property
     def age(self) -> int | None:

@@ -5,7 +5,8 @@ spreadsheet would run as a formula, "CSV/formula injection") is written as a str
 quote prefix, so Excel and LibreOffice show it and never evaluate it.
 
 ``sheet_bytes(title, headers, rows)``  one plain sheet (frozen header, autofilter, totals row)
-``Book``                               several sheets or a report layout (titles, merged headers)
+``Book``                               several sheets or a report layout (titles, merged headers,
+                                       borders, number formats: ``FORMATS``)
 ``xlsx_response(data, filename)``      the download response
 """
 from __future__ import annotations
@@ -33,8 +34,29 @@ def risky(text: str) -> bool:
     return bool(text) and text.startswith(FORMULA_START)
 
 
+# Cell formats by name. Each also exists quoted (``quote_prefix``), used automatically for text
+# a spreadsheet would run as a formula, so a risky value keeps its borders and weight.
+_BORDER = {"border": 1}
+FORMATS: dict[str, dict] = {
+    "header": {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True},
+    "bold": {"bold": True},
+    "head": {"bold": True, "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True},
+    "title": {"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"},
+    "subtitle": {"align": "center", "valign": "vcenter"},
+    "center": {"align": "center", "valign": "vcenter"},
+    "cell": _BORDER,
+    "cell_bold": {**_BORDER, "bold": True},
+    "percent": {**_BORDER, "num_format": "0.00%"},
+    "percent_bold": {**_BORDER, "bold": True, "num_format": "0.00%"},
+    "amount": {**_BORDER, "num_format": "#,##0.00"},
+    "amount_bold": {**_BORDER, "bold": True, "num_format": "#,##0.00"},
+    "text": {"num_format": "@"},
+    "required_header": {"bold": True, "bg_color": "#FFF2CC"},
+}
+
+
 class Sheet:
-    """One worksheet; ``write`` picks the cell type from the value."""
+    """One worksheet; ``write`` picks the cell type from the value. Rows and columns count from 0."""
 
     def __init__(self, book: Book, title: str):
         self.book = book
@@ -42,7 +64,7 @@ class Sheet:
         self.row = 0
 
     def write(self, row: int, col: int, value, fmt: str | None = None) -> None:
-        f = self.book.formats.get(fmt) if fmt else None
+        f = self.book.format(fmt)
         if value is None or value == "":
             self.ws.write_blank(row, col, None, f)
         elif isinstance(value, bool):
@@ -55,9 +77,7 @@ class Sheet:
             self.ws.write_string(row, col, value.isoformat(), f)
         else:
             text = str(value)
-            if risky(text):
-                f = self.book.formats["quoted_bold" if fmt == "bold" else "quoted"]
-            self.ws.write_string(row, col, text, f)
+            self.ws.write_string(row, col, text, self.book.format(fmt, quoted=True) if risky(text) else f)
 
     def append(self, values, fmt: str | None = None) -> int:
         for col, value in enumerate(values):
@@ -66,17 +86,39 @@ class Sheet:
         return self.row - 1
 
     def merge(self, first_row: int, first_col: int, last_row: int, last_col: int, value, fmt: str = "head") -> None:
-        text = "" if value is None else str(value)
-        f = self.book.formats[fmt]
+        """A merged range (borders of ``fmt`` on every cell) holding ``value`` (written by ``write``)."""
         if first_row == last_row and first_col == last_col:
-            self.write(first_row, first_col, text, fmt)
-        else:
-            self.ws.merge_range(first_row, first_col, last_row, last_col, "", f)
-            self.write(first_row, first_col, text, fmt)
+            self.write(first_row, first_col, value, fmt)
+            return
+        self.ws.merge_range(first_row, first_col, last_row, last_col, "", self.book.format(fmt))
+        self.write(first_row, first_col, value, fmt)
 
     def widths(self, widths) -> None:
         for col, w in enumerate(widths):
             self.ws.set_column(col, col, w)
+
+    def freeze(self, row: int, col: int = 0) -> None:
+        """Rows above ``row`` and columns left of ``col`` stay in view."""
+        self.ws.freeze_panes(row, col)
+
+    def hide(self) -> None:
+        self.ws.hide()
+
+    def comment(self, row: int, col: int, text: str, author: str = "调解平台") -> None:
+        self.ws.write_comment(row, col, text, {"author": author})
+
+    def text_column(self, col: int, first_row: int, last_row: int, width: float | None = None) -> None:
+        """Cells formatted as text (long numbers such as ID numbers keep every digit when typed)."""
+        fmt = self.book.format("text")
+        self.ws.set_column(col, col, width, fmt)
+        for r in range(first_row, last_row + 1):
+            self.ws.write_blank(r, col, None, fmt)
+
+    def choices(self, col: int, first_row: int, last_row: int, source: str, *, allow_blank: bool = True) -> None:
+        """A drop-down list for a column; ``source`` is a range such as ``选项!$A$1:$A$5``."""
+        self.ws.data_validation(first_row, col, last_row, col, {
+            "validate": "list", "source": "=" + source, "ignore_blank": allow_blank,
+            "error_title": "无效的值", "error_message": "请从下拉列表中选择"})
 
     def table(self, headers, rows, widths=None, total_row=None) -> None:
         """A header row (frozen, with autofilter), the rows and an optional totals row."""
@@ -88,7 +130,7 @@ class Sheet:
         last = self.row - 1
         if total_row is not None:
             self.append(total_row, "bold")
-        self.ws.freeze_panes(start + 1, 0)
+        self.freeze(start + 1, 0)
         self.ws.autofilter(start, 0, max(last, start + 1), len(headers) - 1)
 
 
@@ -99,21 +141,18 @@ class Book:
         self.buf = io.BytesIO()
         self.wb = xlsxwriter.Workbook(self.buf, {"in_memory": True, "strings_to_formulas": False,
                                                  "strings_to_urls": False, "strings_to_numbers": False})
-        add = self.wb.add_format
-        self.formats = {
-            "header": add({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True}),
-            "bold": add({"bold": True}),
-            "quoted": add({"quote_prefix": True}),
-            "quoted_bold": add({"quote_prefix": True, "bold": True}),
-            "head": add({"bold": True, "border": 1, "align": "center", "valign": "vcenter", "text_wrap": True}),
-            "title": add({"bold": True, "font_size": 16, "align": "center", "valign": "vcenter"}),
-            "center": add({"align": "center", "valign": "vcenter"}),
-            "cell": add({"border": 1}),
-            "cell_bold": add({"border": 1, "bold": True}),
-            "percent": add({"border": 1, "num_format": "0.00%"}),
-            "percent_bold": add({"border": 1, "bold": True, "num_format": "0.00%"}),
-        }
+        self._formats: dict = {}
         self.titles: set[str] = set()
+
+    def format(self, name: str | None, quoted: bool = False):
+        """The named format of ``FORMATS`` (None: the default), made once per workbook."""
+        key = (name, quoted)
+        if key not in self._formats:
+            spec = dict(FORMATS[name]) if name else {}
+            if quoted:
+                spec["quote_prefix"] = True
+            self._formats[key] = self.wb.add_format(spec) if spec else None
+        return self._formats[key]
 
     def sheet(self, title: str) -> Sheet:
         return Sheet(self, title)

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from tiaojie.core import permissions
-from tiaojie.core.identifiers import mask_id, mask_phone
 from tiaojie.core.xlsx import sheet_bytes
 from tiaojie.core.xlsx import xlsx_response as _xlsx_response
 from tiaojie.funding import services
@@ -57,7 +56,7 @@ def run_detail(request, pk):
     lines = list(run.lines.select_related("mediator", "organization", "case").order_by("kind", "organization__path",
                                                                                           "mediator__name", "id"))
     for ln in lines:
-        ln.id_shown = mask_id(ln.mediator.id_number) if ln.mediator_id else ""
+        ln.id_shown = ln.mediator.id_masked if ln.mediator_id else ""
     by_kind = {r["kind"]: r for r in run.lines.values("kind").annotate(n=Count("id"), s=Sum("amount"))}
     summary = [(label, by_kind.get(k, {}).get("n", 0), by_kind.get(k, {}).get("s") or 0)
                for k, label in PaymentLine.Kind.choices]
@@ -113,8 +112,8 @@ def run_export(request, pk):
     lines = run.lines.select_related("mediator", "organization", "case").order_by("kind", "organization__path", "id")
     for i, ln in enumerate(lines, start=1):
         m = ln.mediator
-        rows.append((i, ln.get_kind_display(), m.name if m else "", mask_id(m.id_number) if m else "",
-                     mask_phone(m.phone) if m else "", ln.organization.name, ln.case.number if ln.case_id else "",
+        rows.append((i, ln.get_kind_display(), m.name if m else "", m.id_masked if m else "",
+                     m.phone_masked if m else "", ln.organization.name, ln.case.number if ln.case_id else "",
                      ln.get_tier_display() if ln.tier else "", float(ln.amount), ln.note))
         total += float(ln.amount)
     data = sheet_bytes("发放名单", PAYMENT_HEADERS, rows, widths=(6, 10, 10, 22, 16, 34, 28, 8, 12, 30),

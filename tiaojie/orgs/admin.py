@@ -1,8 +1,11 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 
-from tiaojie.core.identifiers import mask_id, mask_phone
+from tiaojie.core import validators
+from tiaojie.core.identifiers import check_id_number
 from tiaojie.orgs.models import Mediator, Organization, Region
+from tiaojie.security.protected_admin import ProtectedAdminMixin, protected_form
 
 
 @admin.register(Region)
@@ -71,31 +74,35 @@ class OrganizationAdmin(admin.ModelAdmin):
         self.message_user(request, f"已启用 {queryset.update(is_active=True)} 个组织")
 
 
+def _mediator_id(value, instance):
+    value, _warnings = check_id_number(value)
+    if Mediator.objects.filter(Mediator.id_number.q(value)).exclude(pk=instance.pk).exists():
+        raise ValidationError("该身份证号的调解员已在名册中")
+    return value
+
+
 @admin.register(Mediator)
-class MediatorAdmin(admin.ModelAdmin):
+class MediatorAdmin(ProtectedAdminMixin, admin.ModelAdmin):
+    """Identifiers masked everywhere; a new value is typed in, found by hash (ProtectedAdminMixin)."""
+
+    form = protected_form(Mediator, validators={"id_number": _mediator_id,
+                                                "phone": lambda v, _i: validators.phone(v)})
     list_display = ("name", "gender", "id_masked", "phone_masked", "full_time", "employment", "organization",
                     "title", "status")
     list_filter = ("full_time", "employment", "status", "gender", "organization__kind")
-    search_fields = ("name", "organization__name", "=id_number", "=phone", "title", "qualifications")
+    search_fields = ("name", "organization__name", "title", "qualifications")
     autocomplete_fields = ("organization", "committees")
     list_select_related = ("organization",)
-    readonly_fields = ("created_at",)
+    readonly_fields = ("masked_identifiers", "created_at")
     date_hierarchy = "joined_on"
     list_per_page = 100
     actions = ["mark_left", "mark_active"]
     fieldsets = (
-        (None, {"fields": ("name", "gender", "id_number", "phone")}),
+        (None, {"fields": ("name", "gender", "masked_identifiers", ("id_number", "id_number_clear"),
+                           ("phone", "phone_clear"))}),
         ("任职", {"fields": ("organization", "committees", "full_time", "employment", "title", "status", "joined_on")}),
         ("其他", {"fields": ("qualifications", "created_at")}),
     )
-
-    @admin.display(description="身份证号", ordering="id_number")
-    def id_masked(self, obj):
-        return mask_id(obj.id_number) or "—"
-
-    @admin.display(description="联系电话")
-    def phone_masked(self, obj):
-        return mask_phone(obj.phone) or "—"
 
     @admin.action(description="设为离岗")
     def mark_left(self, request, queryset):

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tiaojie.core import permissions
+from tiaojie.core import permissions, xlsx
 from tiaojie.core.identifiers import check_id_number, id_gender
 from tiaojie.core.scope import Scope
 from tiaojie.orgs.models import Mediator, Organization, OrgKind, Region
@@ -177,58 +177,37 @@ KINDS = {
 
 
 def template_workbook(kind: str) -> bytes:
-    """The blank import template for ``kind`` ("orgs" or "mediators") as .xlsx bytes."""
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
+    """The blank import template for ``kind`` ("orgs" or "mediators") as .xlsx bytes (core.xlsx)."""
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     what, columns = KINDS[kind]
-    wb = Workbook()
-    ws = wb.active
-    ws.title = what
-    help_ws = wb.create_sheet("填写说明")
-    lists_ws = wb.create_sheet("选项")
-    lists_ws.sheet_state = "hidden"
-    bold = Font(bold=True)
-    required_fill = PatternFill("solid", fgColor="FFF2CC")
-    for i, col in enumerate(columns, start=1):
-        letter = get_column_letter(i)
-        cell = ws.cell(row=1, column=i, value=col.header)
-        cell.font = bold
-        if col.required:
-            cell.fill = required_fill
+    book = xlsx.Book()
+    ws = book.sheet(what)
+    help_ws = book.sheet("填写说明")
+    lists_ws = book.sheet("选项")
+    lists_ws.hide()
+    ws.widths([c.width for c in columns])
+    for i, col in enumerate(columns):
+        ws.write(0, i, col.header, "required_header" if col.required else "bold")
         if col.note:
-            cell.comment = Comment(("必填。" if col.required else "") + col.note, "调解平台")
-        ws.column_dimensions[letter].width = col.width
+            ws.comment(0, i, ("必填。" if col.required else "") + col.note)
         if col.text:
-            for r in range(2, 1002):
-                ws.cell(row=r, column=i).number_format = "@"
+            ws.text_column(i, 1, 1000, width=col.width)
         if col.choices:
-            for j, choice in enumerate(col.choices, start=1):
-                lists_ws.cell(row=j, column=i, value=choice)
-            dv = DataValidation(type="list", formula1=f"=选项!${letter}$1:${letter}${len(col.choices)}",
-                                allow_blank=not col.required, showErrorMessage=True,
-                                errorTitle="无效的值", error="请从下拉列表中选择")
-            ws.add_data_validation(dv)
-            dv.add(f"{letter}2:{letter}5000")
-    ws.freeze_panes = "A2"
+            for j, choice in enumerate(col.choices):
+                lists_ws.write(j, i, choice)
+            letter = get_column_letter(i + 1)
+            ws.choices(i, 1, 4999, f"选项!${letter}$1:${letter}${len(col.choices)}", allow_blank=not col.required)
+    ws.freeze(1, 0)
 
-    help_ws.append(["列名", "是否必填", "说明", "可选值"])
-    for c in help_ws[1]:
-        c.font = bold
+    help_ws.append(["列名", "是否必填", "说明", "可选值"], "bold")
     for col in columns:
         help_ws.append([col.header, "必填" if col.required else "", col.note, "、".join(col.choices)])
     help_ws.append([])
     help_ws.append(["第一行为表头，请勿修改；从第二行起每行一条。任何一行有错误时整个文件都不会导入，"
                     "系统会列出每个错误所在的行和原因。"])
-    for letter, width in zip("ABCD", (16, 10, 60, 60), strict=True):
-        help_ws.column_dimensions[letter].width = width
-
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    help_ws.widths((16, 10, 60, 60))
+    return book.bytes()
 
 
 # ---------------------------------------------------------------------------------------
@@ -546,6 +525,11 @@ def _parse_date(raw, text: str) -> dt.date:
         raise ValidationError("日期不存在")
 
 
+# Checked by check_id_number/check_phone above; the stored columns are derived from them.
+PROTECTED_COLUMNS = ["id_number", "phone", "id_number_enc", "id_hash", "id_masked", "phone_enc", "phone_hash",
+                     "phone_masked"]
+
+
 def import_mediators(user, fileobj, *, dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
     """Validate and (if every row is good and not ``dry_run``) create mediators."""
     report = ImportReport("调解员", dry_run=dry_run)
@@ -564,8 +548,9 @@ def import_mediators(user, fileobj, *, dry_run: bool = False, progress: Progress
         names.add(t["organization"])
         names.update(n.strip() for n in LIST_SEPARATORS.split(t["committees"]) if n.strip())
     lookup = _OrgLookup(names, prefix)
-    id_candidates = {t["id_number"].strip().upper() for _, t, _ in rows if t["id_number"]}
-    existing_ids = set(Mediator.objects.filter(id_number__in=id_candidates).values_list("id_number", flat=True))
+    # Duplicates across the whole roster, found by the keyed hash (the numbers are stored encrypted).
+    id_hashes = {Mediator.id_number.hash_of(t["id_number"]) for _, t, _ in rows if t["id_number"]}
+    existing_ids = set(Mediator.objects.filter(id_hash__in=id_hashes).values_list("id_hash", flat=True))
     today = timezone.localdate()
 
     seen_ids: dict[str, int] = {}
@@ -593,7 +578,7 @@ def import_mediators(user, fileobj, *, dry_run: bool = False, progress: Progress
                     report.error(row, "身份证号", f"与第{seen_ids[id_number]}行身份证号重复")
                 else:
                     seen_ids[id_number] = row
-                if id_number in existing_ids:
+                if Mediator.id_number.hash_of(id_number) in existing_ids:
                     report.error(row, "身份证号", "该身份证号的调解员已在名册中")
         gender = t["gender"]
         if gender and gender not in ("男", "女"):
@@ -657,7 +642,7 @@ def import_mediators(user, fileobj, *, dry_run: bool = False, progress: Progress
                      full_time=bool(full_time), employment=employment or Mediator.Employment.ELECTED,
                      organization=org, title=t["title"], qualifications=t["qualifications"],
                      status=status or Mediator.Status.ACTIVE, joined_on=joined_on)
-        _check_lengths(report, row, m, MEDIATOR_COLUMNS, t, exclude=["organization", "id_number", "gender"])
+        _check_lengths(report, row, m, MEDIATOR_COLUMNS, t, exclude=["organization", "gender", *PROTECTED_COLUMNS])
         if len(report.errors) == before:
             pending.append((m, committees))
 

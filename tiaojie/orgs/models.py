@@ -6,8 +6,9 @@ Both trees keep a materialized ``path`` ("/1/5/23/") so that a subtree is one in
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from tiaojie.core.identifiers import validate_id_number_field
+from tiaojie.core.identifiers import mask_id, mask_phone
 from tiaojie.core.scope import ScopedQuerySet, ScopeRule
+from tiaojie.security.protected import Protected
 
 
 class RegionLevel(models.TextChoices):
@@ -187,8 +188,13 @@ class Mediator(models.Model):
 
     name = models.CharField("姓名", max_length=30)
     gender = models.CharField("性别", max_length=2, choices=Gender.choices, blank=True)
-    id_number = models.CharField("身份证号", max_length=18, blank=True, validators=[validate_id_number_field])
-    phone = models.CharField("联系电话", max_length=20, blank=True)
+    # Identifiers: encrypted, found by keyed hash, shown masked (tiaojie.security.protected).
+    id_number_enc = models.TextField(blank=True, editable=False)
+    id_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_masked = models.CharField("身份证号", max_length=30, blank=True, editable=False)
+    phone_enc = models.TextField(blank=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_masked = models.CharField("联系电话", max_length=20, blank=True, editable=False)
     full_time = models.BooleanField("专职", default=False)
     employment = models.CharField("聘用方式", max_length=20, choices=Employment.choices, default=Employment.ELECTED)
     organization = models.ForeignKey(Organization, verbose_name="所属调委会", on_delete=models.PROTECT,
@@ -200,6 +206,9 @@ class Mediator(models.Model):
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.ACTIVE)
     joined_on = models.DateField("入职日期", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    id_number = Protected("身份证号", enc="id_number_enc", hash="id_hash", masked="id_masked", mask=mask_id, upper=True)
+    phone = Protected("联系电话", enc="phone_enc", hash="phone_hash", masked="phone_masked", mask=mask_phone)
 
     class Meta:
         verbose_name = verbose_name_plural = "人民调解员"

@@ -15,10 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from tiaojie.accounts.models import PersonalDataAccess
 from tiaojie.core import permissions
 from tiaojie.core.errors import DomainError
-from tiaojie.core.identifiers import mask_id, mask_phone
 from tiaojie.core.scope import Scope
 from tiaojie.core.xlsx import sheet_bytes
 from tiaojie.core.xlsx import xlsx_response as _xlsx_response
@@ -42,6 +40,7 @@ from tiaojie.orgs.selectors import (
     visible_orgs,
 )
 from tiaojie.orgs.training import shortfalls
+from tiaojie.security.protected import log_access
 
 PAGE_SIZE = 50
 
@@ -50,12 +49,10 @@ def _depth(path: str) -> int:
     return len([p for p in path.strip("/").split("/") if p])
 
 
-def _log_unmasked(user, what: str, object_repr: str) -> None:
-    PersonalDataAccess.objects.create(user=user, what=what[:100], object_repr=object_repr[:200])
-
-
-def _show(value: str, unmask: bool, masker) -> str:
-    return value if unmask else masker(value)
+def _show(m: Mediator, name: str, unmask: bool) -> str:
+    """The stored masked text, or (for a role that may unmask, logged by the caller) the decrypted value."""
+    field = Mediator.id_number if name == "id_number" else Mediator.phone
+    return getattr(m, name) if unmask and field.masked(m) else field.masked(m)
 
 
 # ---------------------------------------------------------------------------------------
@@ -112,10 +109,10 @@ def org_detail(request, pk):
     total = mediators_qs.count()
     mediators = list(mediators_qs[:100])
     for m in mediators:
-        m.phone_shown = _show(m.phone, unmask, mask_phone)
+        m.phone_shown = _show(m, "phone", unmask)
         m.concurrent = m.organization_id != org.pk
-    if unmask and any(m.phone for m in mediators):
-        _log_unmasked(request.user, "调解组织详情·调解员电话", f"{org.name}（{len(mediators)}人）")
+    if unmask and any(m.phone_masked for m in mediators):
+        log_access(request.user, "调解组织详情·调解员电话", f"{org.name}（{len(mediators)}人）")
     subtree_total = mediators_of_subtree(Mediator.objects.filter(status=Mediator.Status.ACTIVE), org).count()
     return render(request, "orgs/org_detail.html", {
         "org": org, "ancestors": ancestors, "parent_visible": parent_visible, "children": children,
@@ -160,8 +157,8 @@ def _filtered_mediators(request):
         q = filters["q"].strip()
         cond = (Q(name__icontains=q) | Q(title__icontains=q) | Q(qualifications__icontains=q)
                 | Q(organization__name__icontains=q))
-        if user.can_unmask and q.isalnum() and len(q) >= 7:
-            cond |= Q(phone=q) | Q(id_number=q.upper())
+        if user.can_unmask and len(q) >= 7 and q.replace("-", "").isalnum():
+            cond |= Mediator.phone.q(q) | Mediator.id_number.q(q)  # exact, by keyed hash
         qs = qs.filter(cond)
     return qs, form, selected_org
 
@@ -190,11 +187,11 @@ def mediator_list(request):
     figures = mediator_figures([m.pk for m in page], user=request.user, date_from=dt.date(year, 1, 1),
                                date_to=dt.date(year, 12, 31))
     for m in page:
-        m.id_shown = _show(m.id_number, unmask, mask_id)
-        m.phone_shown = _show(m.phone, unmask, mask_phone)
+        m.id_shown = _show(m, "id_number", unmask)
+        m.phone_shown = _show(m, "phone", unmask)
         m.fig = figures[m.pk]
-    if unmask and any(m.id_number or m.phone for m in page):
-        _log_unmasked(request.user, "调解员名册（未脱敏）",
+    if unmask and any(m.id_masked or m.phone_masked for m in page):
+        log_access(request.user, "调解员名册（未脱敏）",
                       f"第{page.number}页，{len(page)}人" + (f"，{selected_org.name}" if selected_org else ""))
     totals = qs.aggregate(n=Count("id"), ft=Count("id", filter=Q(full_time=True)))
     totals["pt"] = totals["n"] - totals["ft"]
@@ -223,7 +220,7 @@ def mediator_export(request):
 
     def row(m):
         f = figures[m.pk]
-        return (m.name, m.gender, mask_id(m.id_number), mask_phone(m.phone), "专职" if m.full_time else "兼职",
+        return (m.name, m.gender, m.id_masked, m.phone_masked, "专职" if m.full_time else "兼职",
                 m.get_employment_display(), m.organization.name, "、".join(c.name for c in m.committees.all()),
                 m.title, m.qualifications, m.get_status_display(), m.joined_on, f.caseload, _rate(f.success_rate),
                 f"{f.avg_days:.1f}" if f.avg_days is not None else "", _rate(f.satisfaction))
@@ -238,8 +235,8 @@ def mediator_export(request):
 def mediator_detail(request, pk):
     m = get_object_or_404(visible_mediators(request.user).select_related("organization__region"), pk=pk)
     unmask = request.user.can_unmask
-    if unmask and (m.id_number or m.phone):
-        _log_unmasked(request.user, "调解员详情", f"{m.name}（#{m.pk}）")
+    if unmask and (m.id_masked or m.phone_masked):
+        log_access(request.user, "调解员详情", f"{m.name}（#{m.pk}）")
     visible = visible_orgs(request.user)
     committees = [(c, visible.filter(pk=c.pk).exists()) for c in m.committees.order_by("path")]
     year = timezone.localdate().year
@@ -250,7 +247,7 @@ def mediator_detail(request, pk):
         "figures": figures, "attendance": attendance, "honours": m.honours.select_related("awarded_by"),
         "m": m, "unmask": unmask, "committees": committees,
         "org_visible": visible.filter(pk=m.organization_id).exists(),
-        "id_shown": _show(m.id_number, unmask, mask_id), "phone_shown": _show(m.phone, unmask, mask_phone),
+        "id_shown": _show(m, "id_number", unmask), "phone_shown": _show(m, "phone", unmask),
     })
 
 
@@ -458,7 +455,7 @@ def training_shortfall_export(request):
     year, _org, rows = _shortfall_rows(request)
     data = sheet_bytes(f"{year}年培训学时不足", ("姓名", "身份证号", "专职/兼职", "所属调委会", "入职日期",
                                               "全年培训天数", "岗前培训天数", "尚缺天数", "原因"),
-                       [(s.mediator.name, mask_id(s.mediator.id_number), "专职" if s.mediator.full_time else "兼职",
+                       [(s.mediator.name, s.mediator.id_masked, "专职" if s.mediator.full_time else "兼职",
                          s.mediator.organization.name,
                          s.mediator.joined_on.isoformat() if s.mediator.joined_on else "",
                          float(s.total_days), float(s.prejob_days), float(s.missing_days), "；".join(s.reasons))
@@ -487,7 +484,7 @@ def honours_export(request):
 
     data = sheet_bytes(f"{year}年表彰候选", ("名次", "姓名", "身份证号", "所属调委会", "办案数", "成功率（%）",
                                             "满意率（%）", "平均办结天数", "已获表彰"),
-                       [(c.rank, c.mediator.name, mask_id(c.mediator.id_number), c.mediator.organization.name,
+                       [(c.rank, c.mediator.name, c.mediator.id_masked, c.mediator.organization.name,
                          c.figures.caseload, pct(c.figures.success_rate), pct(c.figures.satisfaction),
                          "" if c.figures.avg_days is None else round(c.figures.avg_days, 1),
                          "、".join(h.get_title_display() for h in c.honours)) for c in candidates],

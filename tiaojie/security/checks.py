@@ -3,7 +3,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
-from tiaojie.security import keys
+from tiaojie.security import crypto, keys
 
 
 @register(Tags.security, deploy=True)
@@ -38,16 +38,16 @@ def check_encrypted_fields(app_configs=None, **kwargs):
     """A column named ``*_enc`` that its model does not declare would be missed by rotation."""
     out = []
     for model in apps.get_models():
-        declared = set(getattr(model, "encrypted_fields", ()) or ())
+        declared = set(crypto.declared_encrypted(model))
         for f in model._meta.concrete_fields:
             if f.name.endswith("_enc") and f.name not in declared:
                 out.append(Warning(f"{model._meta.label}.{f.name} 看起来是加密字段，但未列入 encrypted_fields。",
-                                   hint="在模型上声明 encrypted_fields = (...)，否则轮换密钥时不会重新加密。",
+                                   hint="用 tiaojie.security.protected.Protected 声明该字段（或列入 encrypted_fields），否则轮换密钥时不会重新加密。",
                                    obj=model, id="tiaojie.W003"))
         for name in declared:
             try:
                 model._meta.get_field(name)
             except Exception:
-                out.append(Error(f"{model._meta.label}.encrypted_fields 中的 {name} 不是该模型的字段。",
+                out.append(Error(f"{model._meta.label} 声明的加密字段 {name} 不是该模型的字段。",
                                  obj=model, id="tiaojie.E004"))
     return out

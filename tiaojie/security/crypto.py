@@ -9,8 +9,9 @@
 * A value that no key decrypts is an error: logged on ``tiaojie.security``, recorded for the
   security administrator (``security.DecryptFailure``) and shown as ``DECRYPT_FAILED``.
 
-Models declare their encrypted columns in a class attribute ``encrypted_fields`` (a tuple of
-field names); ``encrypted_columns()`` finds them all for rotation and backups.
+Models declare their identifiers with ``tiaojie.security.protected.Protected`` (encrypted,
+hashed, masked); other encrypted columns can be listed in a class attribute ``encrypted_fields``.
+``encrypted_columns()`` finds them all for rotation and backups.
 """
 import hashlib
 import hmac
@@ -126,13 +127,22 @@ def report_failure(where: str) -> None:
         log.exception("无法记录解密失败")
 
 
+def declared_encrypted(model) -> list[str]:
+    """The encrypted columns of a model: its ``Protected`` identifiers and ``encrypted_fields``."""
+    from tiaojie.security.protected import protected_fields
+
+    names = [p.enc for p in protected_fields(model).values()]
+    names += [n for n in getattr(model, "encrypted_fields", ()) or () if n not in names]
+    return names
+
+
 def encrypted_columns():
-    """Every (model, field name) declared as encrypted by a model's ``encrypted_fields``."""
+    """Every (model, field name) declared as encrypted (see ``declared_encrypted``)."""
     from django.apps import apps
 
     out = []
     for model in apps.get_models():
-        for name in getattr(model, "encrypted_fields", ()) or ():
+        for name in declared_encrypted(model):
             model._meta.get_field(name)  # fails loudly on a typo
             out.append((model, name))
     return out

@@ -1,7 +1,6 @@
 """The official report table (统计报表, DOMAIN.md §4): layout on screen and as a paper-form
 .xlsx. Values come from ``figures`` (``Figures.get``); nothing is computed here."""
-import io
-
+from tiaojie.core import xlsx
 from tiaojie.orgs.models import Organization
 from tiaojie.stats import figures
 
@@ -64,82 +63,54 @@ def _row(label, values, node, period, facet, key, links):
 
 
 def to_xlsx(title: str, subtitle: str, tab: dict) -> bytes:
-    """The report as a paper-form workbook: title, two merged header rows, body, totals row."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "统计报表"
-    ncol = 1 + len(KEYS)
-    thin = Side(style="thin")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
-    ws.cell(1, 1, title).font = Font(size=16, bold=True)
-    ws.cell(1, 1).alignment = center
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncol)
-    ws.cell(2, 1, subtitle).alignment = center
+    """The report as a paper-form workbook: title, two merged header rows, body, totals row
+    (through the one formula-safe writer: an organization's name is always text)."""
+    book = xlsx.Book()
+    sh = book.sheet("统计报表")
+    last_col = len(KEYS)
+    sh.merge(0, 0, 0, last_col, title, "title")
+    sh.merge(1, 0, 1, last_col, subtitle, "subtitle")
 
     def header(r):
-        ws.merge_cells(start_row=r, start_column=1, end_row=r + 1, end_column=1)
-        ws.cell(r, 1, "单位")
-        col = 2
+        sh.merge(r, 0, r + 1, 0, "单位")
+        col = 1
         for group, cols in COLUMNS:
             if len(cols) == 1:
-                ws.merge_cells(start_row=r, start_column=col, end_row=r + 1, end_column=col)
-                ws.cell(r, col, cols[0][1])
+                sh.merge(r, col, r + 1, col, cols[0][1])
             else:
-                ws.merge_cells(start_row=r, start_column=col, end_row=r, end_column=col + len(cols) - 1)
-                ws.cell(r, col, group)
+                sh.merge(r, col, r, col + len(cols) - 1, group)
                 for i, (_, name) in enumerate(cols):
-                    ws.cell(r + 1, col + i, name)
+                    sh.write(r + 1, col + i, name, "head")
             col += len(cols)
-        for rr in (r, r + 1):
-            for c in range(1, ncol + 1):
-                cell = ws.cell(rr, c)
-                cell.alignment, cell.border, cell.font = center, box, Font(bold=True)
 
     def body(r, rows, bold_last=False):
         for i, row in enumerate(rows):
-            ws.cell(r, 1, row["label"])
+            bold = "_bold" if bold_last and i == len(rows) - 1 else ""
+            sh.write(r, 0, row["label"], "cell" + bold)
             for j, k in enumerate(KEYS):
                 v = row["values"][k]
                 if k in RATE_KEYS:
-                    cell = ws.cell(r, 2 + j, None if v is None else round(v, 4))
-                    cell.number_format = "0.00%"
+                    sh.write(r, 1 + j, None if v is None else round(v, 4), "percent" + bold)
                 elif k.startswith("amount"):
-                    cell = ws.cell(r, 2 + j, float(v))
-                    cell.number_format = "#,##0.00"
+                    sh.write(r, 1 + j, float(v), "amount" + bold)
                 else:
-                    ws.cell(r, 2 + j, v)
-            for c in range(1, ncol + 1):
-                ws.cell(r, c).border = box
-                if bold_last and i == len(rows) - 1:
-                    ws.cell(r, c).font = Font(bold=True)
+                    sh.write(r, 1 + j, v, "cell" + bold)
             r += 1
         return r
 
-    header(4)
-    r = body(6, tab["rows"] + [tab["total"]], bold_last=True)
+    header(3)
+    r = body(5, tab["rows"] + [tab["total"]], bold_last=True)
     for caption, rows in (("按调委会类别", tab["by_kind"]), ("按纠纷类型", tab["by_type"])):
         r += 1
-        ws.cell(r, 1, caption).font = Font(bold=True)
+        sh.write(r, 0, caption, "bold")
         r += 1
         header(r)
         r = body(r + 2, rows)
-    ws.column_dimensions["A"].width = 34
-    for c in range(2, ncol + 1):
-        ws.column_dimensions[get_column_letter(c)].width = 11
-    ws.freeze_panes = "B6"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    sh.widths([34] + [11] * len(KEYS))
+    sh.freeze(5, 1)
+    return book.bytes()
 
 
 def simple_xlsx(sheet: str, headers: list[str], rows: list[list]) -> bytes:
     """Any other table shown on a statistics page (rankings, assessment, aggregate lists)."""
-    from tiaojie.core.xlsx import sheet_bytes
-
-    return sheet_bytes(sheet, headers, rows)
+    return xlsx.sheet_bytes(sheet, headers, rows)
