@@ -220,7 +220,7 @@ def referral_new(request, kind):
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         parties = form.parties()
-        flags = {k: d.pop(k, False) for k in ("spans_villages", "spans_townships", "major")}
+        flags = {k: d.pop(k, False) for k in services.ROUTING_FLAGS}
         for n in ("applicant_name", "applicant_phone", "applicant_id", "respondent_name", "respondent_phone",
                   "respondent_id"):
             d.pop(n, None)
