@@ -29,6 +29,7 @@ from tiaojie.routing.forms import (
     TransferForm,
 )
 from tiaojie.routing.models import JudicialConfirmation, Referral, Transfer
+from tiaojie.routing.panels import routing_inputs
 
 
 def _form_error(form, ctx, e: TransitionError):
@@ -107,6 +108,7 @@ def _panel_ctx(request, case):
         "transfers": case.transfers.select_related("from_org", "to_org", "sent_by", "answered_by"),
         "revisits": referral.revisits.all() if referral else [],
         "outcome": selectors.outcome_of(case),
+        "inputs": routing_inputs(case, referral),
     }
     if acting:
         ctx["proposal"] = engine.propose_for_case(case)
