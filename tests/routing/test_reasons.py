@@ -209,3 +209,20 @@ def test_explanations_are_clean(world, over):
 def test_amounts_read_as_people_write_them(world):
     p = engine.propose(facts(amount=Decimal("150000.00")), world.regions["v1"])
     assert "涉及金额150000元（不低于100000元）" in p.explanation
+
+
+def test_no_proposal_back_to_the_committee_that_handed_the_case_on(world, login):
+    r = police(world)
+    c = r.case
+    t = services.transfer_out(c, world.users["township"], to_org=world.orgs["v1"], reason="当事人同村，就地调解",
+                              version=version_of(c))
+    c = Case.objects.get(pk=c.pk)
+    assert services.propose_for_case(c).org == world.orgs["police"]  # the rule alone would send it back
+    services.accept_transfer(t, world.users["v1"], version=version_of(c))
+    c = Case.objects.get(pk=c.pk)
+    assert services.proposal_to_offer(c) is None
+    client = login(world.users["v1"])
+    assert 'id="routing-current-proposal"' not in client.get(reverse("cases:detail", args=[c.pk])).content.decode()
+    html = client.get(reverse("routing:case", args=[c.pk])).content.decode()
+    assert 'id="current-proposal"' not in html
+    assert 'id="linkage-routing-inputs"' in html and "公安移交" in html

@@ -1,7 +1,6 @@
 """The routing part of the case page (``cases.panels``): the routing inputs kept on the case,
 each routing decision with its reasons, and the current proposal when it differs."""
 from tiaojie.cases import transitions
-from tiaojie.routing import engine
 from tiaojie.routing.models import Referral
 
 
@@ -22,7 +21,7 @@ def case_panel(case, user) -> dict:
     decisions = list(case.routing_decisions.select_related("proposed_org", "chosen_org").order_by("-decided_at", "-id"))
     proposal = None
     if case.status in transitions.OPEN and transitions.may(case, user, "transfer_out"):
-        p = engine.propose_for_case(case)
-        if p.org is not None and p.org.pk != case.organization_id:
-            proposal = p
+        from tiaojie.routing.services import proposal_to_offer
+
+        proposal = proposal_to_offer(case)
     return {"case": case, "inputs": routing_inputs(case, referral), "decisions": decisions, "proposal": proposal}

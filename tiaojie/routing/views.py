@@ -111,7 +111,7 @@ def _panel_ctx(request, case):
         "inputs": routing_inputs(case, referral),
     }
     if acting:
-        ctx["proposal"] = engine.propose_for_case(case)
+        ctx["proposal"] = services.proposal_to_offer(case)
     pending = next((t for t in ctx["transfers"] if t.status == Transfer.Status.PENDING), None)
     ctx["pending"] = pending
     ctx["may_answer_transfer"] = (pending is not None and Scope.of(user).sees(pending.to_org)
@@ -150,8 +150,8 @@ def transfer_new(request, pk):
     transitions.check(case, user, "transfer_out")
     reach = services.transfer_reach(user).exclude(pk=case.organization_id)
     initial = {"version": case.version}
-    proposal = engine.propose_for_case(case)
-    if proposal and proposal.org and proposal.org.pk != case.organization_id:
+    proposal = services.proposal_to_offer(case)
+    if proposal is not None:
         initial["to_org"] = proposal.org.pk
         initial["reason"] = proposal.explanation
     form = TransferForm(request.POST or None, reach=reach, initial=initial)
