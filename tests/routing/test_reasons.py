@@ -159,7 +159,19 @@ def test_red_neighbour_dispute_still_goes_to_the_county(world):
 def test_labour_without_any_committee_goes_to_the_township_and_says_so(world):
     p = engine.propose(facts("1001"), world.regions["v1"])
     assert p.org == world.orgs["dongan"] and p.org.kind == OrgKind.TOWNSHIP and p.fallback
-    assert p.explanation.startswith("本县（市、区）和本市都没有劳动纠纷人民调解委员会，建议由东安路街道人民调解委员会承办。")
+    assert p.explanation.startswith("本县（市、区）和本市都没有劳动纠纷人民调解委员会，不宜由村（社区）调委会调解，"
+                                    "建议由东安路街道人民调解委员会承办。依据分流规则「劳动争议由劳动争议调委会承办」")
+
+
+def test_without_a_trade_committee_the_later_rules_still_apply(world):
+    """The fallback is a floor against the village, not a shortcut past red risk or the police room."""
+    p = engine.propose(facts("1001", risk_level="red"), world.regions["v1"])
+    assert p.rule.code == "red-level" and p.org == world.orgs["weidong"]
+    assert "本县（市、区）和本市都没有劳动纠纷人民调解委员会" in p.explanation
+    p = engine.propose(facts("1001", source="police"), world.regions["v1"], world.orgs["police"])
+    assert p.rule.code == "police-room" and p.org == world.orgs["police"]
+    p = engine.propose(facts("1001", spans_villages=True), world.regions["v1"])
+    assert p.rule.code == "cross-village" and p.org == world.orgs["dongan"]
 
 
 @pytest.mark.parametrize(("code", "trade"), [("12", "消费者权益保护"), ("16", "知识产权")])
@@ -194,6 +206,7 @@ def test_a_fallback_is_never_a_village_and_is_checked(world):
 @pytest.mark.parametrize("over", [
     dict(), dict(code="13"), dict(code="13", risk_level="red"), dict(amount=Decimal("150000")), dict(people=12),
     dict(village_failed=True), dict(source="police"), dict(code="1001"), dict(spans_townships=True, major=True),
+    dict(code="1001", risk_level="red"), dict(code="16", village_failed=True),
 ])
 def test_explanations_are_clean(world, over):
     over = dict(over)

@@ -4,9 +4,9 @@ The rule table is plain data (``RoutingRule`` rows, admin-editable, seeded by mi
 ``0002_seed_rules``). ``evaluate(facts, rules, resolve)`` is a pure function: it walks the rules in
 order; the first rule whose conditions all hold *and* whose target organization exists for the
 dispute's place wins, and the explanation names that rule. A rule that matches but whose target
-does not exist (say, no medical committee in the county or the city) is noted and passed over,
-or, when it has a fallback kind, its fallback (the township) takes the case and the explanation
-says plainly that no such committee exists. A rule never sends a case back to the village whose
+does not exist (say, no medical committee in the county or the city) is noted and passed over;
+when it has a fallback kind (the township) the dispute no longer lands in a village: the
+fallback takes it instead and the explanation says plainly that no such committee exists. A rule never sends a case back to the village whose
 mediation failed. A specialist committee's rule keeps its cases at any risk level; from its
 ``supervise_level`` on, the explanation names the county center that supervises (督办).
 
@@ -155,42 +155,51 @@ def _join(*sentences: str) -> str:
 def evaluate(facts: Facts, rules: list[Rule], resolve) -> Proposal:
     """First matching rule whose target exists; ``resolve(rule)`` returns the organization or None.
 
-    A rule whose target does not exist is passed over (and named), unless it has a fallback kind:
-    then its fallback organization takes the case and the proposal says plainly that there is no
-    such committee. A rule that would send a case back to the village whose mediation failed is
-    passed over. A rule with ``supervise_level`` keeps the case with its committee at any risk;
-    from that level the county center supervises it (the red warning goes there)."""
+    A rule whose target does not exist is passed over and named. When it has a fallback kind
+    (the trade rules: township), that is the floor for the rest of the walk: the later rules
+    still apply (a red dispute still goes to the county center, a police referral stays in its
+    room), but one that would send the dispute to a village committee gives way to the fallback,
+    and the proposal begins by saying plainly that no such committee exists. A rule that would
+    send a case back to the village whose mediation failed is passed over. A rule with
+    ``supervise_level`` keeps the case with its specialist committee at any risk; from that level
+    the county center supervises it (the red warning goes there)."""
     passed: list[str] = []
+    floor: Rule | None = None  # the first passed-over rule with a fallback
     for rule in rules:
         why = match(rule, facts)
         if why is None:
             continue
-        basis = f"依据分流规则「{rule.name}」" + (f"：{'，'.join(why)}" if why else "")
         if rule.target_kind == VILLAGE and facts.village_failed:
             passed.append(f"规则「{rule.name}」不适用：村（社区）已调解未成，不再分回原村（社区）调委会")
             continue
+        if rule.target_kind == VILLAGE and floor is not None:
+            org = resolve(replace(floor, target_kind=floor.fallback_kind, target_trade=""))
+            if org is not None:
+                why = match(floor, facts) or []
+                basis = f"依据分流规则「{floor.name}」" + (f"：{'，'.join(why)}" if why else "")
+                text = _join(f"{_missing(floor)}，不宜由村（社区）调委会调解，建议由{org.name}承办", basis)
+                others = [x for x in passed if f"「{floor.name}」" not in x]
+                if others:
+                    text += "另：" + "；".join(others) + "。"
+                return Proposal(org=org, rule=floor, explanation=text, passed_over=passed, facts=facts, fallback=True)
         org = resolve(rule)
-        fallback = False
-        lead = ""
-        if org is None and rule.fallback_kind and rule.fallback_kind != VILLAGE:
-            org = resolve(replace(rule, target_kind=rule.fallback_kind, target_trade=""))
-            fallback = org is not None
-            lead = f"{_missing(rule)}，" if fallback else ""
         if org is None:
             passed.append(f"规则「{rule.name}」条件符合，但{_missing(rule)}")
+            if floor is None and rule.fallback_kind and rule.fallback_kind != VILLAGE:
+                floor = rule
             continue
+        basis = f"依据分流规则「{rule.name}」" + (f"：{'，'.join(why)}" if why else "")
         supervisor = None
         notes = rule.explanation
-        if (not fallback and rule.supervise_level
-                and LEVEL_RANK.get(facts.risk_level, 0) >= LEVEL_RANK.get(rule.supervise_level, 9)):
+        if rule.supervise_level and LEVEL_RANK.get(facts.risk_level, 0) >= LEVEL_RANK.get(rule.supervise_level, 9):
             supervisor = resolve(replace(rule, target_kind="county_center", target_trade=""))
             level = LEVEL_LABELS.get(facts.risk_level, facts.risk_level)
             notes = _join(notes, f"风险等级为{level}，专业调委会继续承办、不移交"
                                  + (f"，由{supervisor.name}督办" if supervisor is not None else ""))
-        text = _join(f"{lead}建议由{org.name}承办", basis, notes)
+        text = _join(f"建议由{org.name}承办", basis, notes)
         if passed:
             text += "另：" + "；".join(passed) + "。"
-        return Proposal(org=org, rule=rule, explanation=text, passed_over=passed, facts=facts, fallback=fallback,
+        return Proposal(org=org, rule=rule, explanation=text, passed_over=passed, facts=facts,
                         supervised_by=supervisor)
     text = "没有适用的分流规则，或适用规则的承办单位不存在，请人工指定承办单位。"
     if passed:
