@@ -136,7 +136,7 @@ def test_red_medical_case_stays_with_the_medical_committee_supervised_by_the_cou
     assert "不移交" in p.explanation and "由卫东区人民调解中心督办" in p.explanation
 
 
-def test_red_traffic_death_is_not_proposed_for_transfer_and_its_warning_goes_to_the_county(world):
+def test_red_traffic_death_is_not_proposed_for_transfer_and_its_warning_goes_to_the_county(world, login):
     c = register(world, org="traffic", user="county", dispute_type=DisputeType.objects.get(code="14"),
                  facts="两车相撞，一人死亡，家属情绪激动。")
     with effects():
@@ -147,6 +147,8 @@ def test_red_traffic_death_is_not_proposed_for_transfer_and_its_warning_goes_to_
     assert p.supervised_by == world.orgs["weidong"]
     w = Warning.objects.get(assessment__case=c, level="red")
     assert w.responsible == world.orgs["weidong"]  # 督办 through the warning, not a transfer
+    html = login(world.users["county"]).get(reverse("cases:detail", args=[c.pk])).content.decode()
+    assert 'id="routing-supervision"' in html and 'id="routing-current-proposal"' not in html
 
 
 def test_red_neighbour_dispute_still_goes_to_the_county(world):

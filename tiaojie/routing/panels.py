@@ -1,6 +1,7 @@
 """The routing part of the case page (``cases.panels``): the routing inputs kept on the case,
 each routing decision with its reasons, and the current proposal when it differs."""
 from tiaojie.cases import transitions
+from tiaojie.routing import engine
 from tiaojie.routing.models import Referral
 
 
@@ -19,9 +20,14 @@ def routing_inputs(case, referral=None) -> list[tuple[str, str]]:
 def case_panel(case, user) -> dict:
     referral = Referral.objects.filter(case=case).select_related("referring_org").first()
     decisions = list(case.routing_decisions.select_related("proposed_org", "chosen_org").order_by("-decided_at", "-id"))
-    proposal = None
-    if case.status in transitions.OPEN and transitions.may(case, user, "transfer_out"):
+    proposal = supervised_by = None
+    if case.status in transitions.OPEN:
         from tiaojie.routing.services import proposal_to_offer
 
-        proposal = proposal_to_offer(case)
-    return {"case": case, "inputs": routing_inputs(case, referral), "decisions": decisions, "proposal": proposal}
+        p = engine.propose_for_case(case)
+        if p.org is not None and p.org.pk == case.organization_id:
+            supervised_by = p.supervised_by  # a specialist committee keeps a red case; the county supervises
+        if transitions.may(case, user, "transfer_out"):
+            proposal = proposal_to_offer(case, p)
+    return {"case": case, "inputs": routing_inputs(case, referral), "decisions": decisions, "proposal": proposal,
+            "supervised_by": supervised_by}
