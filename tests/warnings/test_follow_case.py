@@ -53,3 +53,18 @@ def test_warning_goes_back_when_the_transfer_is_returned(world):
         routing.return_transfer(t, world.users["county"], version=version_of(c), reason="由联调室继续调解")
     w.refresh_from_db()
     assert w.origin == w.responsible == world.orgs["police"]
+
+
+def test_acceptance_re_owns_the_warning_too(world):
+    """Taking the case on is a move of its own: if the hand-over at sending did not happen (the
+    after-commit work failed), accepting re-owns the warning."""
+    c, w = police_room_case_with_warning(world)
+    t = routing.transfer_out(c, world.users["township"], to_org=world.orgs["weidong"], reason="上交",
+                             version=version_of(c))  # after-commit effects not run
+    w.refresh_from_db()
+    assert w.responsible == world.orgs["police"]
+    with effects():
+        routing.accept_transfer(t, world.users["county"], version=version_of(c))
+    w.refresh_from_db()
+    assert w.origin == w.responsible == world.orgs["weidong"]
+    services.acknowledge(w, world.users["county"])
