@@ -114,8 +114,9 @@ def r(world):
                                          parties=sample_parties(), call_time=timezone.now(), caller="刘大海",
                                          place="东安社区", **fields)
     pc = out["referral"].case
-    transitions.accept(pc, u, version=V(pc))
-    transitions.terminate(pc, u, version=V(pc), reason="一方拒绝", routes_informed=True)
+    room = world.users["township"]  # the 警民联调室 keeps a police referral (routing rule police-room)
+    transitions.accept(pc, room, version=V(pc))
+    transitions.terminate(pc, room, version=V(pc), reason="一方拒绝", routes_informed=True)
     out["escalation"] = warnings.escalate_case(out["mediating"], u, version=V(out["mediating"]),
                                                target="county_center", reason="群体", leader="张主任",
                                                deadline=TODAY() + dt.timedelta(days=5))

@@ -30,6 +30,9 @@ CASES = [
     ("trade-property", dict(code="15"), "v1", None, "t:property"),
     ("trade-environment", dict(code="09"), "v1", None, "t:environment"),
     ("trade-land", dict(code="07"), "v1", None, "t:land"),
+    ("trade-consumer", dict(code="12"), "v1", None, "t:consumer"),
+    ("trade-ip", dict(code="16"), "v1", None, "t:ip"),
+    ("police-room", dict(source="police"), "v1", "police", "police"),
     ("group-10", dict(people=10), "v1", None, "weidong"),
     ("amount-100k", dict(amount=Decimal("100000")), "v1", None, "weidong"),
     ("cross-village", dict(spans_villages=True), "v1", None, "dongan"),
@@ -67,10 +70,17 @@ def test_below_thresholds_stays_in_village(world):
     assert p.rule.code == "village" and p.org == world.orgs["v1"]
 
 
-def test_missing_trade_committee_is_passed_over_and_said(world):
+def test_missing_trade_committee_falls_back_to_the_township_and_says_so(world):
     p = engine.propose(facts("13"), world.regions["v1"])  # no medical committee in this world
+    assert p.rule.code == "trade-medical" and p.org == world.orgs["dongan"] and p.fallback
+    assert "本县（市、区）和本市都没有医疗纠纷人民调解委员会" in p.explanation
+
+
+def test_missing_trade_committee_without_fallback_is_passed_over_and_said(world):
+    RoutingRule.objects.filter(code="trade-medical").update(fallback_kind="")
+    p = engine.propose(facts("13"), world.regions["v1"])
     assert p.rule.code == "village"
-    assert "医疗纠纷由医疗纠纷调委会承办" in p.explanation and "没有对应的" in p.explanation
+    assert "规则「医疗纠纷由医疗纠纷调委会承办」条件符合，但本县（市、区）和本市都没有医疗纠纷人民调解委员会" in p.explanation
 
 
 def test_city_level_trade_committee_serves_counties_without_one(world):

@@ -96,7 +96,7 @@ def police(world, **over):
 
 def test_police_referral_feedback_deadlines(world):
     r = police(world)
-    assert r.case.organization == world.orgs["v1"]
+    assert r.case.organization == world.orgs["police"]  # the 警民联调室 keeps it (rule police-room)
     due = r.feedback_due_at - r.referred_at
     assert due == dt.timedelta(hours=24)
     c = police(world, external_ref="110-2", complex=True)
@@ -104,7 +104,7 @@ def test_police_referral_feedback_deadlines(world):
     assert c.feedback_due_at == dates.deadline_at("police_complex_feedback", c.referred_at)
     assert dates.working_days_between(timezone.localdate(), timezone.localtime(c.feedback_due_at).date()) == 5
     assert set(selectors.police_feedback_due(world.users["police"])) == {r, c}
-    services.record_feedback(r, world.users["v1"], version=version_of(r), text="已联系双方，定于明日调解")
+    services.record_feedback(r, world.users["township"], version=version_of(r), text="已联系双方，定于明日调解")
     r.refresh_from_db()
     assert r.feedback_at and "明日调解" in r.feedback
     assert list(selectors.police_feedback_due(world.users["police"])) == [c]
@@ -129,11 +129,11 @@ def test_police_referral_requires_call_data(world):
 def test_every_police_referral_gets_a_revisit(world):
     r = police(world)
     case = Case.objects.get(pk=r.case_id)
-    transitions.accept(case, world.users["v1"], version=version_of(case))
-    transitions.terminate(case, world.users["v1"], version=version_of(case), reason="一方拒绝调解", routes_informed=True)
+    transitions.accept(case, world.users["township"], version=version_of(case))
+    transitions.terminate(case, world.users["township"], version=version_of(case), reason="一方拒绝调解", routes_informed=True)
     assert list(selectors.revisit_due(world.users["police"])) == [r]
     with pytest.raises(DomainError) as exc:
-        services.record_revisit(r, world.users["v1"], version=version_of(r), visited_on=timezone.localdate() + dt.timedelta(days=1),
+        services.record_revisit(r, world.users["township"], version=version_of(r), visited_on=timezone.localdate() + dt.timedelta(days=1),
                                 visitor="王秀兰", notes="x")
     assert exc.value.field == "visited_on"
     # Archiving asks for the 回访 first (a supervisor could override with a recorded reason).
@@ -142,8 +142,8 @@ def test_every_police_referral_gets_a_revisit(world):
     case.refresh_from_db()
     assert any("公安移交案件的回访" in m for m in missing_items(case))
     with pytest.raises(DomainError, match="公安移交案件的回访"):
-        transitions.archive(case, world.users["v1"], version=case.version)
-    services.record_revisit(r, world.users["v1"], version=version_of(r), visited_on=timezone.localdate(), visitor="王秀兰",
+        transitions.archive(case, world.users["township"], version=case.version)
+    services.record_revisit(r, world.users["township"], version=version_of(r), visited_on=timezone.localdate(), visitor="王秀兰",
                             notes="双方已无冲突")
     assert not selectors.revisit_due(world.users["police"]).exists()
     case.refresh_from_db()
@@ -153,7 +153,7 @@ def test_every_police_referral_gets_a_revisit(world):
 def test_revisit_not_before_closing(world):
     r = police(world)
     with pytest.raises(DomainError, match="不能办理"):
-        services.record_revisit(r, world.users["v1"], version=version_of(r), visited_on=timezone.localdate(), visitor="x", notes="y")
+        services.record_revisit(r, world.users["township"], version=version_of(r), visited_on=timezone.localdate(), visitor="x", notes="y")
 
 
 def test_department_and_petition_referrals(world):

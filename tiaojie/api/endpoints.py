@@ -192,7 +192,8 @@ def _refer(client: ApiClient, p: schemas.ReferralIn):
             external_ref=p.external_ref, organization=client.organization, api_client=client,
             mode=p.mode or "", court_keeps=p.court_keeps, call_time=p.call_time, caller=p.caller,
             caller_phone=p.caller_phone, place=p.place, complex=p.complex, channel="online",
-            routing_flags={"spans_villages": p.spans_villages, "spans_townships": p.spans_townships, "major": p.major},
+            routing_flags={"spans_villages": p.spans_villages, "spans_townships": p.spans_townships,
+                           "village_failed": p.village_failed, "major": p.major},
             dispute_type=dispute_type, region=region, place_detail=p.place_detail, arose_on=p.arose_on, facts=p.facts,
             claims=p.claims, people_count=p.people_count, amount_at_stake=p.amount_at_stake)
     except services.DuplicateReferral as e:

@@ -79,6 +79,7 @@ class ReferralIn(Schema):
     complex: bool = Field(False, description="公安：复杂纠纷（反馈期限5日，否则24小时）")
     spans_villages: bool = False
     spans_townships: bool = False
+    village_failed: bool = Field(False, description="村（社区）调委会已调解未成（分流不再分回该村）")
     major: bool = Field(False, description="疑难重大纠纷")
 
 

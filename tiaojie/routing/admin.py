@@ -13,7 +13,7 @@ from tiaojie.routing.models import (
 
 @admin.register(RoutingRule)
 class RoutingRuleAdmin(admin.ModelAdmin):
-    list_display = ("sort_order", "name", "code", "target_kind", "target_trade", "is_active")
+    list_display = ("sort_order", "name", "code", "target_kind", "target_trade", "fallback_kind", "is_active")
     list_display_links = ("name",)
     list_editable = ("sort_order", "is_active")
     ordering = ("sort_order", "id")
@@ -22,7 +22,7 @@ class RoutingRuleAdmin(admin.ModelAdmin):
         ("条件（留空表示不限，所有已填条件须同时满足）", {"fields": (
             "dispute_types", "min_risk_level", "min_amount", "min_people", "sources", "spans_villages",
             "spans_townships", "village_failed", "major", "court_keeps")}),
-        ("分流至", {"fields": ("target_kind", "target_trade", "explanation")}),
+        ("分流至", {"fields": ("target_kind", "target_trade", "explanation", "fallback_kind", "supervise_level")}),
     ]
 
 

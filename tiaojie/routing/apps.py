@@ -12,6 +12,10 @@ class RoutingConfig(AppConfig):
         from tiaojie.routing.services import Router
 
         ports.provide_routing(Router())
+        from tiaojie.cases.panels import register_panel
+        from tiaojie.routing.panels import case_panel
+
+        register_panel("routing", order=15, template="routing/_case_routing.html", context=case_panel)
         from tiaojie.core.cache import clear_on_change
         from tiaojie.orgs.models import Region
         from tiaojie.routing.models import RoutingRule

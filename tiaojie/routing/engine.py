@@ -4,7 +4,11 @@ The rule table is plain data (``RoutingRule`` rows, admin-editable, seeded by mi
 ``0002_seed_rules``). ``evaluate(facts, rules, resolve)`` is a pure function: it walks the rules in
 order; the first rule whose conditions all hold *and* whose target organization exists for the
 dispute's place wins, and the explanation names that rule. A rule that matches but whose target
-does not exist (say, no medical committee in the county) is noted and passed over.
+does not exist (say, no medical committee in the county or the city) is noted and passed over;
+when it has a fallback kind (the township) the dispute no longer lands in a village: the
+fallback takes it instead and the explanation says plainly that no such committee exists. A rule never sends a case back to the village whose
+mediation failed. A specialist committee's rule keeps its cases at any risk level; from its
+``supervise_level`` on, the explanation names the county center that supervises (督办).
 
 Targets are found from the dispute's place (``resolve_target``):
   village        the village/community committee of the dispute's village
@@ -13,11 +17,12 @@ Targets are found from the dispute's place (``resolve_target``):
   trade          the trade/professional committee of the county whose 行业 contains the rule's
                  word (or a city-level one when the county has none)
   court_room     the court room that referred the case (or the county's court room)
+  police_room    the police room that referred the case (a rule about police referrals: only it)
   police_room, lawyer_room, enterprise   one in the township, else in the county
 
 ``propose_for_case`` and ``propose_for_fields`` gather the facts from records and form data.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 LEVEL_RANK = {"none": 0, "blue": 1, "yellow": 2, "orange": 3, "red": 4}
@@ -66,6 +71,8 @@ class Rule:
     major: bool = False
     court_keeps: bool = False
     explanation: str = ""
+    fallback_kind: str = ""      # when the target does not exist: this kind instead (never a village)
+    supervise_level: str = ""    # a specialist committee keeps the case; from this level the county supervises
 
 
 @dataclass
@@ -75,6 +82,8 @@ class Proposal:
     explanation: str
     passed_over: list[str] = field(default_factory=list)
     facts: Facts | None = None
+    fallback: bool = False            # the rule's own target does not exist; ``org`` is its fallback
+    supervised_by: object | None = None  # the county center that supervises (督办) instead of a transfer
 
     @property
     def rule_code(self) -> str:
@@ -83,6 +92,17 @@ class Proposal:
     @property
     def rule_name(self) -> str:
         return self.rule.name if self.rule else ""
+
+
+FLAG_TEXTS = (("spans_villages", "纠纷跨村（社区）"), ("spans_townships", "纠纷跨乡镇（街道）"),
+              ("village_failed", "村（社区）调解未成"), ("major", "属疑难重大纠纷"), ("court_keeps", "法院自留诉前调解"))
+VILLAGE = "village"
+
+
+def yuan(value) -> str:
+    """An amount as people write it: 3000, 1500.5 (no trailing zeros)."""
+    text = f"{Decimal(value):.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def match(rule: Rule, f: Facts) -> list[str] | None:
@@ -99,18 +119,16 @@ def match(rule: Rule, f: Facts) -> list[str] | None:
     if rule.min_amount is not None:
         if f.amount < rule.min_amount:
             return None
-        why.append(f"涉及金额{f.amount}元，不低于{rule.min_amount}元")
+        why.append(f"涉及金额{yuan(f.amount)}元（不低于{yuan(rule.min_amount)}元）")
     if rule.min_people is not None:
         if f.people < rule.min_people:
             return None
-        why.append(f"涉及{f.people}人，不少于{rule.min_people}人")
+        why.append(f"涉及{f.people}人（不少于{rule.min_people}人）")
     if rule.sources:
         if f.source not in rule.sources:
             return None
         why.append(f"案件来源为{SOURCE_LABELS.get(f.source, f.source)}")
-    for flag, text in (("spans_villages", "纠纷跨村（社区）"), ("spans_townships", "纠纷跨乡镇（街道）"),
-                       ("village_failed", "村（社区）调解未成"), ("major", "属疑难重大纠纷"),
-                       ("court_keeps", "法院自留诉前调解")):
+    for flag, text in FLAG_TEXTS:
         if getattr(rule, flag):
             if not getattr(f, flag):
                 return None
@@ -118,35 +136,86 @@ def match(rule: Rule, f: Facts) -> list[str] | None:
     return why
 
 
+def _sentence(text: str) -> str:
+    """``text`` as one sentence ending in 。 (empty stays empty)."""
+    text = (text or "").strip().rstrip("。；;，,.")
+    return f"{text}。" if text else ""
+
+
+def _join(*sentences: str) -> str:
+    """Sentences in order, each once."""
+    out: list[str] = []
+    for s in sentences:
+        s = _sentence(s)
+        if s and s not in out:
+            out.append(s)
+    return "".join(out)
+
+
 def evaluate(facts: Facts, rules: list[Rule], resolve) -> Proposal:
-    """First matching rule whose target exists; ``resolve(rule)`` returns the organization or None."""
+    """First matching rule whose target exists; ``resolve(rule)`` returns the organization or None.
+
+    A rule whose target does not exist is passed over and named. When it has a fallback kind
+    (the trade rules: township), that is the floor for the rest of the walk: the later rules
+    still apply (a red dispute still goes to the county center, a police referral stays in its
+    room), but one that would send the dispute to a village committee gives way to the fallback,
+    and the proposal begins by saying plainly that no such committee exists. A rule that would
+    send a case back to the village whose mediation failed is passed over. A rule with
+    ``supervise_level`` keeps the case with its specialist committee at any risk; from that level
+    the county center supervises it (the red warning goes there)."""
     passed: list[str] = []
+    floor: Rule | None = None  # the first passed-over rule with a fallback
     for rule in rules:
         why = match(rule, facts)
         if why is None:
             continue
+        if rule.target_kind == VILLAGE and facts.village_failed:
+            passed.append(f"规则「{rule.name}」不适用：村（社区）已调解未成，不再分回原村（社区）调委会")
+            continue
+        if rule.target_kind == VILLAGE and floor is not None:
+            org = resolve(replace(floor, target_kind=floor.fallback_kind, target_trade=""))
+            if org is not None:
+                why = match(floor, facts) or []
+                basis = f"依据分流规则「{floor.name}」" + (f"：{'，'.join(why)}" if why else "")
+                text = _join(f"{_missing(floor)}，不宜由村（社区）调委会调解，建议由{org.name}承办", basis)
+                others = [x for x in passed if f"「{floor.name}」" not in x]
+                if others:
+                    text += "另：" + "；".join(others) + "。"
+                return Proposal(org=org, rule=floor, explanation=text, passed_over=passed, facts=facts, fallback=True)
         org = resolve(rule)
         if org is None:
-            passed.append(f"规则「{rule.name}」条件符合，但纠纷发生地没有对应的{_target_label(rule)}，继续匹配下一条")
+            passed.append(f"规则「{rule.name}」条件符合，但{_missing(rule)}")
+            if floor is None and rule.fallback_kind and rule.fallback_kind != VILLAGE:
+                floor = rule
             continue
-        reason = "；".join(why) if why else "其他规则均不适用"
-        text = f"按分流规则「{rule.name}」：{reason}，建议由{org.name}承办。"
-        if rule.explanation:
-            text += rule.explanation
+        basis = f"依据分流规则「{rule.name}」" + (f"：{'，'.join(why)}" if why else "")
+        supervisor = None
+        notes = rule.explanation
+        if rule.supervise_level and LEVEL_RANK.get(facts.risk_level, 0) >= LEVEL_RANK.get(rule.supervise_level, 9):
+            supervisor = resolve(replace(rule, target_kind="county_center", target_trade=""))
+            level = LEVEL_LABELS.get(facts.risk_level, facts.risk_level)
+            notes = _join(notes, f"风险等级为{level}，专业调委会继续承办、不移交"
+                                 + (f"，由{supervisor.name}督办" if supervisor is not None else ""))
+        text = _join(f"建议由{org.name}承办", basis, notes)
         if passed:
-            text += "（" + "；".join(passed) + "）"
-        return Proposal(org=org, rule=rule, explanation=text, passed_over=passed, facts=facts)
+            text += "另：" + "；".join(passed) + "。"
+        return Proposal(org=org, rule=rule, explanation=text, passed_over=passed, facts=facts,
+                        supervised_by=supervisor)
     text = "没有适用的分流规则，或适用规则的承办单位不存在，请人工指定承办单位。"
     if passed:
-        text += "（" + "；".join(passed) + "）"
+        text += "另：" + "；".join(passed) + "。"
     return Proposal(org=None, rule=None, explanation=text, passed_over=passed, facts=facts)
 
 
-def _target_label(rule: Rule) -> str:
+def _missing(rule: Rule) -> str:
+    """Why ``rule``'s organization was not found, in plain words."""
     from tiaojie.orgs.models import OrgKind
 
-    label = OrgKind(rule.target_kind).label
-    return f"{rule.target_trade}{label}" if rule.target_trade else label
+    if rule.target_kind == OrgKind.TRADE:
+        return f"本县（市、区）和本市都没有{rule.target_trade}纠纷人民调解委员会"
+    if rule.target_kind == OrgKind.POLICE_ROOM and "police" in rule.sources:
+        return "本案不是由警民联调室移送的"
+    return f"纠纷发生地没有{OrgKind(rule.target_kind).label}"
 
 
 # --- the database side: rules, places, targets, facts -----------------------------------------
@@ -166,7 +235,8 @@ def _load_rules() -> list[Rule]:
              dispute_types=split_values(r.dispute_types), min_risk_level=r.min_risk_level,
              min_amount=r.min_amount, min_people=r.min_people, sources=split_values(r.sources),
              spans_villages=r.spans_villages, spans_townships=r.spans_townships, village_failed=r.village_failed,
-             major=r.major, court_keeps=r.court_keeps, explanation=r.explanation)
+             major=r.major, court_keeps=r.court_keeps, explanation=r.explanation, fallback_kind=r.fallback_kind,
+             supervise_level=r.supervise_level)
         for r in RoutingRule.objects.filter(is_active=True).order_by("sort_order", "id")
     ]
 
@@ -204,8 +274,11 @@ def resolve_target(rule: Rule, region, referring_org=None):
             if hit:
                 return hit
         return trades.filter(region=city).first() if city else None
-    if kind == OrgKind.COURT_ROOM and referring_org is not None and referring_org.kind == OrgKind.COURT_ROOM:
-        return referring_org
+    if kind in (OrgKind.COURT_ROOM, OrgKind.POLICE_ROOM) and referring_org is not None \
+            and referring_org.kind == kind and referring_org.is_active:
+        return referring_org  # the room that referred the case keeps it
+    if kind == OrgKind.POLICE_ROOM and "police" in rule.sources:
+        return None  # a rule about police referrals means the referring room, not any room nearby
     for place in (township, county):
         if place is not None:
             hit = active.filter(kind=kind, region__path__startswith=place.path).first()

@@ -132,6 +132,7 @@ class ReferralForm(BootstrapMixin, forms.Form):
     claims = forms.CharField(label="诉讼请求/申请事项", widget=forms.Textarea(attrs={"rows": 2}), required=False)
     spans_villages = forms.BooleanField(label="纠纷跨村（社区）", required=False)
     spans_townships = forms.BooleanField(label="纠纷跨乡镇（街道）", required=False)
+    village_failed = forms.BooleanField(label="村（社区）调委会已调解未成", required=False)
     major = forms.BooleanField(label="疑难重大纠纷", required=False)
     applicant_name = forms.CharField(label="申请人（原告）姓名/名称", max_length=100)
     applicant_phone = forms.CharField(label="申请人电话", max_length=20, required=False)

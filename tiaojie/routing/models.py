@@ -19,6 +19,12 @@ SOURCE_CHOICES = [("application", "当事人申请"), ("initiative", "调委会�
                   ("police", "公安移交"), ("petition", "信访转办"), ("department", "其他部门移交")]
 
 
+# A rule whose organization does not exist may fall back to a township or the county center,
+# never to a village (a dispute the village cannot handle must not land there silently).
+FALLBACK_CHOICES = [(OrgKind.TOWNSHIP.value, OrgKind.TOWNSHIP.label),
+                    (OrgKind.COUNTY_CENTER.value, OrgKind.COUNTY_CENTER.label)]
+
+
 def split_values(text: str) -> tuple[str, ...]:
     return tuple(v for v in (x.strip() for x in re.split(r"[、,，;；\s]+", text or "")) if v)
 
@@ -49,6 +55,12 @@ class RoutingRule(models.Model):
     target_trade = models.CharField("行业/专业领域", max_length=40, blank=True,
                                     help_text="分流至行业性专业性调委会时填写，按调委会的“行业/专业领域”包含此词匹配")
     explanation = models.CharField("说明", max_length=200, blank=True, help_text="显示在分流建议中的依据")
+    fallback_kind = models.CharField(
+        "对应组织不存在时改由", max_length=20, choices=FALLBACK_CHOICES, blank=True,
+        help_text="本县（市、区）和本市都没有上述组织时改由此组织承办，分流建议写明没有对应组织；留空则继续匹配下一条规则")
+    supervise_level = models.CharField(
+        "风险达到此等级时县级督办", max_length=10, choices=RISK_LEVEL_CHOICES, blank=True,
+        help_text="专业调委会保留案件：风险达到此等级时不移交，由县级人民调解中心通过预警督办")
 
     class Meta:
         verbose_name = verbose_name_plural = "分流规则"
@@ -65,6 +77,10 @@ class RoutingRule(models.Model):
             raise ValidationError({"sources": f"未知的案件来源：{'、'.join(bad)}"})
         if self.target_kind == OrgKind.CITY_BUREAU:
             raise ValidationError({"target_kind": "市司法局不承办纠纷，不能作为分流目标"})
+        if self.fallback_kind and self.fallback_kind == self.target_kind:
+            raise ValidationError({"fallback_kind": "改由的组织须不同于分流至的组织"})
+        if self.supervise_level and self.target_kind != OrgKind.TRADE:
+            raise ValidationError({"supervise_level": "只有分流至行业性专业性调委会的规则可以设置县级督办"})
 
 
 class RoutingDecision(models.Model):

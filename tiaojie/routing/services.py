@@ -104,6 +104,18 @@ def propose_for_case(case) -> engine.Proposal:
     return engine.propose_for_case(case)
 
 
+def proposal_to_offer(case, proposal: engine.Proposal | None = None) -> engine.Proposal | None:
+    """The proposal the case pages offer: only when it names another organization than the
+    handling one, and never one that already handed the case on (an accepted transfer away from
+    it was a decision, not a slip the rules should keep undoing)."""
+    p = proposal or engine.propose_for_case(case)
+    if p.org is None or p.org.pk == case.organization_id:
+        return None
+    if Transfer.objects.filter(case=case, from_org=p.org, status=Transfer.Status.ACCEPTED).exists():
+        return None
+    return p
+
+
 # --- 移交 ---------------------------------------------------------------------------------------
 
 def transfer_reach(user):

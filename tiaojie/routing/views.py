@@ -29,6 +29,7 @@ from tiaojie.routing.forms import (
     TransferForm,
 )
 from tiaojie.routing.models import JudicialConfirmation, Referral, Transfer
+from tiaojie.routing.panels import routing_inputs
 
 
 def _form_error(form, ctx, e: TransitionError):
@@ -107,9 +108,10 @@ def _panel_ctx(request, case):
         "transfers": case.transfers.select_related("from_org", "to_org", "sent_by", "answered_by"),
         "revisits": referral.revisits.all() if referral else [],
         "outcome": selectors.outcome_of(case),
+        "inputs": routing_inputs(case, referral),
     }
     if acting:
-        ctx["proposal"] = engine.propose_for_case(case)
+        ctx["proposal"] = services.proposal_to_offer(case)
     pending = next((t for t in ctx["transfers"] if t.status == Transfer.Status.PENDING), None)
     ctx["pending"] = pending
     ctx["may_answer_transfer"] = (pending is not None and Scope.of(user).sees(pending.to_org)
@@ -148,8 +150,8 @@ def transfer_new(request, pk):
     transitions.check(case, user, "transfer_out")
     reach = services.transfer_reach(user).exclude(pk=case.organization_id)
     initial = {"version": case.version}
-    proposal = engine.propose_for_case(case)
-    if proposal and proposal.org and proposal.org.pk != case.organization_id:
+    proposal = services.proposal_to_offer(case)
+    if proposal is not None:
         initial["to_org"] = proposal.org.pk
         initial["reason"] = proposal.explanation
     form = TransferForm(request.POST or None, reach=reach, initial=initial)
@@ -220,7 +222,7 @@ def referral_new(request, kind):
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         parties = form.parties()
-        flags = {k: d.pop(k, False) for k in ("spans_villages", "spans_townships", "major")}
+        flags = {k: d.pop(k, False) for k in services.ROUTING_FLAGS}
         for n in ("applicant_name", "applicant_phone", "applicant_id", "respondent_name", "respondent_phone",
                   "respondent_id"):
             d.pop(n, None)
