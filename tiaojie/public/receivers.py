@@ -1,0 +1,79 @@
+"""What the public side adds to the rest without being imported by it: a tracking code for every
+registered case, the applicant told of acceptance or refusal, the code's QR and the online
+signatures on the documents, the 群众端 panel on the case page and the 在线签名 step."""
+from django.dispatch import receiver
+
+from tiaojie.cases.models import Case, Party
+from tiaojie.cases.panels import register_panel
+from tiaojie.cases.signals import case_changed
+from tiaojie.cases.transitions import Step, register_step
+from tiaojie.documents.context import register_provider
+from tiaojie.notify import services as notify
+from tiaojie.public import services
+
+register_step(Step("sign_ready", "发出协议在线签名", ("succeeded", "followed_up"), action="case.succeed"))
+
+
+@receiver(case_changed, dispatch_uid="public_case_changed")
+def on_case_changed(sender, case, actor, kind, **kwargs):
+    if kind == "register":
+        services.ensure_tracking_code(case)
+    elif kind in ("accept", "reject"):
+        tell_applicants(case, kind)
+
+
+def tell_applicants(case: Case, kind: str) -> None:
+    """受理 / 不予受理 of an online application: its applicant is told by SMS."""
+    if not hasattr(case, "online_application"):
+        return
+    tc = services.ensure_tracking_code(case)
+    for p in case.parties.filter(role=Party.Role.APPLICANT):
+        if kind == "accept":
+            notify.queue("application_accepted", p.phone, org_name=case.organization.name, case_number=case.number,
+                         code=tc.code, org_phone=case.organization.contact_phone)
+        else:
+            notify.queue("application_declined", p.phone, org_name=case.organization.name, reason=case.close_reason,
+                         code=tc.code)
+
+
+def document_values(case: Case, ctx: dict) -> dict:
+    tc = getattr(case, "tracking", None) if hasattr(case, "tracking") else None
+    out = {}
+    if tc is not None:
+        out.update(tracking_code=tc.code, tracking_qr=services.qr_data_uri(services.track_url(tc.code)))
+    import base64
+
+    from django.utils import timezone
+
+    sigs = {s.party_id: s for s in services.valid_signatures(case)}
+    if sigs:
+        for p in ctx.get("principals", []):
+            s = sigs.get(p.get("pk"))
+            if s is not None:
+                p["signature"] = {"image": "data:image/png;base64," + base64.b64encode(bytes(s.image)).decode(),
+                                  "at": timezone.localtime(s.signed_at).strftime("%Y-%m-%d %H:%M")}
+    return out
+
+
+register_provider(document_values)
+
+
+def case_panel(case: Case, user):
+    from tiaojie.cases.transitions import may
+
+    tc = getattr(case, "tracking", None) if hasattr(case, "tracking") else None
+    ag = services.current_agreement(case)
+    sigs = {s.party_id: s for s in services.valid_signatures(case)}
+    principals = [p for p in case.parties.all() if p.role != Party.Role.AGENT]
+    signing = services.signing_open(case)
+    return {
+        "case": case, "tracking": tc, "online": hasattr(case, "online_application"),
+        "written": ag is not None and ag.kind == "written",
+        "signing": signing, "may_mark": ag is not None and ag.kind == "written" and signing is None
+        and may(case, user, "sign_ready"),
+        "signers": [{"name": p.name, "role": p.get_role_display(), "sig": sigs.get(p.pk)} for p in principals],
+        "ratings": list(case.ratings.select_related("party")),
+    }
+
+
+register_panel("public", order=25, template="public/_case_panel.html", context=case_panel)
