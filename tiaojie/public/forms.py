@@ -97,6 +97,6 @@ class RatingForm(forms.Form):
     score = forms.TypedChoiceField(label="您对本次调解的评价", coerce=int,
                                    choices=[(5, "5分 非常满意"), (4, "4分 满意"), (3, "3分 一般"), (2, "2分 不满意"),
                                             (1, "1分 很不满意")], widget=forms.RadioSelect,
-                                   error_messages={"required": "请选择1到5分"})
+                                   error_messages={"required": "请选择1到5分", "invalid_choice": "请选择1到5分"})
     comment = forms.CharField(label="意见和建议（选填）", max_length=T("note"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))

@@ -110,20 +110,24 @@ def check_code(phone: str, purpose: str, code: str) -> None:
     """Accept the latest code sent to ``phone`` for ``purpose`` once; 5 tries, 5 minutes."""
     code = (code or "").strip()
     now = timezone.now()
-    with transaction.atomic():
+    error = None
+    with transaction.atomic():  # the failed try is counted (committed) before the refusal is raised
         otp = (OneTimeCode.objects.select_for_update().filter(phone_hash=_h("phone", phone), purpose=purpose,
                                                               used_at__isnull=True).order_by("-created_at").first())
         if otp is None or otp.expires_at < now:
-            raise DomainError("验证码无效或已过期，请重新获取", "code")
-        if otp.tries >= OTP_TRIES:
-            raise DomainError("验证码错误次数过多，请重新获取", "code")
-        if not hmac.compare_digest(otp.code_hash, _code_hash(phone, purpose, code)):
+            error = "验证码无效或已过期，请重新获取"
+        elif otp.tries >= OTP_TRIES:
+            error = "验证码错误次数过多，请重新获取"
+        elif not hmac.compare_digest(otp.code_hash, _code_hash(phone, purpose, code)):
             otp.tries += 1
             otp.save(update_fields=["tries"])
             left = OTP_TRIES - otp.tries
-            raise DomainError(f"验证码不正确，还可尝试{left}次" if left else "验证码错误次数过多，请重新获取", "code")
-        otp.used_at = now
-        otp.save(update_fields=["used_at"])
+            error = f"验证码不正确，还可尝试{left}次" if left else "验证码错误次数过多，请重新获取"
+        else:
+            otp.used_at = now
+            otp.save(update_fields=["used_at"])
+    if error:
+        raise DomainError(error, "code")
 
 
 # --- tracking codes (一案一码) -------------------------------------------------------------------
