@@ -344,3 +344,23 @@ def test_messages_keep_no_plain_code():
         services.send_code(PHONE, "apply", "1.2.3.4")
     code = last_code(PHONE)
     assert not Message.objects.filter(body_enc__contains=code).exists()
+
+
+def test_ratings_show_on_the_follow_up_form_and_in_statistics(client, world):
+    from tiaojie.stats.figures import Period
+    from tiaojie.stats.satisfaction import satisfaction
+
+    case = _succeeded(world)
+    parties = list(case.parties.order_by("id"))
+    services.rate(case, parties[0], 5, "满意")
+    services.rate(case, parties[1], 2, "")
+    client.force_login(world.users["v1"])
+    page = client.get(reverse("cases:act", args=[case.pk, "follow_up"])).content.decode()
+    assert "当事人网上评价：刘大海 5分（满分5分），意见：满意" in page and "孙小梅 2分" in page
+    today = dates.today()
+    s = satisfaction(world.orgs["dongan"], Period(today - dt.timedelta(days=1), today))
+    assert (s.ratings, s.satisfied, s.rate, s.average) == (2, 1, 0.5, 3.5)
+    assert satisfaction(world.orgs["zhoucun"], Period(today, today)).ratings == 0
+    client.force_login(world.users["county"])
+    page = client.get(reverse("stats:dashboard")).content.decode()
+    assert 'id="kpi-satisfaction"' in page

@@ -4,7 +4,7 @@ signatures on the documents, the 群众端 panel on the case page and the 在线
 from django.dispatch import receiver
 
 from tiaojie.cases.models import Case, Party
-from tiaojie.cases.panels import register_panel
+from tiaojie.cases.panels import register_panel, register_step_note
 from tiaojie.cases.signals import case_changed
 from tiaojie.cases.transitions import Step, register_step
 from tiaojie.documents.context import register_provider
@@ -77,3 +77,11 @@ def case_panel(case: Case, user):
 
 
 register_panel("public", order=25, template="public/_case_panel.html", context=case_panel)
+
+
+def rating_notes(case: Case, user) -> list[str]:
+    return [f"当事人网上评价：{r.party.name} {r.score}分（满分5分）" + (f"，意见：{r.comment}" if r.comment else "")
+            for r in case.ratings.select_related("party")]
+
+
+register_step_note("follow_up", rating_notes)

@@ -19,6 +19,7 @@ from tiaojie.security.redirects import safe_next
 from tiaojie.stats import assessment, figures, reports, rollups, services
 from tiaojie.stats.forms import AggregateReportForm, CorrectionForm, ScopePeriodForm
 from tiaojie.stats.models import AggregateReport
+from tiaojie.stats.satisfaction import satisfaction
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -77,7 +78,7 @@ def dashboard(request):
                  reports.fmt("entry_rate", r["values"]["entry_rate"])] for i, r in enumerate(ranking, 1)]),
                 "ranking.xlsx")
         ctx.update(node=node, period=period, fig=fig, tot=tot, links=links, tab=tab, ranking=ranking,
-                   chart_data=chart,
+                   chart_data=chart, satisfaction=satisfaction(node, period),
                    query=request.GET.urlencode())
     return render(request, "stats/dashboard.html", ctx)
 
