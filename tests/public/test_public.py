@@ -364,3 +364,36 @@ def test_ratings_show_on_the_follow_up_form_and_in_statistics(client, world):
     client.force_login(world.users["county"])
     page = client.get(reverse("stats:dashboard")).content.decode()
     assert 'id="kpi-satisfaction"' in page
+
+
+def test_parties_are_asked_to_rate_once_the_case_closes(world, outbox):
+    case = _succeeded(world)
+    send_pending()
+    asked = [m["to"] for m in outbox if "请凭查询码" in m["body"] and "评价" in m["body"]]
+    assert sorted(asked) == sorted([PHONE, "13987654321"])
+    assert case.tracking.code in next(m["body"] for m in outbox if "评价" in m["body"])
+
+
+def test_confirmation_window_reminder_once_and_not_at_night(world, outbox):
+    from tiaojie.cases.rules import confirmation_window
+    from tiaojie.public import reminders
+
+    case = _succeeded(world)
+    send_pending()
+    outbox.clear()
+    closes = confirmation_window.closes_on(case.agreement.effective_on)
+    early = closes - dt.timedelta(days=20)
+    assert reminders.confirmation_reminders(early) == 0
+    due = closes - dt.timedelta(days=5)
+    assert reminders.confirmation_reminders(due) == 2
+    assert reminders.confirmation_reminders(due) == 0  # once per case
+    send_pending()
+    assert all("司法确认" in m["body"] and "还有5天" in m["body"] for m in outbox) and len(outbox) == 2
+    night = timezone.make_aware(dt.datetime.combine(due, dt.time(23, 0)))
+    assert reminders.run(night) == 0
+
+
+def test_the_reminder_command_runs(world):
+    from django.core.management import call_command
+
+    call_command("public_reminders")

@@ -125,3 +125,18 @@ class Rating(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "满意度评价"
         constraints = [models.UniqueConstraint(fields=["case", "party"], name="one_rating_per_party")]
+
+
+class Reminder(models.Model):
+    """A reminder sent once for a case (司法确认 window closing, 回访 request)."""
+
+    scope = ScopeRule(via="case")
+    objects = ScopedQuerySet.as_manager()
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="public_reminders")
+    kind = models.CharField(max_length=30)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "已发提醒"
+        constraints = [models.UniqueConstraint(fields=["case", "kind"], name="one_reminder_per_kind")]

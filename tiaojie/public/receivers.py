@@ -20,6 +20,13 @@ def on_case_changed(sender, case, actor, kind, **kwargs):
         services.ensure_tracking_code(case)
     elif kind in ("accept", "reject"):
         tell_applicants(case, kind)
+    elif kind in ("succeed", "fail", "terminate"):
+        from tiaojie.public import reminders
+
+        if reminders.once(case, "follow_up_request"):
+            reminders.tell_parties(case, "follow_up_request")
+    elif kind == "transfer_out":
+        tell_receiving_committee(case)
 
 
 def tell_applicants(case: Case, kind: str) -> None:
@@ -34,6 +41,15 @@ def tell_applicants(case: Case, kind: str) -> None:
         else:
             notify.queue("application_declined", p.phone, org_name=case.organization.name, reason=case.close_reason,
                          code=tc.code)
+
+
+def tell_receiving_committee(case: Case) -> None:
+    from django.urls import reverse
+
+    t = case.transfers.filter(status="pending").select_related("to_org", "from_org").order_by("-sent_at").first()
+    if t is not None:
+        notify.notify_users(services.staff_of(t.to_org), "transfer",
+                            f"待接收的移交案件：{case.number}（{t.from_org.name}移交）", reverse("cases:detail", args=[case.pk]))
 
 
 def document_values(case: Case, ctx: dict) -> dict:
