@@ -166,3 +166,22 @@ def test_the_bell_counts_unread_notices(client, world):
     client.post(reverse("notify:read_all"))
     assert Notice.objects.filter(user=user, read_at__isnull=True).count() == 0
     assert 'id="bell-count"' not in client.get(reverse("notify:inbox")).content.decode()
+
+
+
+def test_staff_are_told_of_referrals_transfers_and_new_applications(world):
+    from tests.routing.helpers import court_referral, register
+    from tiaojie.routing import services as routing
+    from tiaojie.testing import effects, version_of
+
+    with effects():
+        ref = court_referral(world)
+    org = ref.case.organization
+    told = Notice.objects.filter(kind="referral", user__organization=org)
+    assert told.exists() and ref.case.number in told.first().text
+    with effects():
+        case = register(world)
+        routing.transfer_out(case, world.users["v1"], version=version_of(case), to_org=world.orgs["dongan"],
+                             reason="村级调解未成，上交街道")
+    n = Notice.objects.get(kind="transfer", user=world.users["township"])
+    assert case.number in n.text and "待接收" in n.text

@@ -101,3 +101,49 @@ def rating_notes(case: Case, user) -> list[str]:
 
 
 register_step_note("follow_up", rating_notes)
+
+
+# --- staff notices for records of other parts (this is the lowest app above them all) -------------
+
+def _on_warning(sender, instance, created, **kwargs):
+    if not created:
+        return
+    from django.db import transaction
+    from django.urls import reverse
+
+    pk, org, title, level = instance.pk, instance.responsible, instance.title, instance.get_level_display()
+    transaction.on_commit(lambda: notify.notify_users(
+        services.staff_of(org), "warning", f"{level}预警待签收：{title}", reverse("warnings:detail", args=[pk])),
+        robust=True)
+
+
+def _on_referral(sender, instance, created, **kwargs):
+    if not created:
+        return
+    from django.db import transaction
+    from django.urls import reverse
+
+    case = instance.case
+    due = f"，反馈期限{timezone_label(instance.feedback_due_at)}" if instance.feedback_due_at else ""
+    org, pk, text = case.organization, case.pk, f"移送案件待反馈：{case.number}（{instance.referrer_name}）{due}"
+    transaction.on_commit(lambda: notify.notify_users(services.staff_of(org), "referral", text,
+                                                      reverse("cases:detail", args=[pk])), robust=True)
+
+
+def timezone_label(value) -> str:
+    from django.utils import timezone
+
+    return timezone.localtime(value).strftime("%m-%d %H:%M")
+
+
+def _connect():
+    from django.db.models.signals import post_save
+
+    from tiaojie.routing.models import Referral
+    from tiaojie.warnings.models import Warning
+
+    post_save.connect(_on_warning, sender=Warning, dispatch_uid="public_notice_warning")
+    post_save.connect(_on_referral, sender=Referral, dispatch_uid="public_notice_referral")
+
+
+_connect()
