@@ -397,3 +397,28 @@ def test_the_reminder_command_runs(world):
     from django.core.management import call_command
 
     call_command("public_reminders")
+
+
+def test_a_captcha_after_several_requests_from_one_address(client, world, settings):
+    from tiaojie.public import captcha
+
+    settings.TIAOJIE_CAPTCHA_AFTER = 2
+    settings.TIAOJIE_PUBLIC_LIMITS = {"otp_phone_burst": (100, 1)}
+    for phone in ("13900000001", "13900000002"):
+        assert client.post(reverse("public:apply"), {"phone": phone}).status_code == 302
+    page = client.get(reverse("public:apply")).content.decode()
+    assert 'id="captcha-img"' in page
+    r = client.post(reverse("public:apply"), {"phone": "13900000003", "captcha": "0000"})
+    assert r.status_code == 200 and "图片验证码不正确" in r.content.decode()
+    img = client.get(reverse("public:captcha"))
+    assert img["Content-Type"] == "image/png" and img.content.startswith(b"\x89PNG")
+    # the answer is only in the session as a keyed hash: find it by trying every answer
+    expected = client.session[captcha.SESSION_KEY]
+    import itertools
+
+    answer = next("".join(t) for t in itertools.product(captcha.DIGITS, repeat=4)
+                  if captcha._digest("".join(t)) == expected)
+    r = client.post(reverse("public:apply"), {"phone": "13900000003", "captcha": answer})
+    assert r.status_code == 302
+    r = client.post(reverse("public:apply"), {"phone": "13900000004", "captcha": answer})
+    assert "图片验证码不正确" in r.content.decode()  # used once

@@ -10,6 +10,23 @@ MOBILE = {"inputmode": "numeric", "autocomplete": "tel", "placeholder": "11位�
 class PhoneForm(forms.Form):
     phone = forms.CharField(label="手机号码", max_length=20, widget=forms.TextInput(attrs=MOBILE),
                             error_messages={"required": "请填写手机号码"})
+    captcha = forms.CharField(label="图片中的数字", max_length=8, required=False,
+                              widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+
+    def __init__(self, *args, need_captcha: bool = False, session=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.need_captcha, self.session = need_captcha, session
+        if not need_captcha:
+            del self.fields["captcha"]
+
+    def clean(self):
+        data = super().clean()
+        if self.need_captcha and not self.errors:
+            from tiaojie.public import captcha
+
+            if not captcha.check(self.session, data.get("captcha", "")):
+                self.add_error("captcha", "图片验证码不正确，请看清后重新输入")
+        return data
 
 
 class CodeForm(forms.Form):

@@ -54,6 +54,7 @@ def limits() -> dict:
         "track_addr": (20, 60),    # tracking look-ups from one address per hour
         "track_code": (10, 60),    # look-ups of one tracking code per hour
         "apply_addr": (5, 60 * 24),  # online applications from one address per day
+        "fail_addr": (1000, 60),   # failed checks (only counted, for the CAPTCHA)
     }
     base.update(getattr(settings, "TIAOJIE_PUBLIC_LIMITS", {}))
     return base
@@ -74,6 +75,21 @@ def hit(kind: str, value: str) -> None:
 
 
 TOO_MANY = "操作过于频繁，请稍后再试"
+
+
+def needs_captcha(address: str) -> bool:
+    """An address that asked for several codes (or failed checks) within the hour must solve a CAPTCHA."""
+    from tiaojie.public.captcha import threshold
+
+    since = timezone.now() - dt.timedelta(hours=1)
+    keys = [_key("otp_addr", address), _key("fail_addr", address)]
+    return Hit.objects.filter(key__in=keys, at__gte=since).count() >= threshold()
+
+
+def failed(address: str) -> None:
+    """Count a failed check from ``address`` (towards the CAPTCHA)."""
+    if address:
+        hit("fail_addr", address)
 
 
 def check_limit(kind: str, value: str, message: str = TOO_MANY) -> None:

@@ -6,6 +6,7 @@ app_name = "public"
 urlpatterns = [
     path("", views.home, name="home"),
     path("privacy/", views.privacy, name="privacy"),
+    path("captcha.png", views.captcha_image, name="captcha"),
     path("apply/", views.apply_phone, name="apply"),
     path("apply/verify/", views.apply_verify, name="apply_verify"),
     path("apply/form/", views.apply_form, name="apply_form"),

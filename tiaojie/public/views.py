@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from tiaojie.accounts.audit import client_ip
@@ -45,8 +46,20 @@ def _verified_phone(request) -> str | None:
     return v["phone"]
 
 
+def _phone_form(request, cls, **kw):
+    ip = client_ip(request) or "-"
+    return cls(request.POST or None, need_captcha=services.needs_captcha(ip), session=request.session, **kw)
+
+
+@never_cache
+def captcha_image(request):
+    from tiaojie.public import captcha
+
+    return HttpResponse(captcha.new_challenge(request.session), content_type="image/png")
+
+
 def apply_phone(request):
-    form = forms.PhoneForm(request.POST or None)
+    form = _phone_form(request, forms.PhoneForm)
     if request.method == "POST" and form.is_valid():
         try:
             phone = services.validators.mobile(form.cleaned_data["phone"])
@@ -69,6 +82,7 @@ def apply_verify(request):
         try:
             services.check_code(phone, "apply", form.cleaned_data["code"])
         except DomainError as e:
+            services.failed(client_ip(request) or "-")
             _err(form, e, "code")
         else:
             request.session.cycle_key()
@@ -119,7 +133,7 @@ def apply_done(request):
 
 def track(request):
     initial = {"code": services.normalize_code(request.GET.get("code", ""))}
-    form = forms.TrackForm(request.POST or None, initial=initial)
+    form = _phone_form(request, forms.TrackForm, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             code = services.normalize_code(form.cleaned_data["code"])
@@ -143,6 +157,7 @@ def track_verify(request):
         try:
             case, party_ids = services.finish_tracking(pending["code"], pending["phone"], form.cleaned_data["code"])
         except DomainError as e:
+            services.failed(client_ip(request) or "-")
             _err(form, e, "code")
         else:
             request.session.cycle_key()
