@@ -307,6 +307,12 @@ def test_online_signing_and_the_signed_pdf(client, world, outbox, settings):
     assert sig.address == "127.0.0.1"
     r = client.get(reverse("public:document", args=[case.tracking.code, "agreement"]))
     assert r.status_code == 200 and b"/Image" in r.content
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages).replace(" ", "")
+    respondent = case.parties.get(role="respondent")
+    assert "孙小梅" in text and respondent.phone_masked not in text and respondent.id_masked not in text
+    assert case.parties.get(role="applicant").phone_masked in text  # their own stays
     # the staff case page shows who signed how
     staff.force_login(world.users["v1"])
     page = staff.get(reverse("cases:detail", args=[case.pk])).content.decode()

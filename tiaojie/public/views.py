@@ -224,12 +224,22 @@ def document(request, code, kind):
     c, parties = _tracked(request, code)
     if c is None:
         return _need_check(request, code)
+    from tiaojie.documents import context as ctxmod
+    from tiaojie.documents import render as rendering
     from tiaojie.documents.kinds import KINDS, refusal
-    from tiaojie.documents.render import render_pdf
 
     if kind not in DOCUMENTS or refusal(c, KINDS[kind]) is not None:
         raise Http404("没有该文书")
-    data = render_pdf(c, kind)
+    ctx = ctxmod.build(c)
+    mine = {p.pk for p in parties}
+    for d in ctx["parties"]:
+        if d.get("pk") not in mine:  # the other side's identifiers stay off a party's copy, even masked
+            for key, label in (("id_number", f"{d['id_type']}号码"), ("phone", "联系电话")):
+                if d[key]:
+                    d["summary"] = d["summary"].replace(f"，{label}{d[key]}", "")
+                    d[key] = ""
+    k = KINDS[kind]
+    data = rendering.html_to_pdf(rendering.page_html([rendering.section_html(k, ctx)], f"{c.number} {k.label}"))
     resp = HttpResponse(data, content_type="application/pdf")
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{kind}-{c.pk}.pdf"
     return resp
