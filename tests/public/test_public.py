@@ -428,3 +428,11 @@ def test_a_captcha_after_several_requests_from_one_address(client, world, settin
     assert r.status_code == 302
     r = client.post(reverse("public:apply"), {"phone": "13900000004", "captcha": answer})
     assert "图片验证码不正确" in r.content.decode()  # used once
+
+
+def test_cases_written_in_bulk_get_their_codes(world):
+    case = _desk_case(world)
+    TrackingCode.objects.all().delete()
+    assert services.backfill_tracking_codes() == 1
+    assert services.backfill_tracking_codes() == 0
+    assert len(TrackingCode.objects.get(case=case).code) == 10

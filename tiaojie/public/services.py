@@ -445,3 +445,18 @@ def mark_ready(case, user, *, version) -> SigningRequest:
             notify.queue("agreement_ready", p.phone, org_name=c.organization.name, case_number=c.number, code=tc.code)
         act.record(data={"sha256": req.text_sha256})
     return req
+
+
+def backfill_tracking_codes(using: str = "default") -> int:
+    """Give a tracking code to every case without one (cases written in bulk, like the demo's)."""
+    have = set(TrackingCode.objects.using(using).values_list("case_id", flat=True))
+    used = set(TrackingCode.objects.using(using).values_list("code", flat=True))
+    rows = []
+    for pk in Case.objects.using(using).exclude(pk__in=have).values_list("pk", flat=True).iterator():
+        code = new_tracking_code()
+        while code in used:
+            code = new_tracking_code()
+        used.add(code)
+        rows.append(TrackingCode(case_id=pk, code=code))
+    TrackingCode.objects.using(using).bulk_create(rows, batch_size=1000)
+    return len(rows)
