@@ -373,7 +373,11 @@ def test_ratings_show_on_the_follow_up_form_and_in_statistics(client, world):
 
 
 def test_parties_are_asked_to_rate_once_the_case_closes(world, outbox):
+    from tiaojie.public import reminders
+
     case = _succeeded(world)
+    assert reminders.follow_up_requests() == 2
+    assert reminders.follow_up_requests() == 0
     send_pending()
     asked = [m["to"] for m in outbox if "请凭查询码" in m["body"] and "评价" in m["body"]]
     assert sorted(asked) == sorted([PHONE, "13987654321"])
@@ -385,8 +389,6 @@ def test_confirmation_window_reminder_once_and_not_at_night(world, outbox):
     from tiaojie.public import reminders
 
     case = _succeeded(world)
-    send_pending()
-    outbox.clear()
     closes = confirmation_window.closes_on(case.agreement.effective_on)
     early = closes - dt.timedelta(days=20)
     assert reminders.confirmation_reminders(early) == 0

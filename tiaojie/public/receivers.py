@@ -17,14 +17,9 @@ register_step(Step("sign_ready", "发出协议在线签名", ("succeeded", "foll
 @receiver(case_changed, dispatch_uid="public_case_changed")
 def on_case_changed(sender, case, actor, kind, **kwargs):
     if kind == "register":
-        services.ensure_tracking_code(case)
+        services.ensure_tracking_code(case, new=True)
     elif kind in ("accept", "reject"):
         tell_applicants(case, kind)
-    elif kind in ("succeed", "fail", "terminate"):
-        from tiaojie.public import reminders
-
-        if reminders.once(case, "follow_up_request"):
-            reminders.tell_parties(case, "follow_up_request")
     elif kind == "transfer_out":
         tell_receiving_committee(case)
 

@@ -1,5 +1,7 @@
 """Scheduled reminders of the public side (``manage.py public_reminders``, hourly, quiet at night):
 
+* 回访: once a case is closed (succeeded, failed or terminated) its parties are asked, once, to
+  rate the mediation with the tracking code;
 * 司法确认: each party of a written agreement that may be confirmed and has no application yet is
   told when the 30-day window closes within ``jc_warn`` days (default 10), once per case;
 * old rate-limit counters and one-time codes are deleted after a day.
@@ -56,6 +58,18 @@ def confirmation_reminders(today: dt.date | None = None) -> int:
     return n
 
 
+def follow_up_requests(today: dt.date | None = None) -> int:
+    today = today or dates.today()
+    n = 0
+    qs = (Case.objects.filter(status__in=(Status.SUCCEEDED, Status.FAILED, Status.TERMINATED, Status.FOLLOWED_UP),
+                              closed_on__gte=today - dt.timedelta(days=30))
+          .exclude(public_reminders__kind="follow_up_request").select_related("organization"))
+    for case in qs:
+        if once(case, "follow_up_request"):
+            n += tell_parties(case, "follow_up_request")
+    return n
+
+
 def purge(now=None) -> None:
     now = now or timezone.now()
     Hit.objects.filter(at__lt=now - dt.timedelta(days=1)).delete()
@@ -67,4 +81,4 @@ def run(now=None) -> int:
     purge(now)
     if now.hour >= QUIET[0] or now.hour <= QUIET[1] - 1:
         return 0
-    return confirmation_reminders(now.date())
+    return follow_up_requests(now.date()) + confirmation_reminders(now.date())

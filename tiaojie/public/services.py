@@ -148,8 +148,9 @@ def check_code(phone: str, purpose: str, code: str) -> None:
 
 # --- tracking codes (一案一码) -------------------------------------------------------------------
 
-def ensure_tracking_code(case: Case) -> TrackingCode:
-    existing = TrackingCode.objects.filter(case=case).first()
+def ensure_tracking_code(case: Case, *, new: bool = False) -> TrackingCode:
+    """The case's tracking code, drawn when it has none (``new``: just registered, skip the look-up)."""
+    existing = None if new else TrackingCode.objects.filter(case=case).first()
     if existing:
         return existing
     for _ in range(5):
