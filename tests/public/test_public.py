@@ -144,6 +144,10 @@ def test_bad_input_is_refused_at_the_field(client, world):
     r = client.post(reverse("public:apply_form"), _form(world, facts="", arose_on="2099-01-01", other_phone="abc"))
     page = r.content.decode()
     assert r.status_code == 200 and "请写明纠纷的经过" in page
+    r = client.post(reverse("public:apply_form"), _form(world, id_number="410403198001010000"))
+    assert 'id="err-id_number"' in r.content.decode()
+    r = client.post(reverse("public:apply_form"), _form(world, other_phone="abc"))
+    assert 'id="err-other_phone"' in r.content.decode()
     r = client.post(reverse("public:apply_form"), _form(world, arose_on="2099-01-01"))
     assert "不能晚于今天" in r.content.decode() or "未来" in r.content.decode() or "发生日期" in r.content.decode()
     assert Case.objects.count() == 0

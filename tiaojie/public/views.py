@@ -111,7 +111,10 @@ def apply_form(request):
                 arose_on=d["arose_on"], dispute_type=d["dispute_type"], consent=d["consent"],
                 files=request.FILES.getlist("files"))
         except services.validators.PartyError as e:
-            form.add_error("name" if e.index == 0 else "other_name", e.message.split("：", 1)[-1])
+            mine = {"id_number": "id_number", "address": "address"}
+            other = {"phone": "other_phone", "address": "other_address", "kind": "other_kind"}
+            field = (mine.get(e.party_field, "name") if e.index == 0 else other.get(e.party_field, "other_name"))
+            form.add_error(field, e.message.split("：", 1)[-1])
         except DomainError as e:
             _err(form, e)
         else:
