@@ -442,3 +442,26 @@ def test_cases_written_in_bulk_get_their_codes(world):
     assert services.backfill_tracking_codes() == 1
     assert services.backfill_tracking_codes() == 0
     assert len(TrackingCode.objects.get(case=case).code) == 10
+
+
+def test_the_committee_schedules_the_next_session_and_parties_are_told(client, world, outbox, settings):
+    settings.TIAOJIE_PUBLIC_LIMITS = {"otp_phone_burst": (100, 1)}
+    case = _desk_case(world)
+    with effects():
+        transitions.accept(case, world.users["v1"], version=version_of(case))
+    client.force_login(world.users["v1"])
+    url = reverse("public:schedule", args=[case.pk])
+    r = client.post(url, {"version": version_of(case), "at": "2020-01-01T09:00", "place": "调解室"})
+    assert r.status_code == 302 and not hasattr(Case.objects.get(pk=case.pk), "next_session")
+    when = timezone.localtime() + dt.timedelta(days=2)
+    r = client.post(url, {"version": version_of(case), "at": when.strftime("%Y-%m-%dT%H:%M"), "place": "东安社区调解室"})
+    assert r.status_code == 302
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "东安社区调解室" in page and 'id="next-session"' in page
+    send_pending()
+    told = [m["to"] for m in outbox if "东安社区调解室" in m["body"]]
+    assert sorted(told) == sorted([PHONE, "13987654321"])
+    client.logout()
+    _open(client, case)
+    page = client.get(reverse("public:case", args=[case.tracking.code])).content.decode()
+    assert "东安社区调解室" in page and when.strftime("%Y年%-m月%-d日") in page

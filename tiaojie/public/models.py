@@ -140,3 +140,20 @@ class Reminder(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "已发提醒"
         constraints = [models.UniqueConstraint(fields=["case", "kind"], name="one_reminder_per_kind")]
+
+
+class NextSession(models.Model):
+    """下次调解: when and where the committee will next meet the parties (shown on the tracking
+    page; each party told by SMS when it is set)."""
+
+    scope = ScopeRule(via="case")
+    objects = ScopedQuerySet.as_manager()
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="next_session")
+    at = models.DateTimeField("调解时间")
+    place = models.CharField("调解地点", max_length=200)
+    set_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "下次调解安排"

@@ -12,6 +12,7 @@ from tiaojie.notify import services as notify
 from tiaojie.public import services
 
 register_step(Step("sign_ready", "发出协议在线签名", ("succeeded", "followed_up"), action="case.succeed"))
+register_step(Step("schedule_session", "安排调解时间地点", ("accepted", "mediating"), action="case.record_session"))
 
 
 @receiver(case_changed, dispatch_uid="public_case_changed")
@@ -84,6 +85,8 @@ def case_panel(case: Case, user):
         and may(case, user, "sign_ready"),
         "signers": [{"name": p.name, "role": p.get_role_display(), "sig": sigs.get(p.pk)} for p in principals],
         "ratings": list(case.ratings.select_related("party")),
+        "next_session": getattr(case, "next_session", None) if hasattr(case, "next_session") else None,
+        "may_schedule": may(case, user, "schedule_session"),
     }
 
 

@@ -24,6 +24,7 @@ from tiaojie.core.errors import DomainError
 from tiaojie.notify import services as notify
 from tiaojie.public.models import (
     Hit,
+    NextSession,
     OneTimeCode,
     OnlineApplication,
     Rating,
@@ -461,3 +462,26 @@ def backfill_tracking_codes(using: str = "default") -> int:
         rows.append(TrackingCode(case_id=pk, code=code))
     TrackingCode.objects.using(using).bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+def schedule_session(case, user, *, version, at, place: str) -> NextSession:
+    """安排下次调解: the time and place, told to every party with a phone."""
+    from tiaojie.cases.transitions import TransitionError, acting_on
+
+    with acting_on(case, user, "schedule_session", version=version) as act:
+        c = act.case
+        try:
+            at = validators.moment(at, "at", "调解时间", not_future=False)
+            place = validators.text(place, "place", "调解地点", limit_name="place")
+        except DomainError as e:
+            raise TransitionError(e.message, e.field)
+        if at <= timezone.now():
+            raise TransitionError("调解时间应晚于现在", "at")
+        ns, _ = NextSession.objects.update_or_create(case=c, defaults={"at": at, "place": place, "set_by": user,
+                                                                      "set_at": timezone.now()})
+        when = timezone.localtime(at).strftime("%Y年%m月%d日 %H:%M")
+        for p in c.parties.exclude(role=Party.Role.AGENT):
+            notify.queue("session_scheduled", p.phone, case_number=c.number, when=when, place=place,
+                         org_name=c.organization.name, org_phone=c.organization.contact_phone)
+        act.record(label=f"安排调解：{when}", reason=place, data={"at": at.isoformat(), "place": place})
+    return ns

@@ -18,4 +18,5 @@ urlpatterns = [
     path("c/<str:code>/sign/", views.sign, name="sign"),
     path("c/<str:code>/rate/", views.rate, name="rate"),
     path("staff/<int:pk>/sign-ready/", views.sign_ready, name="sign_ready"),
+    path("staff/<int:pk>/schedule/", views.schedule, name="schedule"),
 ]

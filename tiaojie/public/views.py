@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -212,12 +213,15 @@ def case(request, code):
     me = _principal(parties)
     mediators = c.active_mediators()
     last = c.sessions.order_by("-held_at").first()
+    nxt = getattr(c, "next_session", None) if hasattr(c, "next_session") else None
+    if nxt is not None and nxt.at < timezone.now():
+        nxt = None
     signing = services.signing_open(c)
     signed = {s.party_id for s in services.valid_signatures(c)}
     rated = c.ratings.filter(party=me).first()
     return render(request, "public/case.html", {
         "c": c, "code": services.normalize_code(code), "me": me, "stage": services.stage_of(c),
-        "org": c.organization, "mediators": mediators, "last_session": last, "docs": docs,
+        "org": c.organization, "mediators": mediators, "last_session": last, "next_session": nxt, "docs": docs,
         "signing": signing, "signed": me.pk in signed, "may_rate": services.may_rate(c) and rated is None,
         "rated": rated, "qr": services.qr_svg(services.track_url(services.normalize_code(code))),
     })
@@ -315,3 +319,20 @@ def sign_ready(request, pk):
     return redirect("cases:detail", pk=c.pk)
 
 
+
+
+@require_POST
+def schedule(request, pk):
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('login')}?next={reverse('cases:detail', args=[pk])}")
+    c = case_for(request.user, pk, acting=True)
+    try:
+        services.schedule_session(c, request.user, version=request.POST.get("version"),
+                                  at=request.POST.get("at"), place=request.POST.get("place"))
+    except Refused:
+        raise
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, "已安排调解时间地点，并短信通知当事人")
+    return redirect("cases:detail", pk=c.pk)
