@@ -3,6 +3,8 @@
 Each job is also a management command (idempotent, safe to run twice):
   check_screening     remind committees and supervisors of overdue screening reports
   escalate_warnings   move warnings not acknowledged in time one level up the tree
+  send_notifications  send the outbox's due SMS and e-mail, retrying failures
+  public_reminders    司法确认 window closing: SMS to the parties once (not at night)
 ``manage.py install_schedules`` registers them with django-q2 (also idempotent).
 
 Safety jobs run on the default cluster (queue ``tiaojie``); heavy ones on ``tiaojie-heavy``, so
@@ -21,6 +23,8 @@ SCHEDULES = [
     ("排查报告逾期提醒", "tiaojie.jobs.check_screening", 60, SAFETY),
     ("预警超时上报", "tiaojie.jobs.escalate_warnings", 10, SAFETY),
     ("统计汇总表更新", "tiaojie.jobs.rebuild_rollups", 30, HEAVY),
+    ("发送短信和邮件", "tiaojie.jobs.send_notifications", 1, SAFETY),
+    ("群众端提醒（司法确认期限）", "tiaojie.jobs.public_reminders", 60, SAFETY),
     ("心跳（安全队列）", "tiaojie.jobs.heartbeat", 1, SAFETY),
     ("心跳（批量队列）", "tiaojie.jobs.heartbeat", 1, HEAVY),
     ("每日备份", "tiaojie.jobs.daily_backup", 24 * 60, HEAVY),
@@ -57,6 +61,22 @@ def rebuild_rollups() -> int:
 
     n = rebuild_due()
     log.info("rebuild_rollups: %s rows", n)
+    return n
+
+
+def send_notifications() -> int:
+    from tiaojie.notify.services import send_pending
+
+    n = send_pending()
+    log.info("send_notifications: %s sent", n)
+    return n
+
+
+def public_reminders() -> int:
+    from tiaojie.public.reminders import run
+
+    n = run()
+    log.info("public_reminders: %s reminders", n)
     return n
 
 

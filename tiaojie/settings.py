@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "ninja",  # its own Swagger UI assets for /api/docs (no CDN)
     "tiaojie.orgs",
     "tiaojie.accounts",
+    "tiaojie.notify",
+    "tiaojie.public",
     "tiaojie.cases",
     "tiaojie.screening",
     "tiaojie.warnings",
@@ -111,6 +113,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tiaojie.accounts.context.user_scope",
                 "tiaojie.security.context.security_notices",
+                "tiaojie.notify.context.notices",
             ],
         },
     },
@@ -281,6 +284,20 @@ TIAOJIE_CASE_NUMBER_PATTERN = "（{year}）{abbr}调字第{seq:04d}号"
 
 # Documents (文书): font family for PDFs (offices often have 仿宋/宋体 licensed; Noto CJK by default)
 TIAOJIE_PDF_FONT_FAMILY = os.environ.get("TIAOJIE_PDF_FONT_FAMILY", '"Noto Serif CJK SC", "Noto Sans CJK SC", serif')
+# Notifications (tiaojie.notify): one backend per channel; the demo writes them to a file.
+TIAOJIE_NOTIFY_BACKENDS = {
+    "sms": os.environ.get("TIAOJIE_SMS_BACKEND", "tiaojie.notify.backends.FileBackend"),
+    "email": os.environ.get("TIAOJIE_EMAIL_BACKEND", "tiaojie.notify.backends.FileBackend"),
+}
+TIAOJIE_NOTIFY_FILE = Path(os.environ.get("TIAOJIE_NOTIFY_FILE", VAR_DIR / "outbox.jsonl"))
+TIAOJIE_SMS_URL = os.environ.get("TIAOJIE_SMS_URL", "")
+TIAOJIE_SMS_USER = os.environ.get("TIAOJIE_SMS_USER", "")
+TIAOJIE_SMS_PASSWORD = os.environ.get("TIAOJIE_SMS_PASSWORD", "")
+TIAOJIE_SMS_TOKEN = os.environ.get("TIAOJIE_SMS_TOKEN", "")
+TIAOJIE_SMS_SIGN = os.environ.get("TIAOJIE_SMS_SIGN", "【人民调解】")
+# The public side (/p/): the site address printed in QR codes, and when the CAPTCHA starts.
+TIAOJIE_PUBLIC_URL = os.environ.get("TIAOJIE_PUBLIC_URL", "")
+TIAOJIE_CAPTCHA_AFTER = int(os.environ.get("TIAOJIE_CAPTCHA_AFTER", "3"))
 TIAOJIE_UPLOAD_MAX_BYTES = int(os.environ.get("TIAOJIE_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 # Office files are zip archives: limits on what they declare to unpack to (checked before parsing)
 TIAOJIE_ZIP_MAX_UNCOMPRESSED = int(os.environ.get("TIAOJIE_ZIP_MAX_UNCOMPRESSED", str(100 * 1024 * 1024)))

@@ -28,6 +28,8 @@ urlpatterns = [
     path("api/", include("tiaojie.api.urls")),
     path("stats/", include("tiaojie.stats.urls")),
     path("funding/", include("tiaojie.funding.urls")),
+    path("notices/", include("tiaojie.notify.urls")),
+    path("p/", include("tiaojie.public.urls")),
     # Django admin's own login form would skip lockout messages and the second factor: use ours.
     path("admin/login/", admin_login_redirect),
     path("admin/", admin.site.urls),

@@ -14,8 +14,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2] / "tiaojie"
 # The layering, lowest first (README, "Architecture"). An app may import the ones before it;
 # apps of one layer (a tuple) may import each other (no cycle at import time, checked below).
-LAYERS = ["core", ("accounts", "security"), "orgs", "intake", "cases", "warnings", "screening", "routing", "documents",
-          "funding", "stats", "api", "portal", "demo"]
+LAYERS = ["core", ("accounts", "security"), "notify", "orgs", "intake", "cases", "warnings", "screening", "routing",
+          "documents", "public", "funding", "stats", "api", "portal", "demo"]
 
 
 def _modules():

@@ -50,6 +50,8 @@ PAGES = {
     "routing:referral_revisit": ("referral", WRITE, {}),
     "routing:confirmation_result": ("confirmation", WRITE, {}),
     "documents:case_documents": ("case", READ, {}),
+    "public:sign_ready": ("case", WRITE, {}),
+    "public:schedule": ("case", WRITE, {}),
     "documents:document": ("case", READ, {"code": "registration", "fmt": "docx"}),
     "documents:document_item": ("case", READ, {"code": "session", "item": "@session", "fmt": "docx"}),
     "documents:casefile": ("case", READ, {}),

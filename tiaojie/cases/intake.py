@@ -184,8 +184,12 @@ def _fields(app: Application) -> dict:
 # --- prepare and register --------------------------------------------------------------------
 
 def prepare(user, app: Application) -> Prepared:
-    """Validate, analyse and route ``app`` without writing anything (``DomainError`` at the field)."""
-    permissions.require(user, app.action)
+    """Validate, analyse and route ``app`` without writing anything (``DomainError`` at the field).
+
+    A public application (``Via.PUBLIC``) comes with no user: the applicant is no account; the
+    public channel checked their phone by a one-time code before it calls here."""
+    if not (app.via == Via.PUBLIC and user is None):
+        permissions.require(user, app.action)
     fields = _fields(app)
     parties, warnings = validators.parties(app.parties, source=fields["source"])
     analysis = analyze({"facts": fields["facts"], "claims": fields["claims"]})

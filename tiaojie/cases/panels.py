@@ -33,3 +33,18 @@ def panels_for(case, user) -> list[dict]:
         if ctx is not None:
             out.append({"name": panel.name, "template": panel.template, "ctx": ctx})
     return out
+
+
+# Notes other parts show above a step's form (the parties' own online ratings on the 回访 form):
+# ``register_step_note("follow_up", fn)`` with ``fn(case, user) -> list[str]``.
+STEP_NOTES: dict[str, list[Callable]] = {}
+
+
+def register_step_note(step: str, fn: Callable) -> None:
+    fns = STEP_NOTES.setdefault(step, [])
+    if fn not in fns:
+        fns.append(fn)
+
+
+def step_notes(case, user, step: str) -> list[str]:
+    return [line for fn in STEP_NOTES.get(step, []) for line in (fn(case, user) or [])]

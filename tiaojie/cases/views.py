@@ -194,6 +194,7 @@ def act(request, pk, name):
             ctx["error"] = e.message
     ctx["form"] = form
     ctx["assignments"] = case.assignments.filter(active=True).select_related("mediator")
+    ctx["step_notes"] = panels.step_notes(case, user, name)
     return render(request, "cases/act.html", ctx)
 
 

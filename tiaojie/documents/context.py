@@ -65,7 +65,7 @@ def cn_date(value) -> str:
 def party_dict(p: Party, unmask: bool) -> dict:
     age = p.age
     d = {
-        "role": p.get_role_display(), "kind": p.get_kind_display(), "name": p.name, "gender": p.gender,
+        "pk": p.pk, "role": p.get_role_display(), "kind": p.get_kind_display(), "name": p.name, "gender": p.gender,
         "ethnicity": p.ethnicity, "age": f"{age}" if age is not None else "", "occupation": p.occupation,
         "id_type": p.get_id_type_display() if p.id_type else "",
         "id_number": (p.id_number if unmask else p.id_masked) or "",
@@ -278,6 +278,17 @@ def split_terms(text: str) -> list[dict]:
     return items
 
 
+# Parts above documents add to every document's context without being imported here
+# (the public side: the tracking code and its QR, the parties' online signatures).
+PROVIDERS: list = []
+
+
+def register_provider(fn) -> None:
+    """``fn(case, ctx) -> dict | None``: values added to the context of every document."""
+    if fn not in PROVIDERS:
+        PROVIDERS.append(fn)
+
+
 def build(case: Case, user=None, *, item=None, extra: dict | None = None, log_as: str = "") -> dict:
     """The context of one document of ``case``; ``item`` is the session/investigation/follow-up."""
     unmask = bool(user is not None and getattr(user, "can_unmask", False))
@@ -339,6 +350,8 @@ def build(case: Case, user=None, *, item=None, extra: dict | None = None, log_as
         ctx["item"] = item_dict(item)
     else:
         ctx["item"] = {}
+    for provider in PROVIDERS:
+        ctx.update(provider(case, ctx) or {})
     if extra:
         ctx.update(extra)
     if unmask and log_as:

@@ -20,6 +20,7 @@ from tiaojie.security.redirects import safe_next
 from tiaojie.stats import assessment, figures, reports, rollups, services
 from tiaojie.stats.forms import AggregateReportForm, CorrectionForm, ScopePeriodForm
 from tiaojie.stats.models import AggregateReport
+from tiaojie.stats.satisfaction import satisfaction
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -97,6 +98,7 @@ def dashboard(request):
                 "ranking.xlsx")
         ctx.update(node=node, period=period, fig=fig, tot=tot, links=links, tab=tab, ranking=ranking,
                    chart_data=chart, earlier_period=earlier_period, before=before, change=change,
+                   satisfaction=satisfaction(node, period),
                    query=request.GET.urlencode())
     return render(request, "stats/dashboard.html", ctx)
 

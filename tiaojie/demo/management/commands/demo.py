@@ -58,6 +58,9 @@ class Command(BaseCommand):
         marker.set_marker(database, f"{mode} seed={seed}")  # before the build: a half-built city can be reset
         summary = CityBuilder(small=small, seed=seed, using=database, stderr=self.stderr._out).build()
         __import__("tiaojie.demo.aggregates").demo.aggregates.build(seed=seed, small=small, stderr=self.stderr)  # 汇总上报 + 统计汇总
+        from tiaojie.public.services import backfill_tracking_codes
+
+        backfill_tracking_codes(database)  # 一案一码 for the cases the demo wrote in bulk
         self._report(summary, time.monotonic() - started)
 
     def _report(self, s, elapsed: float) -> None:
