@@ -28,6 +28,8 @@ urlpatterns = [
     path("api/", include("tiaojie.api.urls")),
     path("stats/", include("tiaojie.stats.urls")),
     path("funding/", include("tiaojie.funding.urls")),
+    path("typical/", include("tiaojie.portal.urls")),
+    path("gk/", include("tiaojie.portal.public_urls")),  # public: typical cases, no login
     # Django admin's own login form would skip lockout messages and the second factor: use ours.
     path("admin/login/", admin_login_redirect),
     path("admin/", admin.site.urls),
