@@ -183,7 +183,20 @@ def anonymise(text: str, known: Known | None = None) -> str:
     out = _replace_literal(out, given)
     out = _INTRO_RE.sub(lambda m: m.group(1) + mask_name(m.group(2)), out)
     out = _GENDER_RE.sub(lambda m: mask_name(m.group(1)), out)
-    return out
+    return _tidy(out)
+
+
+_LEAD_IN = [(re.compile(r"(?:联系)?(?:电话|手机号码|手机号|手机|座机)[:：为是]?\s*" + re.escape(MASK_PHONE)), MASK_PHONE),
+            (re.compile(r"(?:公民)?身份证(?:号码|号)?[:：为是]?\s*" + re.escape(MASK_ID)), MASK_ID),
+            (re.compile(r"(?:银行)?(?:账号|卡号)[:：为是]?\s*" + re.escape(MASK_BANK)), MASK_BANK)]
+
+
+def _tidy(text: str) -> str:
+    """"电话（电话略）" reads "（电话略）", and "（（电话略））" one pair of brackets."""
+    for rx, mask in _LEAD_IN:
+        text = rx.sub(mask, text)
+        text = text.replace(f"（{mask}）", mask)
+    return text
 
 
 def leftovers(text: str, known: Known) -> list[str]:
