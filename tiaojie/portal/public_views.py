@@ -4,7 +4,6 @@ returned typical case answers 404 like a number that does not exist."""
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from tiaojie.cases.models import DisputeType
@@ -21,7 +20,6 @@ def _types():
 
 
 @require_GET
-@cache_control(public=True, max_age=300)
 def index(request):
     form = SearchForm(request.GET or None)
     words, code = "", ""
@@ -39,7 +37,6 @@ def index(request):
 
 
 @require_GET
-@cache_control(public=True, max_age=300)
 def case(request, pk):
     typical = (TypicalCase.objects.published().select_related("dispute_type__parent").filter(pk=pk).first())
     if typical is None:
