@@ -92,7 +92,7 @@ def nominate(user, case: Case) -> TypicalCase:
     require(user, "typical.nominate")
     _owned(user, case, "该案件")
     with transaction.atomic():
-        case = Case.objects.select_for_update().select_related("dispute_type__parent").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("dispute_type__parent").get(pk=case.pk)
         reason = nominable(case)
         if reason:
             raise DomainError(reason)
