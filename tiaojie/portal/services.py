@@ -60,7 +60,7 @@ def draft_texts(case: Case) -> dict:
     outcome = agreement.terms if agreement else ""
     follow = case.follow_ups.last()
     if follow:
-        outcome += f"\n\n回访：协议{follow.get_performance_display()}，当事人{follow.get_satisfaction_display()}。"
+        outcome += f"\n\n回访：协议{follow.get_performance_display()}。"
     return {
         "title": f"{case.dispute_type.top.name}调解案例"[:TITLE_MAX],
         "dispute_type": case.dispute_type,
