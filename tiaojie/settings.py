@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tiaojie.api",
     "tiaojie.stats",
     "tiaojie.funding",
+    "tiaojie.portal",
     "tiaojie.security",
     "axes",
     "django_otp",

@@ -30,6 +30,8 @@ urlpatterns = [
     path("funding/", include("tiaojie.funding.urls")),
     path("notices/", include("tiaojie.notify.urls")),
     path("p/", include("tiaojie.public.urls")),
+    path("typical/", include("tiaojie.portal.urls")),
+    path("gk/", include("tiaojie.portal.public_urls")),  # public: typical cases, no login
     # Django admin's own login form would skip lockout messages and the second factor: use ours.
     path("admin/login/", admin_login_redirect),
     path("admin/", admin.site.urls),

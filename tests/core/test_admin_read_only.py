@@ -11,7 +11,7 @@ from tiaojie.testing import register_case, sample_case_fields, sample_parties
 READ_ONLY = ["cases.Case", "screening.ScreeningRound", "screening.HiddenDanger", "screening.Reminder",
              "warnings.Warning", "warnings.Escalation", "routing.RoutingDecision", "routing.Transfer",
              "routing.Referral", "routing.JudicialConfirmation", "documents.Attachment", "documents.BatchJob",
-             "funding.CalculationRun", "stats.AggregateReport", "stats.ReportSubmission",
+             "funding.CalculationRun", "stats.AggregateReport", "stats.ReportSubmission", "portal.TypicalCase",
              "accounts.PersonalDataAccess"]
 
 

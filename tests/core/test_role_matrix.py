@@ -25,6 +25,7 @@ from tiaojie.documents import services as documents
 from tiaojie.funding import services as funding
 from tiaojie.orgs import services as orgs
 from tiaojie.orgs.models import Training
+from tiaojie.portal import services as portal
 from tiaojie.routing import services as routing
 from tiaojie.screening import services as screening
 from tiaojie.screening.periods import Cadence, period_containing
@@ -133,7 +134,17 @@ def r(world):
     out["training"] = Training.objects.create(kind="annual", topic="调解技巧", organizer=world.orgs["dongan"],
                                               start_on=TODAY(), end_on=TODAY(), days=Decimal(1), hours=Decimal(6))
     out["run"] = funding.compute(world.users["county"], world.orgs["weidong"], TODAY().year, TODAY().month)
+    out["typical_draft"] = portal.nominate(u, out["written"])
+    nominated = register(world, "v1", "v1")
+    mediate_to_success(nominated, u)
+    t = portal.nominate(u, nominated)
+    out["typical_pending"] = portal.save(u, t, version=t.version, submit=True, **typical_texts(t))
     return out
+
+
+def typical_texts(t):
+    return dict(title=t.title, dispute_type=t.dispute_type, facts=t.facts, process=t.process, outcome=t.outcome,
+                comment=t.comment, amount=t.amount)
 
 
 def calls(world, r):
@@ -242,6 +253,12 @@ def calls(world, r):
         "stats.aggregate": lambda u: stats.save_aggregate(u, organization=w.orgs["v2"],
                                                           month=TODAY().replace(day=1) - dt.timedelta(days=400),
                                                           accepted=3, successful=2, amount=Decimal(100), by_type={}),
+        "typical.nominate": lambda u: portal.nominate(u, c["followed_up"]),
+        "typical.edit": lambda u: portal.save(u, c["typical_draft"], version=c["typical_draft"].version,
+                                              **typical_texts(c["typical_draft"])),
+        "typical.approve": lambda u: portal.approve(u, c["typical_pending"], version=c["typical_pending"].version),
+        "typical.return": lambda u: portal.send_back(u, c["typical_pending"], version=c["typical_pending"].version,
+                                                     reason="人名未隐去"),
     }
 
 

@@ -74,12 +74,20 @@ PAGES = {
     "funding:run_recompute": ("run", WRITE, {}),
     "funding:run_discard": ("run", WRITE, {}),
     "funding:run_export": ("run", READ, {}),
+    "portal:nominate": ("case", WRITE, {}),
+    "portal:detail": ("typical", READ, {}),
+    "portal:edit": ("typical", WRITE, {}),
+    "portal:approve": ("typical", WRITE, {}),
+    "portal:return": ("typical", WRITE, {}),
 }
 # Not in the matrix, with the reason: the API answers with its own token and scope
 # (tests/api), and Django admin is for superusers only (tests/core/test_admin_read_only.py).
 EXEMPT_NAMESPACES = {"api", "admin"}
 # Pages of a record that belongs to one user, not to an organization: only its owner sees it.
 OWN_RECORDS = {"orgs:import_job": "an import's progress and report: only who started it (tests/orgs/test_import_views.py)"}
+# Public pages: what they show is public by design, for everyone (tests/portal/test_public.py: only
+# published typical cases answer, drafts, pending and returned ones are 404 like a missing id).
+PUBLIC = {"gk:case": "a published typical case (anonymised)"}
 
 
 def _id_patterns():
@@ -100,7 +108,8 @@ def _id_patterns():
 
 def test_every_id_page_is_in_the_matrix():
     missing = [(name, route) for name, route in _id_patterns()
-               if name.split(":")[0] not in EXEMPT_NAMESPACES and name not in PAGES and name not in OWN_RECORDS]
+               if name.split(":")[0] not in EXEMPT_NAMESPACES and name not in PAGES and name not in OWN_RECORDS
+               and name not in PUBLIC]
     assert missing == [], f"pages that take an id must be listed in PAGES (scope matrix): {missing}"
 
 
@@ -167,11 +176,15 @@ def records(world):
 
     run_job(batch.pk)  # what the worker does
     batch.refresh_from_db()
+    from tiaojie.portal.services import nominate
+
+    typical = nominate(u, other)
     return {
         "case": case, "party": case.parties.first(), "session": session, "escalation": escalation,
         "attachment": attachment, "confirmation": confirmation, "transfer": transfer, "referral": referral,
         "round": rnd, "hazard": hazard, "warning": warning, "training": training, "attendance": attendance,
         "run": run, "batch": batch, "org": world.orgs["v1"], "mediator": world.mediators["m1"],
+        "typical": typical,
     }
 
 
@@ -192,7 +205,7 @@ OWNERS = ("v1", "township", "city")
 OWNERS_OF = {"training": ("township", "county", "city"), "run": ("county", "city")}
 OUTSIDERS = ("v2", "county2", "police")
 # records the court room sees through a link (the referral, the 司法确认 naming it)
-COURT_LINKED = {"case", "referral", "confirmation", "session", "attachment", "escalation"}
+COURT_LINKED = {"case", "referral", "confirmation", "session", "attachment", "escalation", "typical"}
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))

@@ -93,3 +93,8 @@ def org_for(user, pk, *, acting: bool = False):
 def mediator_for(user, pk, *, acting: bool = False):
     qs = _model("orgs.Mediator").objects.select_related("organization")
     return get_for(user, qs, pk, acting=acting, what="该调解员")
+
+
+def typical_case_for(user, pk, *, acting: bool = False):
+    qs = _model("portal.TypicalCase").objects.select_related("case", "dispute_type__parent", "nominated_org")
+    return get_for(user, qs, pk, acting=acting, what="该典型案例")

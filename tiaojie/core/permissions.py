@@ -102,6 +102,11 @@ ACTIONS: dict[str, tuple[frozenset, str]] = {
     "stats.refresh": (MANAGING, "刷新统计汇总"),
     "stats.submit": (MEDIATING, "报送统计报表"),
     "stats.aggregate": (MEDIATING, "填报汇总数据"),
+    # typical cases (tiaojie.portal): committees nominate and edit, the city publishes
+    "typical.nominate": (MEDIATING, "推荐典型案例"),
+    "typical.edit": (MEDIATING, "编辑典型案例"),
+    "typical.approve": (frozenset({R.CITY_ADMIN}), "审核发布典型案例"),
+    "typical.return": (frozenset({R.CITY_ADMIN}), "退回典型案例"),
 }
 
 

@@ -214,6 +214,11 @@ class CityBuilder:
             screening.after_finish()
             self._counters()
             self._stage("排查预警")
+            if self.using == "default":  # through the services, which use the default database
+                from tiaojie.demo.typical import publish_examples
+
+                publish_examples()
+                self._stage("典型案例")
         self._stage("提交")
         rows = {m._meta.label: n for m, n in self.writer.counts.items()}
         return Summary(
