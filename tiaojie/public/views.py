@@ -38,6 +38,26 @@ def privacy(request):
     return render(request, "public/privacy.html")
 
 
+def guide(request):
+    """调解指南: what people's mediation is and which committee handles what."""
+    from tiaojie.public import guide as g
+
+    return render(request, "public/guide.html", {"steps": g.routing_steps()})
+
+
+def offices(request):
+    """调解组织查询: committees by words, county and kind, with address and office phone."""
+    from tiaojie.orgs.models import OrgKind
+    from tiaojie.public import guide as g
+
+    q = (request.GET.get("q") or "").strip()[:50]
+    county, kind = request.GET.get("county", ""), request.GET.get("kind", "")
+    page = g.offices(q, county, kind, request.GET.get("page", 1))
+    kinds = [(k, OrgKind(k).label) for k in g.PUBLIC_KINDS]
+    return render(request, "public/offices.html", {"page": page, "q": q, "county": county, "kind": kind,
+                                                   "counties": g.counties(), "kinds": kinds})
+
+
 # --- apply ---------------------------------------------------------------------------------------
 
 def _verified_phone(request) -> str | None:
