@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "ninja",  # its own Swagger UI assets for /api/docs (no CDN)
     "tiaojie.orgs",
     "tiaojie.accounts",
+    "tiaojie.intake",
     "tiaojie.cases",
     "tiaojie.screening",
     "tiaojie.warnings",
