@@ -345,7 +345,36 @@ def analyze(texts: dict[str, str]) -> Analysis:
         return Analysis()
 
 
-def _analyze(texts) -> Analysis:
+def analyze_many(items: list[dict[str, str]]) -> list[Analysis]:
+    """``analyze`` over many inputs, the type model run once per batch (the batch command)."""
+    from tiaojie.intake import classifier
+
+    out = [analyze_text_only(t) for t in items]
+    try:
+        suggestions = classifier.suggest_many([normalize(_type_text(_clean_texts(t))) for t in items])
+    except Exception:
+        log.exception("intake type model failed")
+        return out
+    for a, s in zip(out, suggestions, strict=True):
+        a.types = [TypeSuggestion(c, n, sc) for c, n, sc in s]
+    return out
+
+
+def analyze_text_only(texts) -> Analysis:
+    """Signals, people and amount without the type model."""
+    try:
+        return _analyze(texts, types=False)
+    except Exception:
+        log.exception("intake analysis failed")
+        return Analysis()
+
+
+def _type_text(texts: dict[str, str]) -> str:
+    ordered = [texts[k] for k in ("facts", "claims") if k in texts]
+    return " ".join(ordered) or " ".join(texts.values())
+
+
+def _analyze(texts, types: bool = True) -> Analysis:
     texts = _clean_texts(texts)
     if not texts:
         return Analysis()
@@ -377,8 +406,8 @@ def _analyze(texts) -> Analysis:
     signals = sorted(strongest.values(), key=lambda s: (-RANK[s.level], order.index(s.category)
                                                         if s.category in order else 99))
     level = signals[0].level if signals else "none"
-    types = suggest_types(" ".join(t for k, t in ordered if k in ("facts", "claims")) or " ".join(texts.values()))
-    return Analysis(types=types, signals=signals, people_count=people, amount_yuan=amount, level=level)
+    suggestions = suggest_types(_type_text(texts)) if types else []
+    return Analysis(types=suggestions, signals=signals, people_count=people, amount_yuan=amount, level=level)
 
 
 def suggest_types(text: str) -> list[TypeSuggestion]:
@@ -390,3 +419,14 @@ def suggest_types(text: str) -> list[TypeSuggestion]:
         log.exception("intake type model failed")
         return []
 
+
+
+def with_people_signal(a: Analysis, people: int) -> Analysis:
+    """``a`` with a group sign for a people count given in a form field (not read from the text)."""
+    lex = lexicon()
+    if "group" not in lex.categories or people < GROUP_COUNT:
+        return a
+    label, level = lex.categories["group"]
+    sig = Signal("group", label, "red" if people >= GROUP_RED else level, f"涉及{people}人", "people_count", people)
+    signals = sorted([*a.signals, sig], key=lambda s: -RANK[s.level])
+    return Analysis(a.types, signals, a.people_count, a.amount_yuan, signals[0].level)

@@ -35,7 +35,7 @@ USER_DICT = HERE / "data" / "userdict.txt"
 HELDOUT_PERCENT = 20
 RISK_CATEGORIES = ("violence", "weapon", "group", "threat", "suicide", "police", "petition", "death", "vulnerable",
                    "emotion", "chronic")
-FORMAT = 1
+FORMAT = 2
 
 
 class CorpusError(ValueError):
@@ -159,18 +159,29 @@ def _prep(text: str) -> str:
     return normalize(text)
 
 
-def fit(lines: list[Line], split: str = "all"):
-    """A fitted pipeline over ``lines`` (``split``: "all", or "train" to leave out the held-out lines)."""
+def fit(lines: list[Line], split: str = "all") -> dict:
+    """The fitted model over ``lines`` (``split``: "all", or "train" to leave out the held-out
+    lines): a pipeline over top-level types, and a classifier of sub-codes (赡养, 婚恋, 欠薪…)
+    over the same features, trained on the lines of the types that have sub-codes."""
+    from sklearn.linear_model import LogisticRegression
+
     use = [x for x in lines if split == "all" or not is_heldout(x.id)]
+    texts = [_prep(x.text) for x in use]
     pipe = build_pipeline()
-    pipe.fit([_prep(x.text) for x in use], [x.type for x in use])
-    return pipe
+    pipe.fit(texts, [x.top for x in use])
+    family = [i for i, x in enumerate(use) if x.top in dispute_types.PARENT.values()]
+    sub = None
+    if family and len({use[i].type for i in family}) > 1:
+        feats = pipe.named_steps["features"].transform([texts[i] for i in family])
+        sub = LogisticRegression(C=20.0, max_iter=3000, solver="lbfgs")
+        sub.fit(feats, [use[i].type for i in family])
+    return {"pipeline": pipe, "sub": sub}
 
 
 def dump(pipe, digest: str) -> bytes:
     buf = io.BytesIO()
     with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0, compresslevel=6, filename="") as gz:
-        pickle.dump({"format": FORMAT, "digest": digest, "pipeline": pipe}, gz, protocol=4)
+        pickle.dump({"format": FORMAT, "digest": digest, **pipe}, gz, protocol=4)
     return buf.getvalue()
 
 
@@ -212,7 +223,8 @@ def model():
         with _model_lock:
             if _model is None:
                 try:
-                    _model = _read(MODEL_PATH)["pipeline"]
+                    data = _read(MODEL_PATH)
+                    _model = {"pipeline": data["pipeline"], "sub": data.get("sub")}
                 except FileNotFoundError:
                     log.warning("intake model %s missing; training it in memory (run bin/setup)", MODEL_PATH)
                     _model = fit(read_corpus())
@@ -225,23 +237,22 @@ def set_model(pipe) -> None:
     _model = pipe
 
 
-def rank(pipe, probs) -> list[tuple[str, str, float]]:
-    """Top-level ranking (a sub-code's probability counts for its parent); a sub-code is
-    suggested in place of its parent when it holds most of the parent's probability."""
-    per_top: dict[str, float] = {}
-    best_sub: dict[str, tuple[float, str]] = {}
-    for label, p in zip(pipe.classes_, probs, strict=True):
-        top = dispute_types.top(label)
-        per_top[top] = per_top.get(top, 0.0) + float(p)
-        if label != top and p > best_sub.get(top, (0.0, ""))[0]:
-            best_sub[top] = (float(p), label)
-    ranked = sorted(per_top.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+def rank(model_, probs, feats=None) -> list[tuple[str, str, float]]:
+    """The top 3 top-level types; a sub-code is suggested in place of its parent when the
+    sub-code classifier gives it most of that family's probability."""
+    pipe, sub = model_["pipeline"], model_["sub"]
+    ranked = sorted(zip(pipe.classes_, (float(p) for p in probs), strict=True), key=lambda kv: (-kv[1], kv[0]))[:3]
+    sub_probs = dict(zip(sub.classes_, sub.predict_proba(feats)[0], strict=True)) if sub is not None \
+        and feats is not None and any(c in dispute_types.PARENT.values() for c, _ in ranked) else {}
     out = []
     for top, score in ranked:
         code = top
-        sub = best_sub.get(top)
-        if sub and score > 0 and sub[0] / score >= 0.6:
-            code = sub[1]
+        family = {c: p for c, p in sub_probs.items() if dispute_types.top(c) == top}
+        mass = sum(family.values())
+        if family and mass > 0:
+            best = max(sorted(family), key=lambda c: family[c])
+            if best != top and family[best] / mass >= 0.6:
+                code = best
         out.append((code, dispute_types.NAMES[code], round(score, 4)))
     return out
 
@@ -250,19 +261,19 @@ def suggest(text: str) -> list[tuple[str, str, float]]:
     """The top 3 (code, name, score) for normalized ``text``, best first."""
     if not text or not text.strip():
         return []
-    pipe = model()
-    probs = pipe.predict_proba([text])[0]
-    return rank(pipe, probs)
+    return suggest_many([text])[0]
 
 
 def suggest_many(texts: list[str]) -> list[list[tuple[str, str, float]]]:
-    pipe = model()
+    m = model()
+    pipe = m["pipeline"]
     out = [[] for _ in texts]
     idx = [i for i, t in enumerate(texts) if t and t.strip()]
     if idx:
-        probs = pipe.predict_proba([texts[i] for i in idx])
-        for i, p in zip(idx, probs, strict=True):
-            out[i] = rank(pipe, p)
+        feats = pipe.named_steps["features"].transform([texts[i] for i in idx])
+        probs = pipe.named_steps["clf"].predict_proba(feats)
+        for row, (i, p) in enumerate(zip(idx, probs, strict=True)):
+            out[i] = rank(m, p, feats[row])
     return out
 
 
