@@ -28,8 +28,8 @@ class RiskPhraseInline(admin.TabularInline):
 
 @admin.register(RiskCategory)
 class RiskCategoryAdmin(admin.ModelAdmin):
-    list_display = ("label", "code", "level", "severe", "sort_order", "is_active")
-    list_editable = ("level", "severe", "is_active")
+    list_display = ("label", "code", "level", "sort_order", "is_active")
+    list_editable = ("level", "is_active")
     inlines = [RiskPhraseInline]
 
 

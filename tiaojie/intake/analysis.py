@@ -9,8 +9,11 @@ traditional characters and full-width forms are folded one character for one cha
 Risk signals: a trigger phrase raises its category unless a negation cue stands just before it
 in the same clause ("未发生肢体冲突", "没有报警"; only filler words such as 发生/造成/人员 may lie
 between), or a resolution cue of the category follows in the same clause or a later clause of the
-same sentence ("双方发生推搡，经劝解已和好"). A people count of 10 or more ("上千名村民",
-"二十余户") is itself a group sign.
+same sentence ("双方发生推搡，经劝解已和好"). A group sign carries the people count of its text
+("上千名村民聚集": 1000, red from 100 people); a count of 10 or more in a sentence that tells of
+acting together ("带着十多人到工地讨要"), or of 20 or more in any sentence ("30多名工人被欠薪"), is
+a group sign by itself. A phrase may hold a gap "…" of up to six characters
+of the same clause ("推了…一把", "争吵…年").
 """
 from __future__ import annotations
 
@@ -29,11 +32,11 @@ CATEGORIES = {
     "police": "警情", "petition": "信访", "death": "非正常死亡", "vulnerable": "弱势群体", "emotion": "情绪激烈",
     "chronic": "长期反复",
 }
-SEVERE = ("violence", "group", "threat", "suicide", "weapon")
 LEVELS = ("none", "blue", "yellow", "orange", "red")
 RANK = {lv: i for i, lv in enumerate(LEVELS)}
 KEYS = ("facts", "claims", "sessions", "investigations")
-GROUP_COUNT, GROUP_RED = 10, 100   # a people count that is a group sign by itself, and a red one
+GROUP_COUNT, GROUP_RED = 10, 100   # a people count given in a form field that is a group sign; a red one
+GROUP_ALONE = 20                   # a people count read from the text that is a group sign by itself
 MAX_CHARS = 60000                  # longer input is cut (the fields refuse far less; this guards the batch)
 
 
@@ -166,7 +169,7 @@ def _seed_lexicon() -> Lexicon:
 
     seed = importlib.import_module("tiaojie.intake.migrations.0002_seed_lexicon")
     cats, phrases = [], []
-    for code, label, level, _severe, words in seed.CATEGORIES:
+    for code, label, level, words in seed.CATEGORIES:
         cats.append((code, label, level))
         for item in words.split():
             p, _, lv = item.partition(":")
@@ -203,7 +206,7 @@ def lexicon() -> Lexicon:
 
 # --- clauses, negation, resolution ---------------------------------------------------------
 
-CLAUSE_END = set("，。；！？,;!?\n\r、：:（）()【】“”\"")
+CLAUSE_END = set("，。；！？,;!?\n\r、：:（）()【】“”\"\x00")
 SENTENCE_END = set("。；！？;!?\n\r")
 # words that look like a negation cue but are not one ("未成年人被打伤", "无法支付")
 NOT_NEGATION = re.compile(r"未成年|未婚|未果|未付|未支付|未还|未结|未经|未按|未及时|无法|无奈|无业|无故|无力|无果|无证|"
@@ -211,10 +214,12 @@ NOT_NEGATION = re.compile(r"未成年|未婚|未果|未付|未支付|未还|未�
 # words that look like a trigger but are not one
 NOT_TRIGGER = re.compile(r"动手术|打了欠条|打欠条|打了借条|安全威胁|构成威胁|威胁到|极端天气|法院立案|立案庭|诉前|立案登记|"
                          r"起诉立案|申请立案|登记立案|调解立案|立案调解|110kv|110千伏|老人家|上访户口|拉扯孩子|拉扯大|"
-                         r"拉扯长大|死亡赔偿金标准|气死|累死|笑死|饿死人|暴力拆迁|手持欠条|手持借条")
+                         r"拉扯长大|死亡赔偿金标准|气死|累死|笑死|饿死人|手持欠条|手持借条|被打捞|巴掌大|"
+                         r"(?:牛|狗|鸡|猫|羊|鸭|鹅)[^，。；]{0,4}打架|"
+                         r"(?:掉落|倒塌|坠落|掉下|落下|刮落|吹落|花盆|树枝|砖块|石块|高空)[^，。；]{0,6}砸(?:坏|毁|伤|烂|碎|了)")
 FILLER = re.compile(r"(?:发生|造成|出现|引发|导致|有过|有|再次|再|任何|人员|过|曾经|曾|被|与|对方|对|其|双方|彼此|互相|相互|"
                     r"进行|采取|实施|到|了|均|都|也|并|明显|直接|真正|继续|因此|去|来|向|人|他|她|他人|将|把|一起|一次|"
-                    r"过激|什么|严重|大的|的|激烈|当事人|家人|向其|予以)*")
+                    r"过激|什么|严重|大的|的|激烈|当事人|家人|向其|予以|要|就|会|引起)*")
 
 
 def _clause_bounds(text: str, i: int) -> tuple[int, int]:
@@ -269,18 +274,40 @@ def _quote(original: str, start: int, end: int) -> str:
     return quote or original[start:end]
 
 
+GAP = "…"   # in a phrase: up to six characters of the same clause ("推了…一把", "争吵…年")
+_GAP_RE = "[^，。；！？,;!?\n\r、：:（）()\x00]{0,6}?"
+_gap_cache: dict[str, re.Pattern] = {}
+
+
+def _occurrences(masked: str, phrase: str):
+    """(start, end) of each occurrence of ``phrase`` in ``masked``."""
+    if GAP in phrase:
+        rx = _gap_cache.get(phrase)
+        if rx is None:
+            rx = _gap_cache[phrase] = re.compile(_GAP_RE.join(re.escape(p) for p in phrase.split(GAP)))
+        for m in rx.finditer(masked):
+            yield m.start(), m.end()
+        return
+    pos = masked.find(phrase)
+    while pos >= 0:
+        yield pos, pos + len(phrase)
+        pos = masked.find(phrase, pos + len(phrase))
+
+
 def find_signals(text: str, source: str, lex: Lexicon) -> list[Signal]:
     norm = normalize(text)
     masked = NOT_TRIGGER.sub(lambda m: "\x00" * len(m.group()), norm)
     by_cat: dict[str, list[str]] = {}
     for phrase, cat, _lv in lex.triggers:
-        by_cat.setdefault(cat, []).append(phrase)
-    found: dict[str, Signal] = {}
+        if GAP not in phrase:
+            by_cat.setdefault(cat, []).append(phrase)
+    found: dict[str, tuple[Signal, int]] = {}
     taken: dict[str, list[tuple[int, int]]] = {}
+    present = set(masked)
     for phrase, cat, level in lex.triggers:   # longest first: a longer phrase claims its span
-        pos = masked.find(phrase)
-        while pos >= 0:
-            end = pos + len(phrase)
+        if phrase[0] not in present:
+            continue
+        for pos, end in _occurrences(masked, phrase):
             ok = True
             if phrase.isascii() and phrase.isalnum():
                 before = masked[pos - 1] if pos else " "
@@ -291,33 +318,67 @@ def find_signals(text: str, source: str, lex: Lexicon) -> list[Signal]:
                 ok = False
             if ok:
                 cs, _ce = _clause_bounds(norm, pos)
-                if _negated(norm, pos, cs, by_cat[cat], lex.negations) or \
-                        _resolved(norm, cs, end, lex.resolutions.get(cat)):
-                    spans.append((pos, end))
-                else:
-                    spans.append((pos, end))
-                    sig = Signal(cat, lex.categories[cat][0], level, _quote(text, pos, end), source)
+                spans.append((pos, end))
+                if not (_negated(norm, pos, cs, by_cat.get(cat, []), lex.negations)
+                        or _resolved(norm, cs, end, lex.resolutions.get(cat))):
                     old = found.get(cat)
-                    if old is None or RANK[level] > RANK[old.level]:
-                        found[cat] = sig
-            pos = masked.find(phrase, end)
-    return list(found.values())
+                    # the strongest; of equal level, the first in the text
+                    if old is None or RANK[level] > RANK[old[0].level] or \
+                            (level == old[0].level and pos < old[1]):
+                        found[cat] = (Signal(cat, lex.categories[cat][0], level, _quote(text, pos, end), source), pos)
+    return [s for s, _pos in found.values()]
 
 
-def _people_signal(text: str, source: str, lex: Lexicon) -> Signal | None:
+# a people count of 10 or more is a group sign when the same sentence tells of acting together
+GROUP_ACTIONS = re.compile(r"到场|来到|赶到|赶来|带着|带了|带领|一起|一同|集体|对峙|讨要|讨薪|讨说法|讨钱|维权|聚集|围堵|围住|"
+                           r"堵|拦|找到|冲进|冲到|闹|上访|拒交|拒缴|吵|涌|阻止|阻拦|阻挠|声援|前往|跑到|来了")
+
+
+def _count_signal(text: str, lex: Lexicon, source: str) -> Signal | None:
     if "group" not in lex.categories:
         return None
+    norm = normalize(text)
     best = None
-    for n, start, end in numbers.people_mentions(text):
-        if n >= GROUP_COUNT and (best is None or n > best[0]):
+    for n, start, end in numbers.people_mentions(norm):
+        if n < GROUP_COUNT:
+            continue
+        s = start
+        while s > 0 and norm[s - 1] not in SENTENCE_END:
+            s -= 1
+        e = _sentence_end(norm, end)
+        if (n >= GROUP_ALONE or GROUP_ACTIONS.search(norm, s, e)) and (best is None or n > best[0]):
             best = (n, start, end)
     if best is None:
         return None
     n, start, end = best
     label, level = lex.categories["group"]
-    if n >= GROUP_RED:
-        level = "red"
-    return Signal("group", label, level, _quote(text, start, end), source, count=n)
+    return Signal("group", label, "red" if n >= GROUP_RED else level, _quote(text, start, end), source, n)
+
+
+# an age of 60 or more, or of 14 or less, makes a party vulnerable ("84岁的许阿婆", "10岁的王某")
+AGE_RE = re.compile(r"(?<![\d.年月日号第])(\d{1,3}|[一二三四五六七八九十]{1,3})(?:多|余)?(?:周)?岁")
+
+
+def _age_signal(text: str, lex: Lexicon, source: str) -> Signal | None:
+    if "vulnerable" not in lex.categories:
+        return None
+    norm = normalize(text)
+    for m in AGE_RE.finditer(norm):
+        age = int(m.group(1)) if m.group(1).isdigit() else numbers.cn_to_int(m.group(1))
+        if age is not None and (60 <= age <= 120 or 0 < age <= 14):
+            label, level = lex.categories["vulnerable"]
+            return Signal("vulnerable", label, level, _quote(text, m.start(), m.end()), source)
+    return None
+
+
+def _with_count(sig: Signal, text: str) -> Signal:
+    """A group signal with the largest people count of its text ("上千名村民聚集" → 1000)."""
+    counts = [n for n, _s, _e in numbers.people_mentions(text)]
+    if not counts:
+        return sig
+    n = max(counts)
+    level = "red" if n >= GROUP_RED else sig.level
+    return Signal(sig.category, sig.label, max(level, sig.level, key=RANK.get), sig.evidence, sig.source, n)
 
 
 # --- the analysis --------------------------------------------------------------------------
@@ -331,7 +392,7 @@ def _clean_texts(texts) -> dict[str, str]:
             continue
         if isinstance(value, (list, tuple)):
             value = "\n".join(str(v) for v in value if v)
-        value = str(value).replace("\x00", "")[:MAX_CHARS]
+        value = str(value)[:MAX_CHARS]
         if value.strip():
             out[str(key)] = value
     return out
@@ -383,15 +444,15 @@ def _analyze(texts, types: bool = True) -> Analysis:
     strongest: dict[str, Signal] = {}
     people = amount = None
     for key, text in ordered:
-        sigs = find_signals(text, key, lex)
-        ps = _people_signal(text, key, lex)
-        if ps is not None:
-            old = next((s for s in sigs if s.category == "group"), None)
-            if old is None or RANK[ps.level] > RANK[old.level]:
-                sigs = [s for s in sigs if s.category != "group"] + [ps]
-            else:
-                sigs = [s if s.category != "group" else Signal(s.category, s.label, s.level, s.evidence, s.source,
-                                                               ps.count) for s in sigs]
+        sigs = [_with_count(s, text) if s.category == "group" else s for s in find_signals(text, key, lex)]
+        if not any(s.category == "group" for s in sigs):
+            cs = _count_signal(text, lex, key)
+            if cs is not None:
+                sigs.append(cs)
+        if not any(s.category == "vulnerable" for s in sigs):
+            age = _age_signal(text, lex, key)
+            if age is not None:
+                sigs.append(age)
         for s in sigs:
             old = strongest.get(s.category)
             if old is None or RANK[s.level] > RANK[old.level]:

@@ -16,8 +16,6 @@ class RiskCategory(models.Model):
     code = models.SlugField("代码", max_length=20, unique=True)
     label = models.CharField("名称", max_length=30)
     level = models.CharField("默认风险等级", max_length=10, choices=LEVEL_CHOICES)
-    severe = models.BooleanField("严重情形", default=False,
-                                 help_text="暴力、群体、极端言行、自杀等：与另一橙色因素同时出现时可定为红色")
     sort_order = models.PositiveIntegerField("排序", default=0)
     is_active = models.BooleanField("启用", default=True)
 

@@ -15,7 +15,6 @@ class Migration(migrations.Migration):
                 ("code", models.SlugField(max_length=20, unique=True, verbose_name="代码")),
                 ("label", models.CharField(max_length=30, verbose_name="名称")),
                 ("level", models.CharField(choices=LEVELS, max_length=10, verbose_name="默认风险等级")),
-                ("severe", models.BooleanField(default=False, help_text="暴力、群体、极端言行、自杀等：与另一橙色因素同时出现时可定为红色", verbose_name="严重情形")),
                 ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
                 ("is_active", models.BooleanField(default=True, verbose_name="启用")),
             ],
