@@ -266,10 +266,13 @@ def _resolved(norm: str, clause_start: int, end: int, patterns) -> bool:
 
 
 def _quote(original: str, start: int, end: int) -> str:
-    """The phrase with a little of its clause around it, as it stands in ``original``."""
+    """The phrase with its clause (a short clause whole, else a little on each side), as it
+    stands in ``original``."""
     cs, ce = _clause_bounds(original, start)
-    s = max(cs, start - 8)
-    e = min(ce, end + 6)
+    if ce - cs <= 24:
+        s, e = cs, ce
+    else:
+        s, e = max(cs, start - 8), min(ce, end + 8)
     quote = original[s:e].strip()
     return quote or original[start:end]
 
