@@ -7,8 +7,9 @@ from django.core.management import CommandError, call_command
 
 from tiaojie.intake import classifier, dispute_types
 
-# Floors below the figures in bench/README.md ("## Intake") so that the test is stable.
-TOP1_FLOOR, TOP3_FLOOR = 0.45, 0.65
+# Floors below the figures in bench/README.md ("## Intake": 86% / 97% on the full corpus) so that
+# the test is stable; the composed w0 lines alone (a held-out split of ~25 lines) get lower floors.
+FULL_FLOORS, SMALL_FLOORS = (0.78, 0.92), (0.45, 0.65)
 
 
 def write(dir_: Path, name: str, rows) -> Path:
@@ -89,7 +90,8 @@ def test_heldout_accuracy_above_the_floor(train_split_model):
         classifier.set_model(old)
     top1 = sum(dispute_types.top(r[0][0]) == x.top for r, x in zip(ranked, lines, strict=True)) / len(lines)
     top3 = sum(x.top in [dispute_types.top(c) for c, _n, _s in r] for r, x in zip(ranked, lines, strict=True)) / len(lines)
-    assert top1 >= TOP1_FLOOR and top3 >= TOP3_FLOOR, (top1, top3)
+    floor1, floor3 = FULL_FLOORS if len(lines) >= 200 else SMALL_FLOORS
+    assert top1 >= floor1 and top3 >= floor3, (top1, top3, len(lines))
 
 
 def test_suggestions_have_the_seam_shape():
