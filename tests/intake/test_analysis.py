@@ -54,6 +54,7 @@ def test_resolved(category):
 
 @pytest.mark.parametrize("text, present, absent", [
     ("经民警劝解后已和好。", {"police"}, {"violence"}),                       # police present, nothing else
+    ("双方虽有争吵但未动手。", set(), {"violence", "emotion"}),
     ("未成年人小王被同学打伤。", {"violence", "vulnerable"}, set()),            # 未 of 未成年 is no negation
     ("双方已和好，但次日王某又将李某打伤。", {"violence"}, set()),               # resolution before the fight
     ("王某动手术后需要护理。", set(), {"violence"}),                           # 动手术 is not 动手
