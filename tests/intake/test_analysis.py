@@ -13,7 +13,7 @@ CASES = {
     "weapon": ("争执中张某手持菜刀追赶邻居。", "菜刀", "经查，当事人并未持刀，只是言语威胁较多。"[:12] + "。", None),
     "group": ("二十余户村民聚集在工地门口阻止施工。", "聚集", "此事没有引发聚集，双方各自回家。", "围堵的人群经劝导已自行散去。"),
     "threat": ("王某扬言要与对方同归于尽。", "同归于尽", "被申请人从未威胁过申请人。", "李某曾放狠话，后已赔礼道歉并表示不再滋事。"),
-    "suicide": ("女方父亲以死相逼，要求男方退还彩礼。", "以死相逼", "当事人情绪稳定，没有轻生念头。", "张某一度爬上楼顶，后被劝下，情绪稳定。"),
+    "suicide": ("女方父亲以死相逼，要求男方退还彩礼。", "以死相逼", "当事人情绪稳定，没有轻生念头。", None),
     "police": ("李某当即报警，派出所民警出警到场。", "报警", "双方均没有报警。", None),
     "petition": ("申请人多次到县信访局上访。", "上访", "申请人表示不会上访，愿意通过调解解决。"[:7] + "。", None),
     "death": ("三轮车驾驶人经抢救无效死亡。", "死亡", "事故未造成人员死亡。", None),
@@ -55,6 +55,7 @@ def test_resolved(category):
 @pytest.mark.parametrize("text, present, absent", [
     ("经民警劝解后已和好。", {"police"}, {"violence"}),                       # police present, nothing else
     ("双方虽有争吵但未动手。", set(), {"violence", "emotion"}),
+    ("张某爬上楼顶扬言要跳下去，被民警劝下。", {"suicide", "police"}, set()),   # talked down: still a sign
     ("未成年人小王被同学打伤。", {"violence", "vulnerable"}, set()),            # 未 of 未成年 is no negation
     ("双方已和好，但次日王某又将李某打伤。", {"violence"}, set()),               # resolution before the fight
     ("王某动手术后需要护理。", set(), {"violence"}),                           # 动手术 is not 动手

@@ -41,6 +41,8 @@ CATEGORIES = [
         喝下农药 喝了农药 服下 想不开 自焚:red 寻短 一瓶农药 藏了…农药 割脉 投河 卧轨 要跳楼 作出要跳楼
 
         爬上…楼顶 爬上…塔吊 站上楼顶 站上…楼顶
+
+        跳下去 从…跳下 死在这里 死在你 活着没意思 不如死了 死了算了 安眠药 吞服 楼顶边缘 天台边 楼顶徘徊 楼顶…徘徊 天台…徘徊 塔顶 不想活了 寻死觅活 一死了之
     """),
     ("police", "警情", "yellow", """
         报警 报了警 报案 拨打110 110 打110 出警 民警 警察 公安 派出所 警方 警务 警情 处警 行政拘留:orange 拘留:orange 刑事拘留:red 刑拘:red 立案:orange
@@ -76,13 +78,13 @@ CATEGORIES = [
 # negation cues: before a trigger in the same clause (a few words apart at most)
 NEGATIONS = "险些 差点 差一点 几乎 眼看 担心 以防 防范 一旦 唯恐 生怕 害怕 未 未曾 没有 没 并未 并没有 无 均无 暂无 不曾 从未 未再 尚未 未能 未予 避免 防止 以免 没让 不得 禁止 不要 切勿 杜绝 谨防 未造成 未发生"
 # resolution cues: cancel the category's triggers in the same clause, and the earlier clauses of
-# the same sentence (“双方发生推搡，经劝解已和好。”)
+# the same sentence (“双方发生推搡，经劝解已和好。”); none for suicide: an attempt talked down
+# (“被劝下”) is still a sign
 RESOLUTIONS = {
     "violence": "已和好 握手言和 重归于好 已赔礼道歉 已道歉 当场和解 和好如初",
     "emotion": "已和好 握手言和 重归于好 已赔礼道歉 已道歉 情绪平复 情绪稳定 冷静下来 心平气和 平息 已平息 已化解 消除隔阂",
     "threat": "已和好 已赔礼道歉 收回 表示不再 承诺不再 保证不再 已平息",
     "group": "已散去 自行散去 劝离 已劝返 劝返 已疏散 已平息 恢复秩序",
-    "suicide": "劝下 劝了下来 已脱险 被救下 情绪稳定",
 }
 
 
