@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "tiaojie.accounts",
     "tiaojie.notify",
     "tiaojie.public",
+    "tiaojie.intake",
     "tiaojie.cases",
     "tiaojie.screening",
     "tiaojie.warnings",

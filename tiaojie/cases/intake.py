@@ -111,10 +111,8 @@ class Prepared:
 
 def analyze(texts: dict):
     """The text analysis of ``tiaojie.intake`` (type suggestions, risk signals, amounts, people)."""
-    try:
-        from tiaojie.intake.analysis import analyze as run
-    except ImportError:  # the intake app is being merged; registration must not depend on it yet
-        return None
+    from tiaojie.intake.analysis import analyze as run
+
     return run(texts)
 
 

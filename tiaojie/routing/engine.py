@@ -298,7 +298,7 @@ def provisional_risk(dispute_type, people: int, amount, texts: tuple[str, ...], 
 
     rules, combos = load_risk_rules()
     facts = risk.RiskFacts(people_count=people, amount=float(amount or 0), dispute_type_codes=type_codes(dispute_type),
-                           texts=tuple(t for t in texts if t))
+                           texts=tuple(t for t in texts if t), signals=tuple(signals or ()))
     return risk.assess(facts, rules, combos).level
 
 

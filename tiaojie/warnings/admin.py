@@ -13,7 +13,7 @@ class RiskRuleAdmin(admin.ModelAdmin):
 
 @admin.register(RiskCombination)
 class RiskCombinationAdmin(admin.ModelAdmin):
-    list_display = ("name", "min_count", "at_level", "result_level", "is_active")
+    list_display = ("name", "min_count", "at_level", "result_level", "requires", "is_active")
 
 
 @admin.register(LevelPolicy)

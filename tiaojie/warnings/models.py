@@ -66,10 +66,21 @@ class RiskCombination(models.Model):
     min_count = models.PositiveSmallIntegerField("因素个数至少")
     at_level = models.CharField("因素等级不低于", max_length=10, choices=Level.choices)
     result_level = models.CharField("综合定级", max_length=10, choices=Level.choices)
+    requires = models.TextField("须含以下因素之一", blank=True,
+                                help_text="因素代码，用顿号、逗号或换行分隔（如 text-violence 暴力伤害、people-10 群体性纠纷、"
+                                          "linked 涉诉涉访）；留空则不限")
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "风险综合定级规则"
+
+    def __str__(self):
+        return self.name
+
+    def requires_list(self) -> tuple[str, ...]:
+        import re
+
+        return tuple(v for v in (x.strip() for x in re.split(r"[、,，;；\s]", self.requires)) if v)
 
 
 class LevelPolicy(models.Model):

@@ -68,8 +68,8 @@ def load_rules() -> tuple[list[risk.Rule], list[risk.Combination]]:
     def load():
         rules = [risk.Rule(r.code, r.name, r.kind, r.level, float(r.threshold), r.value_list())
                  for r in RiskRule.objects.filter(is_active=True)]
-        combos = [risk.Combination(c.name, c.min_count, c.at_level, c.result_level)
-                  for c in RiskCombination.objects.filter(is_active=True)]
+        combos = [risk.Combination(c.name, c.min_count, c.at_level, c.result_level, c.requires_list())
+                  for c in RiskCombination.objects.filter(is_active=True).order_by("id")]
         return rules, combos
 
     return cache.cached("risk_rules", load)
@@ -91,9 +91,11 @@ def facts_for_case(case, a: RiskAssessment) -> risk.RiskFacts:
     codes = tuple(c for c in (dt_.code, dt_.parent.code if dt_.parent_id else None) if c)
     from tiaojie.cases.models import Investigation, MediationSession
 
-    texts = [case.facts, case.claims]
-    texts += [c for (c,) in MediationSession.objects.filter(case=case).order_by().values_list("content")
-              .union(Investigation.objects.filter(case=case).order_by().values_list("content"), all=True)]
+    sessions = list(MediationSession.objects.filter(case=case).order_by("id").values_list("content", flat=True))
+    investigations = list(Investigation.objects.filter(case=case).order_by("id").values_list("content", flat=True))
+    texts = [case.facts, case.claims, *sessions, *investigations]
+    signals = text_signals({"facts": case.facts, "claims": case.claims, "sessions": "\n".join(s for s in sessions if s),
+                            "investigations": "\n".join(s for s in investigations if s)})
     # earlier mediations of the same people that failed (one query: the parties' hashes as a subquery)
     same_people = Party.objects.filter(id_hash__in=Party.objects.filter(case=case).exclude(id_hash="")
                                        .values("id_hash")).values("case_id")
@@ -103,7 +105,14 @@ def facts_for_case(case, a: RiskAssessment) -> risk.RiskFacts:
         failed += 1
     return risk.RiskFacts(people_count=case.people_count, amount=float(case.amount_at_stake or 0),
                           dispute_type_codes=codes, texts=tuple(t for t in texts if t), failed_mediations=failed,
-                          police_calls=a.police_calls, flags=_flags(a))
+                          police_calls=a.police_calls, flags=_flags(a), signals=signals)
+
+
+def text_signals(texts: dict) -> tuple:
+    """The risk signals the text analysis finds (the lexicon only; the type model is not needed)."""
+    from tiaojie.intake.analysis import analyze_text_only
+
+    return tuple(analyze_text_only(texts).signals)
 
 
 def facts_for_hazard(h, a: RiskAssessment) -> risk.RiskFacts:
@@ -111,7 +120,8 @@ def facts_for_hazard(h, a: RiskAssessment) -> risk.RiskFacts:
     codes = tuple(c for c in (dt_.code, dt_.parent.code if dt_.parent_id else None) if c)
     return risk.RiskFacts(people_count=h.people_count, amount=float(h.amount_at_stake or 0),
                           dispute_type_codes=codes, texts=tuple(t for t in (h.facts, h.parties, h.measures) if t),
-                          police_calls=a.police_calls, flags=_flags(a))
+                          police_calls=a.police_calls, flags=_flags(a),
+                          signals=text_signals({"hazard": "\n".join(t for t in (h.facts, h.parties) if t)}))
 
 
 def assessment_of(case=None, hazard=None) -> RiskAssessment:
