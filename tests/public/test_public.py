@@ -124,7 +124,7 @@ def test_apply_registers_through_intake_awaiting_acceptance(client, world, outbo
     assert code in page and world.orgs["v1"].name in page
     send_pending()
     assert any(code in m["body"] and m["to"] == PHONE for m in outbox)
-    notice = Notice.objects.get(user=world.users["v1"])
+    notice = Notice.objects.get(user=world.users["v1"], text__contains="网上调解申请")  # (and a 预警 notice)
     assert case.number in notice.text and notice.url == reverse("cases:detail", args=[case.pk])
     assert not Notice.objects.filter(user=world.users["v2"]).exists()
 

@@ -137,8 +137,9 @@ def test_red_medical_case_stays_with_the_medical_committee_supervised_by_the_cou
 
 
 def test_red_traffic_death_is_not_proposed_for_transfer_and_its_warning_goes_to_the_county(world, login):
-    c = register(world, org="traffic", user="county", dispute_type=DisputeType.objects.get(code="14"),
-                 facts="两车相撞，一人死亡，家属情绪激动。")
+    with effects():  # assessed at registration (the text alone reads as orange: 死亡, 情绪激动)
+        c = register(world, org="traffic", user="county", dispute_type=DisputeType.objects.get(code="14"),
+                     facts="两车相撞，一人死亡，家属情绪激动。")
     with effects():
         warnings.set_case_level(c, world.users["county"], version=version_of(c), level="red", reason="死亡事故")
     c = Case.objects.get(pk=c.pk)
