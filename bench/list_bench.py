@@ -29,7 +29,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--registrations", type=int, default=200)
-    ap.add_argument("--only", default="", help="run only pages whose name contains this")
+    ap.add_argument("--only", default="", help="run only pages whose name contains one of these (comma-separated)")
     ap.add_argument("--explain", action="store_true")
     args = ap.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tiaojie.settings")
@@ -85,7 +85,7 @@ def main():
     print(f"{'page':52s} {'p50':>8s} {'p95':>8s} {'max':>8s} queries")
     clients = {}
     for name, who, url in pages:
-        if args.only and args.only not in name:
+        if args.only and not any(w in name for w in args.only.split(",")):
             continue
         c = clients.get(who)
         if c is None:
@@ -149,6 +149,8 @@ def register_bench(n, user, city):
         kinds[f"{verb} {table.split('.')[0]}"] += 1
     print(f"registration: {len(ctx.captured_queries)} queries; by statement and first table: "
           + ", ".join(f"{k} ×{v}" for k, v in kinds.most_common()))
+    for q in sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:3]:
+        print(f"   slow in one registration: {q['time']}s {q['sql'][:300]}")
     t = time.perf_counter()
     for i in range(2, n + 2):
         intake.register(user, app(i))
