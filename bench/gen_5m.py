@@ -20,12 +20,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--cases", type=int, default=5_000_000)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--skip-rollups", action="store_true")
-    args = ap.parse_args()
+def fresh_database():
+    """Drop and create the database named in DATABASE_URL (its name must contain "bench"),
+    set Django up on it and migrate. Shared by the bench generators."""
     url = os.environ.get("DATABASE_URL", "")
     if "bench" not in url.rsplit("/", 1)[-1]:
         sys.exit("DATABASE_URL must name a dedicated database whose name contains 'bench', e.g. tiaojie_bench")
@@ -41,11 +38,34 @@ def main():
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
 
     t0 = time.monotonic()
     call_command("migrate", verbosity=0)
     print(f"migrate: {time.monotonic() - t0:.1f}s", flush=True)
+
+
+def bulk_orgs(parent, names, kind, region, abbrs=None):
+    """Organizations ``names`` under ``parent`` in two bulk queries (paths set once ids are known)."""
+    from tiaojie.orgs.models import Organization
+
+    abbrs = abbrs or [n[-20:] for n in names]
+    objs = [Organization(name=n, abbr=a, kind=kind, region=region, parent=parent) for n, a in zip(names, abbrs, strict=True)]
+    objs = Organization.objects.bulk_create(objs, batch_size=2000)
+    for o in objs:
+        o.path = f"{parent.path}{o.pk}/"
+    Organization.objects.bulk_update(objs, ["path"], batch_size=2000)
+    return objs
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cases", type=int, default=5_000_000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--skip-rollups", action="store_true")
+    args = ap.parse_args()
+    fresh_database()
+    from django.core.management import call_command
+    from django.db import connection
     rng = random.Random(args.seed)
     from tiaojie.cases.models import DisputeType
     from tiaojie.orgs.models import Organization, OrgKind, Region, RegionLevel
@@ -57,13 +77,7 @@ def main():
     villages = []
 
     def bulk(parent, n, kind, prefix):
-        objs = [Organization(name=f"{prefix}{i:03d}", abbr=f"{prefix}{i:03d}"[-20:], kind=kind, region=region,
-                             parent=parent) for i in range(n)]
-        objs = Organization.objects.bulk_create(objs, batch_size=2000)
-        for o in objs:
-            o.path = f"{parent.path}{o.pk}/"
-        Organization.objects.bulk_update(objs, ["path"], batch_size=2000)
-        return objs
+        return bulk_orgs(parent, [f"{prefix}{i:03d}" for i in range(n)], kind, region)
 
     for ci, city in enumerate(bulk(province, 18, OrgKind.CITY_BUREAU, "市")):
         for ki, county in enumerate(bulk(city, 9, OrgKind.COUNTY_CENTER, f"市{ci}县")):

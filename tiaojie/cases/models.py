@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from tiaojie.core import dates
@@ -97,6 +97,12 @@ class Outcome(models.TextChoices):
     REJECTED = "rejected", "不予受理"
 
 
+# Shorter keywords cannot use the trigram indexes: they match names and numbers from their start.
+SEARCH_MIN_SUBSTRING = 3
+# Up to this many matching cases are looked up first and filtered as a list of ids.
+SEARCH_INLINE_IDS = 2000
+
+
 class CaseQuerySet(ScopedQuerySet):
     def overdue(self, today: dt.date | None = None):
         today = today or dates.today()
@@ -115,13 +121,32 @@ class CaseQuerySet(ScopedQuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
     def search(self, text: str):
+        """Cases whose number, facts or a party's name contain ``text``.
+
+        One set of case ids drawn from both tables (``id IN (… UNION …)``) so that PostgreSQL
+        reads it from the trigram indexes (migration 0005) and joins only the matches to the
+        scope; joining every party to every case took 18.9 s at a million cases, and an
+        ``OR EXISTS`` per case still visited every case in scope. Trigrams need three
+        characters: a text of one or two characters (a two-character name such as 王伟) matches
+        a party's name from its start (btree index) or a case number from its start.
+        """
         text = (text or "").strip()
         if not text:
             return self
-        # a party's name through EXISTS, not a join: joining every party to every case and then
-        # de-duplicating took 18.9 s at a million cases
-        named = Party.objects.filter(case=OuterRef("pk"), name__icontains=text)
-        return self.filter(Q(number__icontains=text) | Q(facts__icontains=text) | Exists(named))
+        if len(text) < SEARCH_MIN_SUBSTRING:
+            named = Party.objects.filter(name__startswith=text)
+            own = Case.objects.filter(number__startswith=text)
+        else:
+            named = Party.objects.filter(name__icontains=text)
+            own = Case.objects.filter(Q(number__icontains=text) | Q(facts__icontains=text))
+        ids = named.order_by().values_list("case_id", flat=True).union(own.order_by().values_list("pk", flat=True))
+        # A rare name or word (the usual search) is fetched first and handed over as a list: given
+        # a subquery, PostgreSQL expects most cases to be in scope and walks the whole list order
+        # looking for the few matches (5 s at a million cases); given the ids, it reads just them.
+        found = list(ids[: SEARCH_INLINE_IDS + 1])
+        if len(found) <= SEARCH_INLINE_IDS:
+            return self.filter(pk__in=found)
+        return self.filter(pk__in=ids)
 
 
 class Case(models.Model):
@@ -185,7 +210,8 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["organization", "status"]),
             models.Index(fields=["status", "due_on"]),
-            models.Index(fields=["registered_at"]),
+            # the list's order (newest first, id breaking ties) read from the index, no sort
+            models.Index(fields=["registered_at", "id"], name="cases_case_list_order_idx"),
             models.Index(fields=["accepted_on"]),
             models.Index(fields=["closed_on", "outcome"]),
         ]

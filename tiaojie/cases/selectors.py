@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from tiaojie.cases.models import Case, FollowUp, Party, Status, sources_in_group
+from tiaojie.cases.models import Case, DisputeType, FollowUp, Party, Status, sources_in_group
 from tiaojie.core import xlsx
 from tiaojie.orgs.models import kinds_in_group
 
@@ -48,7 +48,8 @@ def filter_cases(qs, data: dict):
         qs = qs.filter(status=data["status"])
     t = data.get("dispute_type")
     if t:
-        qs = qs.filter(Q(dispute_type=t) | Q(dispute_type__parent=t))
+        # the type and its sub-types as a list of ids (no join to the types, no OR across tables)
+        qs = qs.filter(dispute_type__in=DisputeType.objects.filter(Q(pk=t.pk) | Q(parent=t)).values("pk"))
     if data.get("source"):
         qs = qs.filter(source=data["source"])
     org = data.get("organization")

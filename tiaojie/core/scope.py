@@ -143,12 +143,16 @@ class Scope:
         return cond
 
     def _by_org(self, model, lookup: str, prefix: str) -> Q:
-        """Rows of ``model`` whose organization at ``lookup`` is in scope. A multi-valued lookup
-        (a case's transfers, a mediator's committees) asks a subquery so rows are not repeated."""
-        cond = {f"{lookup}__path__startswith": self.path}
-        if _multi_valued(model, lookup):
-            return Q(**{f"{prefix}pk__in": model._default_manager.filter(**cond).values("pk")})
-        return Q(**{f"{prefix}{k}": v for k, v in cond.items()})
+        """Rows of ``model`` whose organization at ``lookup`` is in scope.
+
+        The organizations in scope are one subquery by path prefix (its index), not a join from
+        every row to its organization: at a million cases the join cost ~1 s per count. A lookup
+        through a reverse relation (a case's transfers, its referral, a mediator's committees)
+        asks a subquery of ids so rows are neither repeated nor outer-joined."""
+        orgs = _org_model().objects.filter(path__startswith=self.path).values("pk")
+        if _through_reverse(model, lookup):
+            return Q(**{f"{prefix}pk__in": model._default_manager.filter(**{f"{lookup}__in": orgs}).values("pk")})
+        return Q(**{f"{prefix}{lookup}__in": orgs})
 
     def filter(self, qs, acting: bool = False):
         cond = self.q(qs.model, acting=acting)
@@ -200,6 +204,16 @@ def _multi_valued(model, lookup: str) -> bool:
     for name in lookup.split("__"):
         f = model._meta.get_field(name)
         if f.many_to_many or f.one_to_many:
+            return True
+        model = f.related_model
+    return False
+
+
+def _through_reverse(model, lookup: str) -> bool:
+    """Does ``lookup`` pass through a reverse relation (many rows, or an outer join)?"""
+    for name in lookup.split("__"):
+        f = model._meta.get_field(name)
+        if f.many_to_many or f.one_to_many or f.auto_created and not f.concrete:
             return True
         model = f.related_model
     return False
