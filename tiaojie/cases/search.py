@@ -35,7 +35,7 @@ jieba.setLogLevel(logging.WARNING)
 SIMILAR_STATUSES = (Status.SUCCEEDED, Status.FAILED, Status.TERMINATED, Status.FOLLOWED_UP, Status.ARCHIVED)
 TEXT_LIMIT = 5000          # characters of facts + claims read for the index and for a query
 QUERY_TERMS = 10           # informative words of the query text
-PAIR_TERMS = 5             # the first stage asks for two of the most informative words together
+PAIR_TERMS = 5             # the first stages ask for three, then two of the five most informative words
 CANDIDATES = 200           # duplicates: candidates sharing a name or ID before they are judged
 SIMILAR_FACTS = 0.2        # word overlap (Jaccard) from which facts count as similar
 
@@ -58,16 +58,21 @@ def document_words(text: str) -> list[str]:
     return [w.lower() for w in jieba.cut_for_search(_normalize(text)) if _WORD.fullmatch(w)]
 
 
+# Parts of speech a query keeps: nouns, verbs, adjectives, idioms — not person names (the parties
+# of a past case are other people), numerals or function words.
+QUERY_POS = ("n", "nz", "nt", "ns", "nw", "v", "vn", "vd", "a", "an", "ad", "l", "i", "j")
+
+
 def query_terms(text: str, top: int = QUERY_TERMS) -> list[str]:
-    """The most informative words of ``text`` (TF-IDF with jieba's general word weights, the
-    common words of dispute descriptions left out), best first."""
+    """The most informative words of ``text`` (TF-IDF with jieba's general word weights; person
+    names, numbers and the common words of dispute descriptions left out), best first."""
     text = _normalize(text)
     if not text.strip():
         return []
     out = []
-    for w in jieba.analyse.extract_tags(text, topK=top * 2):
+    for w in jieba.analyse.extract_tags(text, topK=top * 2, allowPOS=QUERY_POS):
         w = w.lower()
-        if _WORD.fullmatch(w) and w not in STOP_WORDS and w not in out:
+        if _WORD.fullmatch(w) and not w.isdigit() and w not in STOP_WORDS and w not in out:
             out.append(w)
         if len(out) >= top:
             break
@@ -191,17 +196,21 @@ def _ranked(base, groups: list[list[str]], limit: int, column: str = "body") -> 
 
 
 def ranked_ids(base, text: str, limit: int) -> list[int]:
-    """Ids of the rows of ``base`` whose facts are most like ``text``: first those sharing two of
-    its most informative words (a small, well-ranked set even at a million cases), then, when
-    they are fewer than ``limit``, those sharing any of them."""
+    """Ids of the rows of ``base`` whose facts are most like ``text``: first those sharing three of
+    its five most informative words, then two, then any (each stage a small, well-ranked set even
+    at a million cases; the next runs only while fewer than ``limit`` are found)."""
     terms = query_terms(text)
     if not terms:
         return []
-    pairs = [list(p) for p in combinations(terms[:PAIR_TERMS], 2)]
-    found = [pk for pk, _ in _ranked(base, pairs, limit)] if len(pairs) else []
-    if len(found) < limit:
-        more = _ranked(base, [[t] for t in terms], limit + len(found))
+    top = terms[:PAIR_TERMS]
+    stages = [[list(g) for g in combinations(top, k)] for k in (3, 2) if len(top) > k]
+    stages.append([[t] for t in terms])
+    found: list[int] = []
+    for groups in stages:
+        more = _ranked(base, groups, limit + len(found))
         found += [pk for pk, _ in more if pk not in found]
+        if len(found) >= limit:
+            break
     return found[:limit]
 
 
@@ -221,9 +230,11 @@ def _short(text: str, n: int = 80) -> str:
 
 
 def similar_cases(user, text: str, limit: int = 5, exclude=None) -> list[Similar]:
-    """The ``limit`` closed cases in ``user``'s scope whose facts are most like ``text``, best
-    first, with their outcome and what was agreed."""
-    base = Case.objects.visible_to(user).filter(status__in=SIMILAR_STATUSES)
+    """The ``limit`` closed cases handled in ``user``'s scope whose facts are most like ``text``,
+    best first, with their outcome and what was agreed."""
+    # the cases the user's organizations handle (the scope rule's owners: a small scope is then
+    # read through the organization index, not the whole register)
+    base = Case.objects.visible_to(user, acting=True).filter(status__in=SIMILAR_STATUSES)
     if exclude is not None:
         base = base.exclude(pk=getattr(exclude, "pk", exclude))
     ids = ranked_ids(base, text, limit)
