@@ -49,6 +49,9 @@ def test_typing_the_facts_shows_duplicates_and_suggestions(world, live_server, p
     transitions.succeed(settled, u, version=settled.version, kind="oral",
                         terms="吴桂英赔礼道歉并赔偿医药费800元，双方共同疏通排水沟。", amount=Decimal("800"))
 
+    from tiaojie.cases import search
+
+    search.query_terms("邻里纠纷")  # jieba's dictionaries, once per process (the server thread shares them)
     base = live_server.url
     log_in(page, base, "t_v1")
     page.get_by_role("link", name="登记纠纷").first.click()
@@ -60,19 +63,20 @@ def test_typing_the_facts_shows_duplicates_and_suggestions(world, live_server, p
     page.fill("#id_parties-1-name", "孙小梅")
     page.fill("#id_claims", "要求被申请人赔偿医药费并赔礼道歉。")
     page.locator("#id_facts").press_sequentially(FACTS, delay=5)
+    page.keyboard.press("Tab")  # on to the next field: the form's change asks for the panel once more
 
     dup = page.locator("#possible-duplicates")
-    dup.wait_for()
+    dup.wait_for(timeout=60_000)
     assert open_case.number in dup.inner_text() and "当事人同名" in dup.inner_text()
     similar = page.locator("#similar-cases")
-    similar.wait_for()
+    similar.wait_for(timeout=60_000)
     assert settled.number in similar.inner_text() and "赔偿医药费800元" in similar.inner_text()
     page.screenshot(path=str(artifacts / "register-preview.png"), full_page=True)
 
     if HAS_ANALYSIS:
         # the type suggestion and the orange signal with its quoted phrase, from the text analysis
         first = page.locator("#type-suggestions .type-suggestion").first
-        first.wait_for()
+        first.wait_for(timeout=60_000)
         suggested = first.get_attribute("data-fill-value")
         first.click()
         assert page.locator("#id_dispute_type").input_value() == suggested

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 import unicodedata
 from dataclasses import dataclass, field
@@ -46,6 +47,28 @@ STOP_WORDS = frozenset("""
 导致 造成 进行 没有 已经 现在 目前 之后 以后 其中 期间 多次 一直 认为 表示 同意 不同意 不服 称其 此事
 自己 他们 我们 其他 相关 有关 有限公司 公司 本人 该村 村民 居民 经过 通过 无果 未果 达成 协议 事宜 事项
 """.split())
+
+
+_warm = threading.Lock()
+_warmed = False
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary and word weights in the background (a few seconds, once per process),
+    so that the first preview after the registration form opens does not wait for them."""
+    global _warmed
+    if _warmed or not _warm.acquire(blocking=False):
+        return
+
+    def load():
+        global _warmed
+        try:
+            query_terms("邻里纠纷调解")
+            _warmed = True
+        finally:
+            _warm.release()
+
+    threading.Thread(target=load, name="jieba-warm-up", daemon=True).start()
 
 
 def _normalize(text: str) -> str:

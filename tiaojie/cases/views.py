@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from tiaojie.accounts.models import PersonalDataAccess
-from tiaojie.cases import intake, panels, selectors, transitions
+from tiaojie.cases import intake, panels, search, selectors, transitions
 from tiaojie.cases.forms import TRANSITION_FORMS, CaseFilterForm, CaseForm, CorrectForm, PartyFormSet
 from tiaojie.cases.models import Agreement, Assignment, Party
 from tiaojie.cases.transitions import TRANSITIONS, StaleCase, TransitionError
@@ -106,6 +106,7 @@ def register(request):
                 for w in case.intake_warnings:
                     messages.warning(request, w)
                 return redirect("cases:detail", pk=case.pk)
+    search.warm_up()  # the preview panel's word lists load while the registrar types
     return render(request, "cases/register.html", {"form": form, "parties": parties})
 
 
