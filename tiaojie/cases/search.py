@@ -40,6 +40,7 @@ QUERY_TERMS = 10           # informative words of the query text
 PAIR_TERMS = 5             # the first stages ask for three, then two of the five most informative words
 CANDIDATES = 200           # duplicates: candidates sharing a name or ID before they are judged
 SMALL_SCOPE = 5000         # SQLite: a scope with at most this many candidate cases is ranked row by row
+FTS_CANDIDATES = 5000      # SQLite: best full-text matches considered before the scope is applied
 SIMILAR_FACTS = 0.2        # word overlap (Jaccard) from which facts count as similar
 
 _WORD = re.compile(r"[^\W_]{2,}")
@@ -216,10 +217,13 @@ def _ranked(base, groups: list[list[str]], limit: int, column: str = "body") -> 
     with connection.cursor() as cur:
         if connection.vendor == "sqlite":
             weights = "1.0, 0.0" if column == "body" else "0.0, 1.0"
+            # the best FTS5 matches first (a bounded set), then the scope: given the scope first,
+            # SQLite runs the full-text query once per case in scope
             cur.execute(
-                f"SELECT rowid, bm25(cases_search_fts, {weights}) AS score FROM cases_search_fts "
-                f"WHERE cases_search_fts MATCH %s AND rowid IN ({sub_sql}) ORDER BY score LIMIT %s",
-                [_sqlite_expr(column, groups), *sub_params, limit])
+                f"SELECT rowid, score FROM (SELECT rowid, bm25(cases_search_fts, {weights}) AS score "
+                f"FROM cases_search_fts WHERE cases_search_fts MATCH %s ORDER BY score LIMIT %s) "
+                f"WHERE rowid IN ({sub_sql}) ORDER BY score LIMIT %s",
+                [_sqlite_expr(column, groups), FTS_CANDIDATES, *sub_params, limit])
             return [(pk, -score) for pk, score in cur.fetchall()]
         vector = "doc" if column == "body" else "keydoc"
         cur.execute(
