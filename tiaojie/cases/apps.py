@@ -5,3 +5,10 @@ class CasesConfig(AppConfig):
     name = "tiaojie.cases"
     label = "cases"
     verbose_name = "纠纷案件"
+
+    def ready(self):
+        from tiaojie.cases import search
+        from tiaojie.cases.signals import case_changed
+
+        # the full-text index follows every committed change of a case (tiaojie.cases.search)
+        case_changed.connect(search.on_case_changed, dispatch_uid="cases_search_index")

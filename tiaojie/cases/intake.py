@@ -200,6 +200,76 @@ def prepare(user, app: Application) -> Prepared:
 
 
 @dataclass
+class Preview:
+    """What the registration form shows while the registrar types (``preview``)."""
+
+    analysis: object | None = None
+    types: list = field(default_factory=list)          # [(TypeSuggestion, DisputeType | None)], best first
+    proposal: ports.RouteProposal | None = None
+    duplicates: list = field(default_factory=list)     # search.Duplicate
+    similar: list = field(default_factory=list)        # search.Similar
+    error: str = ""
+
+    @property
+    def empty(self) -> bool:
+        a = self.analysis
+        return not (self.types or self.proposal or self.duplicates or self.similar or self.error
+                    or (a is not None and (a.signals or a.people_count or a.amount_yuan)))
+
+
+def preview(user, app: Application) -> Preview:
+    """A preview of ``prepare`` for a form still being filled in: the text analysis of the facts,
+    the routing proposal (when type and place are known; the registrar's type, else the best
+    suggestion), possible duplicates and similar closed cases in the user's scope. Writes
+    nothing; incomplete or odd input gives a smaller preview, never an error."""
+    from tiaojie.cases import search
+
+    facts, claims = str(app.facts or ""), str(app.claims or "")
+    if not facts.strip():
+        return Preview()
+    try:
+        facts = validators.text(facts, "facts", "纠纷简要情况")
+        claims = validators.text(claims, "claims", "申请事项", required=False)
+    except DomainError as e:
+        return Preview(error=e.message)
+    analysis = analyze({"facts": facts, "claims": claims})
+    out = Preview(analysis=analysis)
+    suggested = list(getattr(analysis, "types", None) or [])[:3]
+    if suggested:
+        known = {t.code: t for t in DisputeType.objects.filter(code__in=[s.code for s in suggested], is_active=True)}
+        out.types = [(s, known.get(s.code)) for s in suggested]
+    region = None
+    try:
+        region = clean_case_field("region", app.region)
+    except DomainError:
+        pass
+    try:
+        dispute_type = clean_case_field("dispute_type", app.dispute_type)
+    except DomainError:
+        dispute_type = next((t for _, t in out.types if t is not None), None)
+    if region is not None and dispute_type is not None:
+        fields = {"dispute_type": dispute_type, "region": region, "facts": facts, "claims": claims,
+                  "source": app.source if app.source in Source.values else "",
+                  "people_count": _lenient(clean_case_field, "people_count", app.people_count, 2),
+                  "amount_at_stake": _lenient(clean_case_field, "amount_at_stake", app.amount_at_stake, Decimal(0))}
+        out.proposal = ports.routing().propose(_RouteInput(app, fields, analysis))
+    names = [p.get("name", "") for p in app.parties]
+    hashes = [search.id_hash_of(p.get("id_number", "")) for p in app.parties]
+    out.duplicates = search.possible_duplicates(user, names=names, id_hashes=hashes, region=region,
+                                                text=f"{facts}\n{claims}")
+    out.similar = search.similar_cases(user, f"{facts}\n{claims}")
+    return out
+
+
+def _lenient(fn, name, value, default):
+    try:
+        v = fn(name, value)
+    except DomainError:
+        return default
+    return default if v is None else v
+
+
+@dataclass
 class _RouteInput:
     """What routing reads to propose: the application, its clean fields and the analysis."""
 

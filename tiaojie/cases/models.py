@@ -482,3 +482,21 @@ class CaseNumberCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "year"], name="uniq_counter")]
+
+
+class CaseSearch(models.Model):
+    """The full-text search row of a case (``tiaojie.cases.search``), kept current after every
+    commit that changes the case. ``body``: the jieba words of the facts and claims, space-joined;
+    ``keys``: keyed hashes of the parties' names and ID numbers (never the identifiers in clear).
+    The database indexes them with its own machinery (created by migration 0005): SQLite an FTS5
+    table fed by triggers, PostgreSQL generated ``tsvector`` columns with GIN indexes."""
+
+    scope = ScopeRule(via="case")
+    objects = ScopedQuerySet.as_manager()
+
+    case = models.OneToOneField(Case, primary_key=True, on_delete=models.CASCADE, related_name="search_row")
+    body = models.TextField(blank=True)
+    keys = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "案件检索索引"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("export.xlsx", views.export, name="export"),
     path("register/", views.register, name="register"),
+    path("register/preview/", views.intake_preview, name="intake_preview"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/parties/<int:party_pk>/unmask/", views.unmask, name="unmask"),
     path("<int:pk>/act/<slug:name>/", views.act, name="act"),

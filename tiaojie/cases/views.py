@@ -11,12 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from tiaojie.accounts.models import PersonalDataAccess
-from tiaojie.cases import intake, panels, selectors, transitions
+from tiaojie.cases import intake, panels, search, selectors, transitions
 from tiaojie.cases.forms import TRANSITION_FORMS, CaseFilterForm, CaseForm, CorrectForm, PartyFormSet
 from tiaojie.cases.models import Agreement, Assignment, Party
 from tiaojie.cases.transitions import TRANSITIONS, StaleCase, TransitionError
 from tiaojie.core import access, permissions, xlsx
-from tiaojie.core.errors import DomainError
+from tiaojie.core.errors import DomainError, Refused
 from tiaojie.core.paging import CappedPaginator
 from tiaojie.core.scope import Scope
 from tiaojie.core.validators import PartyError
@@ -107,7 +107,48 @@ def register(request):
                 for w in case.intake_warnings:
                     messages.warning(request, w)
                 return redirect("cases:detail", pk=case.pk)
+    search.warm_up()  # the preview panel's word lists load while the registrar types
     return render(request, "cases/register.html", {"form": form, "parties": parties})
+
+
+PREVIEW_MAX_PARTIES = 20
+
+
+def _posted_parties(data) -> list[dict]:
+    """Party names and ID numbers of a form being filled in: the registration formset
+    (``parties-N-…``) or a referral form's applicant and respondent."""
+    out = []
+    try:
+        total = min(int(data.get("parties-TOTAL_FORMS") or 0), PREVIEW_MAX_PARTIES)
+    except ValueError:
+        total = 0
+    rows = [(f"parties-{i}-name", f"parties-{i}-id_number") for i in range(total)]
+    rows += [("applicant_name", "applicant_id"), ("respondent_name", "respondent_id")]
+    for name_key, id_key in rows:
+        name, number = (data.get(name_key) or "")[:100], (data.get(id_key) or "")[:30]
+        if name.strip() or number.strip():
+            out.append({"name": name, "id_number": number})
+    return out
+
+
+@login_required
+@require_POST
+def intake_preview(request):
+    """htmx panel of the registration and referral forms while the facts are typed: type
+    suggestions, amount and people read from the text, risk signals with their phrases, the routing
+    proposal, possible duplicates and similar closed cases. Writes nothing."""
+    user = request.user
+    if Scope.of(user).nothing:
+        raise Refused("您的账号不能登记纠纷")
+    d = request.POST
+    app = intake.Application(
+        via=intake.Via.DESK, source=d.get("source", ""), dispute_type=d.get("dispute_type"),
+        region=d.get("region"), facts=d.get("facts", ""), claims=d.get("claims", ""),
+        parties=_posted_parties(d), people_count=d.get("people_count"), amount_at_stake=d.get("amount_at_stake"),
+        **{k: d.get(k) in ("on", "1", "true") for k in intake.ROUTING_FLAGS})
+    p = intake.preview(user, app)
+    return render(request, "cases/_intake_preview.html", {"p": p, "in_scope": p.proposal is not None and Scope.of(
+        user).sees(p.proposal.org)})
 
 
 @login_required

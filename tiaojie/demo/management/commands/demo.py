@@ -61,7 +61,18 @@ class Command(BaseCommand):
         from tiaojie.public.services import backfill_tracking_codes
 
         backfill_tracking_codes(database)  # 一案一码 for the cases the demo wrote in bulk
+        self._search_index()
         self._report(summary, time.monotonic() - started)
+
+    def _search_index(self) -> None:
+        """The full-text index of the cases just written (相似案例、疑似重复登记; tiaojie.cases.search)."""
+        from tiaojie.cases import search
+
+        t = time.monotonic()
+        self.stderr.write("建立案件检索索引…")
+        n = search.reindex_cases(batch=5000, progress=lambda done, total: done % 50000 < 5000 and self.stderr.write(
+            f"  已索引 {done}/{total} 件"))
+        self.stderr.write(f"案件检索索引：{n} 件（{time.monotonic() - t:.1f}s）")
 
     def _report(self, s, elapsed: float) -> None:
         w = self.stdout.write

@@ -1,0 +1,397 @@
+"""Full-text search over cases with the database's own machinery: similar past cases and
+possible duplicates for the registration form, and the index that serves them.
+
+The index (``CaseSearch``, one row a case) holds the jieba words of the facts and claims
+(``body``, space-joined) and keyed hashes of the parties' names and ID numbers (``keys``: the
+identifiers are never stored in clear). Migration 0005 puts each database's own full-text index
+over it: SQLite an FTS5 table (``cases_search_fts``, triggers keep it in step), PostgreSQL stored
+``tsvector`` columns (configuration 'simple' over the space-joined words) with GIN indexes.
+The row is written after every commit that changes a case (``case_changed``), and
+``manage.py reindex_cases`` writes it for all cases (after a bulk load, or a change of
+``TIAOJIE_HASH_KEY``).
+
+Scope: every search runs inside ``Case.objects.visible_to(user)`` (the one scope rule) except the
+look-up of duplicates outside the user's scope, which returns only the other unit's name and phone.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from itertools import combinations
+
+import jieba
+import jieba.analyse
+from django.db import IntegrityError, connection, transaction
+
+from tiaojie.cases.crypto import lookup_hash
+from tiaojie.cases.models import OPEN_STATUSES, Case, CaseSearch, Party, Status
+from tiaojie.core.scope import Scope
+
+jieba.setLogLevel(logging.WARNING)
+
+# Closed cases a mediator can learn from (a rejected application tells nothing of a settlement).
+SIMILAR_STATUSES = (Status.SUCCEEDED, Status.FAILED, Status.TERMINATED, Status.FOLLOWED_UP, Status.ARCHIVED)
+TEXT_LIMIT = 5000          # characters of facts + claims read for the index and for a query
+QUERY_TERMS = 10           # informative words of the query text
+PAIR_TERMS = 5             # the first stages ask for three, then two of the five most informative words
+CANDIDATES = 200           # duplicates: candidates sharing a name or ID before they are judged
+SMALL_SCOPE = 5000         # SQLite: a scope with at most this many candidate cases is ranked row by row
+FTS_CANDIDATES = 5000      # SQLite: best full-text matches considered before the scope is applied
+SIMILAR_FACTS = 0.2        # word overlap (Jaccard) from which facts count as similar
+
+_WORD = re.compile(r"[^\W_]{2,}")
+# Words nearly every dispute description has: they say nothing about which dispute it is.
+STOP_WORDS = frozenset("""
+申请人 被申请人 当事人 双方 一方 对方 纠纷 矛盾 发生 问题 情况 要求 请求 调解 协商 处理 解决 因为 由于
+导致 造成 进行 没有 已经 现在 目前 之后 以后 其中 期间 多次 一直 认为 表示 同意 不同意 不服 称其 此事
+自己 他们 我们 其他 相关 有关 有限公司 公司 本人 该村 村民 居民 经过 通过 无果 未果 达成 协议 事宜 事项
+""".split())
+
+
+_warm = threading.Lock()
+_warmed = False
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary and word weights in the background (a few seconds, once per process),
+    so that the first preview after the registration form opens does not wait for them."""
+    global _warmed
+    if _warmed or not _warm.acquire(blocking=False):
+        return
+
+    def load():
+        global _warmed
+        try:
+            query_terms("邻里纠纷调解")
+            _warmed = True
+        finally:
+            _warm.release()
+
+    threading.Thread(target=load, name="jieba-warm-up", daemon=True).start()
+
+
+def _normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "")[:TEXT_LIMIT]
+
+
+def document_words(text: str) -> list[str]:
+    """The words of ``text`` as the index keeps them: jieba's search mode (a long word and its parts:
+    肢体冲突 → 肢体, 冲突, 肢体冲突), two characters or more, lower case."""
+    return [w.lower() for w in jieba.cut_for_search(_normalize(text)) if _WORD.fullmatch(w)]
+
+
+def query_terms(text: str, top: int = QUERY_TERMS) -> list[str]:
+    """The most informative words of ``text`` (TF-IDF with jieba's general word weights; numbers
+    and the common words of dispute descriptions left out), best first. (Part-of-speech tagging
+    would also drop person names, but costs tens of ms a query and seconds to load.)"""
+    text = _normalize(text)
+    if not text.strip():
+        return []
+    out = []
+    for w in jieba.analyse.extract_tags(text, topK=top * 2):
+        w = w.lower()
+        if _WORD.fullmatch(w) and not w.isdigit() and w not in STOP_WORDS and w not in out:
+            out.append(w)
+        if len(out) >= top:
+            break
+    return out
+
+
+def name_key(name: str) -> str:
+    """The index token of a party's name: a keyed hash of the name with spaces and dots removed."""
+    norm = re.sub(r"[\s·•．.]", "", unicodedata.normalize("NFKC", name or "")).lower()
+    return "n" + lookup_hash("NAME:" + norm)[:20] if norm else ""
+
+
+def id_key(id_hash: str) -> str:
+    """The index token of an ID number, from its look-up hash (``Party.id_hash``)."""
+    return "i" + id_hash[:20].lower() if id_hash else ""
+
+
+def id_hash_of(id_number: str) -> str:
+    return lookup_hash((id_number or "").strip().upper())
+
+
+def document(facts: str, claims: str, parties) -> tuple[str, str]:
+    """(body, keys) of a case's index row; ``parties``: (name, id_hash) pairs."""
+    body = " ".join(document_words(f"{facts or ''}\n{claims or ''}"))
+    keys = []
+    for name, h in parties:
+        for k in (name_key(name), id_key(h)):
+            if k and k not in keys:
+                keys.append(k)
+    return body, " ".join(keys)
+
+
+# --- keeping the index current --------------------------------------------------------------
+
+def index_case(case) -> None:
+    """Write the index row of ``case`` (a Case or its id) from what is saved now."""
+    pk = getattr(case, "pk", case)
+    if isinstance(case, Case):
+        facts, claims = case.facts, case.claims
+    else:
+        row = Case.objects.filter(pk=pk).values_list("facts", "claims").first()
+        if row is None:
+            CaseSearch.objects.filter(case_id=pk).delete()
+            return
+        facts, claims = row
+    body, keys = document(facts, claims, Party.objects.filter(case_id=pk).values_list("name", "id_hash"))
+    if CaseSearch.objects.filter(case_id=pk).update(body=body, keys=keys):
+        return
+    try:
+        with transaction.atomic():
+            CaseSearch.objects.create(case_id=pk, body=body, keys=keys)
+    except IntegrityError:  # written meanwhile by another process
+        CaseSearch.objects.filter(case_id=pk).update(body=body, keys=keys)
+
+
+def on_case_changed(sender, case, **kwargs) -> None:
+    """``case_changed`` receiver (sent after commit): registration, 更正登记信息, every step."""
+    index_case(case)
+
+
+def reindex_cases(batch: int = 2000, progress=None) -> int:
+    """Rewrite the index rows of all cases, ``batch`` cases a transaction (safe to stop and rerun);
+    ``progress(done, total)`` is called after each batch. Returns the number of cases."""
+    total = Case.objects.count()
+    done, last = 0, 0
+    while True:
+        rows = list(Case.objects.filter(pk__gt=last).order_by("pk").values_list("pk", "facts", "claims")[:batch])
+        if not rows:
+            break
+        ids = [r[0] for r in rows]
+        parties: dict[int, list] = {}
+        for case_id, name, h in Party.objects.filter(case_id__in=ids).values_list("case_id", "name", "id_hash"):
+            parties.setdefault(case_id, []).append((name, h))
+        objs = []
+        for pk, facts, claims in rows:
+            body, keys = document(facts, claims, parties.get(pk, ()))
+            objs.append(CaseSearch(case_id=pk, body=body, keys=keys))
+        with transaction.atomic():
+            CaseSearch.objects.filter(case_id__in=ids).delete()
+            CaseSearch.objects.bulk_create(objs)
+        done += len(rows)
+        last = ids[-1]
+        if progress is not None:
+            progress(done, total)
+    return done
+
+
+# --- the database's full-text query ---------------------------------------------------------
+
+def _sqlite_expr(column: str, groups: list[list[str]]) -> str:
+    ors = " OR ".join("(" + " AND ".join(f'"{t}"' for t in g) + ")" for g in groups)
+    return f"{column} : ({ors})"
+
+
+def _pg_expr(groups: list[list[str]]) -> str:
+    return " | ".join("(" + " & ".join(f"'{t}'" for t in g) + ")" for g in groups)
+
+
+def _ranked(base, groups: list[list[str]], limit: int, column: str = "body") -> list[tuple[int, float]]:
+    """(case id, score) of the rows of queryset ``base`` whose ``column`` matches any group of
+    words (all words of a group), best first. ``base`` carries the scope; the database's own
+    full-text index does the matching and ranking."""
+    if not groups:
+        return []
+    if connection.vendor == "sqlite" and column == "body":
+        # FTS5 ranks every match before the scope is applied: for a small scope it is far quicker to
+        # read the scope's own rows (the content table) and count the matching word groups here.
+        ids = list(base.order_by().values_list("pk", flat=True)[:SMALL_SCOPE + 1])
+        if len(ids) <= SMALL_SCOPE:
+            sets = [set(g) for g in groups]
+            scored = []
+            for pk, body in CaseSearch.objects.filter(case_id__in=ids).values_list("case_id", "body").iterator():
+                words = set(body.split())
+                score = sum(1 for g in sets if g <= words)
+                if score:
+                    scored.append((score, pk))
+            scored.sort(reverse=True)
+            return [(pk, float(score)) for score, pk in scored[:limit]]
+    sub_sql, sub_params = base.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
+            weights = "1.0, 0.0" if column == "body" else "0.0, 1.0"
+            # the best FTS5 matches first (a bounded set), then the scope: given the scope first,
+            # SQLite runs the full-text query once per case in scope
+            cur.execute(
+                f"SELECT rowid, score FROM (SELECT rowid, bm25(cases_search_fts, {weights}) AS score "
+                f"FROM cases_search_fts WHERE cases_search_fts MATCH %s ORDER BY score LIMIT %s) "
+                f"WHERE rowid IN ({sub_sql}) ORDER BY score LIMIT %s",
+                [_sqlite_expr(column, groups), FTS_CANDIDATES, *sub_params, limit])
+            return [(pk, -score) for pk, score in cur.fetchall()]
+        vector = "doc" if column == "body" else "keydoc"
+        cur.execute(
+            f"SELECT s.case_id, ts_rank(s.{vector}, q) AS score "
+            f"FROM cases_casesearch s, to_tsquery('simple', %s) q "
+            f"WHERE s.{vector} @@ q AND s.case_id IN ({sub_sql}) ORDER BY score DESC, s.case_id DESC LIMIT %s",
+            [_pg_expr(groups), *sub_params, limit])
+        return [(pk, float(score)) for pk, score in cur.fetchall()]
+
+
+def ranked_ids(base, text: str, limit: int) -> list[int]:
+    """Ids of the rows of ``base`` whose facts are most like ``text``: first those sharing three of
+    its five most informative words, then two, then any (each stage a small, well-ranked set even
+    at a million cases; the next runs only while fewer than ``limit`` are found)."""
+    terms = query_terms(text)
+    if not terms:
+        return []
+    top = terms[:PAIR_TERMS]
+    stages = [[list(g) for g in combinations(top, k)] for k in (3, 2) if len(top) > k]
+    stages.append([[t] for t in terms])
+    found: list[int] = []
+    for groups in stages:
+        more = _ranked(base, groups, limit + len(found))
+        found += [pk for pk, _ in more if pk not in found]
+        if len(found) >= limit:
+            break
+    return found[:limit]
+
+
+# --- similar past cases -----------------------------------------------------------------------
+
+@dataclass
+class Similar:
+    case: Case
+    outcome: str
+    agreement: str        # what was agreed (the terms, shortened), or why it ended
+    amount: object = None
+
+
+def _short(text: str, n: int = 80) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def similar_cases(user, text: str, limit: int = 5, exclude=None) -> list[Similar]:
+    """The ``limit`` closed cases handled in ``user``'s scope whose facts are most like ``text``,
+    best first, with their outcome and what was agreed."""
+    # the cases the user's organizations handle (the scope rule's owners: a small scope is then
+    # read through the organization index, not the whole register)
+    # (the scope's organizations once more, as a sub-query the organization index can serve: SQLite
+    # does not use the path index for the rule's join)
+    base = Case.objects.visible_to(user, acting=True).filter(
+        status__in=SIMILAR_STATUSES, organization__in=Scope.of(user).orgs().values("pk"))
+    if exclude is not None:
+        base = base.exclude(pk=getattr(exclude, "pk", exclude))
+    ids = ranked_ids(base, text, limit)
+    if not ids:
+        return []
+    by_pk = Case.objects.select_related("dispute_type__parent", "organization", "agreement").in_bulk(ids)
+    out = []
+    for pk in ids:
+        c = by_pk.get(pk)
+        if c is None:
+            continue
+        agreement = getattr(c, "agreement", None) if _has_agreement(c) else None
+        if agreement is not None:
+            summary, amount = _short(agreement.terms), agreement.amount
+        else:
+            summary, amount = _short(c.close_reason) or "无调解协议", None
+        out.append(Similar(case=c, outcome=c.get_outcome_display() or c.get_status_display(), agreement=summary,
+                           amount=amount))
+    return out
+
+
+def _has_agreement(case) -> bool:
+    from tiaojie.cases.models import Agreement
+
+    try:
+        case.agreement  # noqa: B018
+    except Agreement.DoesNotExist:
+        return False
+    return True
+
+
+# --- possible duplicates ------------------------------------------------------------------------
+
+@dataclass
+class Duplicate:
+    """A matching open case. ``case`` and ``reasons`` only when the user's scope sees it;
+    otherwise only the unit that handles it and its phone."""
+
+    visible: bool
+    org_name: str
+    org_phone: str = ""
+    case: Case | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+def _same_place(a, b) -> bool:
+    """Same village, or the same township (the first nine digits of the region code)."""
+    if a is None or b is None:
+        return False
+    if a.pk == b.pk:
+        return True
+    return len(a.code) >= 9 and len(b.code) >= 9 and a.code[:9] == b.code[:9]
+
+
+def _overlap(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def possible_duplicates(user, *, names=(), id_hashes=(), region=None, text: str = "", exclude=None,
+                        limit: int = 10) -> list[Duplicate]:
+    """Open cases that may be this same dispute: a party with the same ID number, or a party with
+    the same name at the same place (township) or with similar facts. In the user's scope: the
+    case with why it matches; outside it: only "another unit has a matching open case" with that
+    unit's name and phone (no number, no names, no facts), once per unit."""
+    names = [n for n in dict.fromkeys((n or "").strip() for n in names) if n]
+    name_keys = {name_key(n): n for n in names}
+    name_keys.pop("", None)
+    id_keys = {id_key(h) for h in id_hashes if h}
+    keys = [*name_keys, *id_keys]
+    if not keys:
+        return []
+    base = Case.objects.filter(status__in=OPEN_STATUSES)
+    if exclude is not None:
+        base = base.exclude(pk=getattr(exclude, "pk", exclude))
+    ids = [pk for pk, _ in _ranked(base, [[k] for k in keys], CANDIDATES, column="keys")]
+    if not ids:
+        return []
+    rows = dict(CaseSearch.objects.filter(case_id__in=ids).values_list("case_id", "keys"))
+    bodies = dict(CaseSearch.objects.filter(case_id__in=ids).values_list("case_id", "body"))
+    words = set(document_words(text))
+    cases = Case.objects.select_related("organization", "region", "dispute_type__parent").in_bulk(ids)
+    visible = set(Case.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+    found, others = [], {}
+    for pk in ids:
+        c = cases.get(pk)
+        if c is None:
+            continue
+        have = set(rows.get(pk, "").split())
+        same_id = bool(id_keys & have)
+        same_names = [n for k, n in name_keys.items() if k in have]
+        place = _same_place(region, c.region)
+        similar = _overlap(words, set(bodies.get(pk, "").split())) >= SIMILAR_FACTS
+        if not (same_id or (same_names and (place or similar))):
+            continue
+        if pk not in visible:
+            org = c.organization
+            others.setdefault(org.pk, Duplicate(visible=False, org_name=org.name, org_phone=org.contact_phone))
+            continue
+        reasons = []
+        if same_id:
+            reasons.append("当事人证件号码相同")
+        if same_names:
+            reasons.append("当事人同名：" + "、".join(same_names))
+        if place:
+            reasons.append(f"同一地点（{c.region.name}）")
+        if similar:
+            reasons.append("案情相似")
+        found.append(Duplicate(visible=True, org_name=c.organization.name, org_phone=c.organization.contact_phone,
+                               case=c, reasons=reasons))
+    found.sort(key=lambda d: -len(d.reasons))
+    return (found + list(others.values()))[:limit]
+
+
+def timed(fn, *args, **kwargs):
+    """(result, milliseconds) — for the benchmark."""
+    t = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return result, (time.perf_counter() - t) * 1000
