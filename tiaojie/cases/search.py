@@ -25,7 +25,7 @@ from itertools import combinations
 
 import jieba
 import jieba.analyse
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 
 from tiaojie.cases.crypto import lookup_hash
 from tiaojie.cases.models import OPEN_STATUSES, Case, CaseSearch, Party, Status
@@ -141,18 +141,20 @@ def index_case(case) -> None:
             return
         facts, claims = row
     body, keys = document(facts, claims, Party.objects.filter(case_id=pk).values_list("name", "id_hash"))
-    if CaseSearch.objects.filter(case_id=pk).update(body=body, keys=keys):
-        return
-    try:
-        with transaction.atomic():
-            CaseSearch.objects.create(case_id=pk, body=body, keys=keys)
-    except IntegrityError:  # written meanwhile by another process
-        CaseSearch.objects.filter(case_id=pk).update(body=body, keys=keys)
+    # one upsert (INSERT … ON CONFLICT DO UPDATE on SQLite and PostgreSQL): new or changed alike
+    CaseSearch.objects.bulk_create([CaseSearch(case_id=pk, body=body, keys=keys)], update_conflicts=True,
+                                   unique_fields=["case"], update_fields=["body", "keys"])
 
 
-def on_case_changed(sender, case, **kwargs) -> None:
-    """``case_changed`` receiver (sent after commit): registration, 更正登记信息, every step."""
-    index_case(case)
+# The steps that change what the index holds (facts, claims, the parties' names and ID numbers);
+# the other steps leave the row as it is.
+INDEXED_STEPS = {"register", "correct"}
+
+
+def on_case_changed(sender, case, kind="", **kwargs) -> None:
+    """``case_changed`` receiver (sent after commit): registration and 更正登记信息 rewrite the row."""
+    if kind in INDEXED_STEPS:
+        index_case(case)
 
 
 def reindex_cases(batch: int = 2000, progress=None) -> int:

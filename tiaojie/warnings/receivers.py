@@ -15,7 +15,7 @@ def reassess_case(sender, case, actor=None, kind="", **kwargs):
 
     if kind in MOVES:
         hand_over_warnings(case)
-    reassess(case=case, actor=actor)
+    reassess(case=case, actor=actor, new=kind == "register")
 
 
 def hand_over_warnings(case) -> int:
