@@ -44,6 +44,7 @@ from tiaojie.demo.geography import (
     CITY_NAME,
     COUNTIES,
     HISTORY_YEARS,
+    LATER_SUCCESS,
     TRADE_FULL_NAMES,
     Plan,
     plan,
@@ -53,8 +54,9 @@ from tiaojie.demo.geography import (
 from tiaojie.demo.people import People, Weighted
 from tiaojie.demo.progress import Progress
 from tiaojie.demo.screening import ScreeningBuilder
-from tiaojie.demo.writer import Clock, IdPool, RowWriter, reset_sequences
+from tiaojie.demo.writer import Clock, IdPool, RowWriter, reset_sequences, sqlite_bulk_mode
 from tiaojie.orgs.models import Mediator, Organization, OrgKind, Region, RegionLevel
+from tiaojie.routing.models import JudicialConfirmation, Referral, ReferralRevisit
 
 PASSWORD = "tiaojie2026"
 DEFAULT_SEED = 410400
@@ -79,6 +81,7 @@ DEMO_USERNAMES = [u[0] for u in DEMO_USERS]
 # Fixed names for the demo's own committees, so the logins land somewhere recognizable.
 FIXED_VILLAGES = {("410403", 0): ["东安社区", "光华社区"]}
 
+AGGREGATE_SHARE = 0.10  # 信息化录入率 90% (seed): one dispute in ten of 2016–2020 reported as a count
 YEAR_WEIGHTS = dict(zip(HISTORY_YEARS, (0.17, 0.19, 0.20, 0.21, 0.23), strict=True))
 KIND_SHARES = {OrgKind.VILLAGE: 0.58, OrgKind.TOWNSHIP: 0.24, OrgKind.TRADE: 0.07, OrgKind.COUNTY_CENTER: 0.03,
                OrgKind.COURT_ROOM: 0.045, OrgKind.LAWYER_ROOM: 0.01, OrgKind.POLICE_ROOM: 0.025}
@@ -123,6 +126,9 @@ STATUS_LABEL = dict(Status.choices)
 # A case whose source is 调委会主动调解/排查发现, kept so that screening findings can point at it.
 Initiative = namedtuple("Initiative", "case_id org reg code facts number outcome status people_count stake "
                                       "region_id place closed_on history")
+# A current-year case as written, for its risk assessment (screening builder, ``_case_risks``).
+CurrentRecord = namedtuple("CurrentRecord", "id org_id type_id facts claims sessions people_count stake outcome "
+                                            "source status reg last number")
 
 
 @dataclass
@@ -137,6 +143,8 @@ class Org:
     mediators: list = field(default_factory=list)  # (id, name)
     weight: float = 1.0
     trade_code: str = ""
+    police_key: str = ""  # the police–people joint room of its township, if any
+    station: str = ""  # the township's short name (its police station's)
     user: object = None
     active_mediators: list = field(default_factory=list)
 
@@ -158,12 +166,18 @@ class Summary:
     plan: Plan
     timings: dict
     screening: dict = field(default_factory=dict)
+    later: dict = field(default_factory=dict)  # 2021 to last year: cases by status
+    aggregates: dict = field(default_factory=dict)  # 汇总上报: committees, reports, cases
 
 
 class CityBuilder:
     def __init__(self, *, small: bool = False, seed: int = DEFAULT_SEED, using: str = "default", stderr=None,
                  today: dt.date | None = None):
         self.rng = random.Random(seed)
+        self.seed = seed
+        self.amount_factor = 1.0
+        self.later_counts: dict = {}
+        self.aggregate_summary = {"committees": 0, "reports": 0, "cases": 0}
         self.people = People(self.rng)
         self.plan = plan(small)
         self.small = small
@@ -177,6 +191,7 @@ class CityBuilder:
         self.mediator_count = self.full_time_count = 0
         self.timings: dict[str, tuple[float, float]] = {}
         self.initiative: list[Initiative] = []
+        self.current_records: list[CurrentRecord] = []
 
     # ---------------------------------------------------------------- entry point
     def build(self) -> Summary:
@@ -185,7 +200,8 @@ class CityBuilder:
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            return self._build(started)
+            with sqlite_bulk_mode(self.using):
+                return self._build(started)
         finally:
             if gc_was_enabled:
                 gc.enable()
@@ -206,14 +222,19 @@ class CityBuilder:
             self._stage("账号")
             hist = self._history()
             self._stage("历史案件")
+            self._later()
+            self._stage("2021年以来案件")
             current = self._current_year()
             self._stage("本年案件")
             screening = ScreeningBuilder(self)
             screening.build()
+            self._stage("排查预警")
             self.writer.finish()
+            self.writer.restore_indexes()
+            self._stage("建索引")
             screening.after_finish()
             self._counters()
-            self._stage("排查预警")
+            self._stage("督办与编号")
         self._stage("提交")
         rows = {m._meta.label: n for m, n in self.writer.counts.items()}
         return Summary(
@@ -222,6 +243,7 @@ class CityBuilder:
             history_cases=hist[0], history_success=hist[1], history_amount=hist[2],
             current_cases=sum(current.values()), current_by_status=current, rows=rows,
             seconds=time.monotonic() - started, plan=self.plan, timings=self.timings, screening=screening.summary,
+            later=self.later_counts, aggregates=self.aggregate_summary,
         )
 
     def _stage(self, name: str) -> None:
@@ -297,12 +319,19 @@ class CityBuilder:
                             contact_phone=P.phone(),
                             address=f"{c.name}{tname}{vname}{'居委会' if community else '村委会'}")
                     v.weight = rng.lognormvariate(0, 0.5) * (0.8 if community else 1.0)
+                    v.station = tshort
+                    if (c.code, ti) in self.plan.police:
+                        v.police_key = f"police:{c.code}:{ti}"
+                twp.station = tshort
+                if (c.code, ti) in self.plan.police:
+                    twp.police_key = f"police:{c.code}:{ti}"
                 county_places.extend(twp_places[: max(3, len(twp_places) // 2)])
                 if (c.code, ti) in self.plan.police:
                     p = org(f"police:{c.code}:{ti}", f"{tshort}派出所警民联调室", c.abbr + tshort[:3] + "警民",
                             OrgKind.POLICE_ROOM, tr, twp, c, c.urban, twp_places, contact_name=P.name()[0],
                             contact_phone=P.phone(), address=f"{c.name}{tshort}派出所")
                     p.weight = rng.lognormvariate(0, 0.3)
+                    p.station, p.police_key = tshort, f"police:{c.code}:{ti}"
             for tcode, trade, tshort, dcode in self.plan.trades:
                 if tcode != c.code:
                     continue
@@ -485,7 +514,8 @@ class CityBuilder:
     def _prepare_case_tables(self):
         w = self.writer
         self.ids = {m: IdPool(m, self.using) for m in (Case, Party, Assignment, MediationSession, Agreement,
-                                                       FollowUp, CaseEvent)}
+                                                       FollowUp, CaseEvent, Referral, ReferralRevisit,
+                                                       JudicialConfirmation)}
         w.register(Case, ["id", "number", "year", "seq", "organization_id", "numbered_by_id", "registered_by_id",
                           "registered_at",
                           "source", "channel", "dispute_type_id", "facts", "claims", "region_id", "place_detail",
@@ -507,6 +537,18 @@ class CityBuilder:
                               "notes", "recorded_by_id"])
         w.register(CaseEvent, ["id", "case_id", "kind", "label", "from_status", "to_status", "actor_id",
                                "actor_name", "at", "reason", "data"])
+        w.register(Referral, ["id", "case_id", "kind", "referrer_name", "external_ref", "referring_org_id",
+                              "api_client_id", "referred_by_id", "referred_at", "mode", "court_keeps", "due_on",
+                              "call_time", "caller", "caller_phone", "place", "complex", "feedback_due_at",
+                              "feedback_at", "feedback", "outcome_returned_at"])
+        w.register(ReferralRevisit, ["id", "referral_id", "visited_on", "visitor", "notes", "recorded_by_id",
+                                     "created_at"])
+        w.register(JudicialConfirmation, ["id", "case_id", "effective_on", "applied_on", "applicants", "court_name",
+                                          "court_org_id", "late_reason", "status", "answered_on", "answer_note",
+                                          "decided_on", "number", "recorded_by_id", "created_at", "updated_at"])
+        self.external_seq: dict = {}
+        w.defer_indexes([Case, Party, Assignment, MediationSession, Agreement, FollowUp, CaseEvent, Referral,
+                         ReferralRevisit, JudicialConfirmation])
         self.counters: dict[tuple[int, int], int] = {}
         for o in self.orgs.values():
             o.active_mediators = [m for m in o.mediators if m[2]] or o.mediators
@@ -533,18 +575,24 @@ class CityBuilder:
         a = min(cap, median * self.rng.lognormvariate(0, spread))
         return max(unit, int(round(a / unit)) * unit)
 
-    def _history(self):
-        """Plan 2016–2020 so the totals hit the plan, then write the cases org by org."""
-        rng, p = self.rng, self.plan
+    def _per_kind(self, n: int) -> dict:
+        """Split ``n`` cases over organization kinds (KIND_SHARES); returns {kind: (count, orgs)}."""
         mediating = [o for o in self.orgs.values() if o.kind in KIND_SHARES and o.mediators]
         kinds = {k: [o for o in mediating if o.kind == k] for k in KIND_SHARES}
         shares = {k: v for k, v in KIND_SHARES.items() if kinds[k]}
         total_share = sum(shares.values())
-        per_kind = {k: int(p.cases * s / total_share) for k, s in shares.items()}
-        per_kind[OrgKind.VILLAGE] += p.cases - sum(per_kind.values())
+        per_kind = {k: int(n * s / total_share) for k, s in shares.items()}
+        per_kind[OrgKind.VILLAGE] += n - sum(per_kind.values())
+        return {k: (c, kinds[k]) for k, c in per_kind.items()}
+
+    def _history(self):
+        """Plan 2016–2020 so the totals hit the plan, then write the cases org by org.
+
+        Committee-months that reported only monthly counts (汇总上报, the full city only) are
+        planned like the rest and written as ``AggregateReport`` rows instead of cases."""
+        rng, p = self.rng, self.plan
         stubs = []  # [org, year, day ordinal, code]
-        for kind, n in per_kind.items():
-            orgs = kinds[kind]
+        for n, orgs in self._per_kind(p.cases).values():
             weights = [o.weight for o in orgs]
             years = rng.choices(list(YEAR_WEIGHTS), weights=list(YEAR_WEIGHTS.values()), k=n)
             chosen = rng.choices(orgs, weights=weights, k=n)
@@ -564,13 +612,14 @@ class CityBuilder:
         rest = p.amount_yuan - sum(amounts)
         biggest = max(range(n), key=amounts.__getitem__)
         amounts[biggest] += rest
+        self.amount_factor = factor
+        offline = self._offline(stubs)
+        cells: dict = {}
         bar = self._progress(n, "历史案件")
         success = 0
         total = Decimal(0)
         seq_of: dict = {}
         for i, (o, year, day, code) in enumerate(stubs):
-            key = (o.obj.id, year)
-            seq = seq_of[key] = seq_of.get(key, 0) + 1
             reg = dt.datetime.combine(dt.date.fromordinal(day), dt.time(rng.randint(8, 17), rng.randint(0, 59)))
             if i in failed:
                 outcome = Outcome.FAILED if rng.random() < 0.7 else Outcome.TERMINATED
@@ -578,13 +627,115 @@ class CityBuilder:
                 outcome = Outcome.SUCCESS
                 success += 1
                 total += amounts[i]
-            self._emit(o, year, seq, reg, code, "archived", outcome, amounts[i], history=True)
+            until = offline.get(o.obj.id)
+            if until is not None and reg.date() < until:
+                # 汇总上报: counted in the committee's monthly report, never entered one by one.
+                cell = cells.setdefault((o.obj.id, reg.date().replace(day=1)), [0, 0, Decimal(0), Counter(),
+                                                                                  Counter(), Counter()])
+                top = code[:2]
+                cell[0] += 1
+                cell[3][top] += 1
+                if outcome == Outcome.SUCCESS:
+                    cell[1] += 1
+                    cell[2] += amounts[i]
+                    cell[4][top] += 1
+                    cell[5][top] += amounts[i]
+                continue
+            key = (o.obj.id, year)
+            seq = seq_of[key] = seq_of.get(key, 0) + 1
+            self._emit(o, year, seq, reg, code, "archived", outcome, amounts[i], history=True, track="history")
             if i % 500 == 499:
                 bar.advance(500)
         bar.close()
         for (org_id, year), last in seq_of.items():
             self.counters[(org_id, year)] = last
+        self._aggregate_reports(cells)
         return n, success, total
+
+    def _offline(self, stubs) -> dict:
+        """汇总上报: village committees that went online late, and the month they did.
+
+        The seed's 信息化录入率 is 90%: about one dispute in ten of 2016–2020 reached the city only
+        as a monthly count. Full city only (the small city keeps every case, as its tests expect)."""
+        if self.small:
+            return {}
+        rng = random.Random(self.seed + 1)
+        per_org: dict = defaultdict(list)
+        for o, _y, day, _c in stubs:
+            if o.kind == OrgKind.VILLAGE:
+                per_org[o.obj.id].append(day)
+        villages = sorted(per_org)
+        rng.shuffle(villages)
+        target, taken, out = int(len(stubs) * AGGREGATE_SHARE), 0, {}
+        for org_id in villages:
+            if taken >= target:
+                break
+            months = 6 + rng.randrange(43)  # offline from 2016-01 for 6..48 months
+            until = dt.date(2016 + months // 12, months % 12 + 1, 1)
+            n = sum(1 for day in per_org[org_id] if dt.date.fromordinal(day) < until)
+            if n:
+                out[org_id] = until
+                taken += n
+        return out
+
+    def _aggregate_reports(self, cells: dict) -> None:
+        from tiaojie.stats.models import AggregateReport
+
+        objs = []
+        for (org_id, month), (acc, ok, amount, by_type, ok_type, amount_type) in sorted(cells.items()):
+            submitted = timezone.make_aware(dt.datetime.combine(
+                (month.replace(day=28) + dt.timedelta(days=8)).replace(day=3), dt.time(9, 30)))
+            objs.append(AggregateReport(
+                organization_id=org_id, month=month, accepted=acc, successful=ok, amount=amount,
+                by_type=dict(by_type), success_by_type=dict(ok_type),
+                amount_by_type={k: str(v) for k, v in amount_type.items()}, submitted_at=submitted))
+        AggregateReport.objects.using(self.using).bulk_create(objs, batch_size=1000)
+        self.aggregate_summary = {"committees": len({k[0] for k in cells}), "reports": len(objs),
+                                  "cases": sum(c[0] for c in cells.values())}
+
+    def _later(self) -> dict:
+        """2021 to last year at the report's pace. Each case lives its natural course up to now."""
+        now = self.now
+        counts: Counter = Counter()
+        stubs = []
+        for year in range(HISTORY_YEARS[-1] + 1, self.today.year):
+            first, last = dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
+            stubs += self._paced(year, first, last)
+        stubs.sort(key=lambda s: (s[0].obj.id, s[1]))
+        bar = self._progress(len(stubs), "2021年以来案件")
+        for i, (o, reg, code) in enumerate(stubs):
+            key = (o.obj.id, reg.year)
+            seq = self.counters[key] = self.counters.get(key, 0) + 1
+            outcome, amount = self._later_outcome(code)
+            counts[self._emit(o, reg.year, seq, reg, code, "archived", outcome, amount, history=True, cutoff=now)] += 1
+            if i % 500 == 499:
+                bar.advance(500)
+        bar.close()
+        self.later_counts = dict(counts)
+        return dict(counts)
+
+    def _paced(self, year: int, first: int, last: int) -> list:
+        """(org, registration, type) for the cases of ``year`` between two day ordinals."""
+        rng, now = self.rng, self.now
+        out = []
+        for n, orgs in self._per_kind(self.plan.later_cases(year, self.today)).values():
+            for o in rng.choices(orgs, weights=[o.weight for o in orgs], k=n):
+                reg = dt.datetime.combine(dt.date.fromordinal(rng.randint(first, last)),
+                                          dt.time(rng.randint(8, 17), rng.randint(0, 59)))
+                if reg > now:
+                    reg = max(now - dt.timedelta(minutes=rng.randint(1, 600)), dt.datetime(year, 1, 1, 8))
+                out.append((o, reg, self._pick_type(o)))
+        return out
+
+    def _later_outcome(self, code: str) -> tuple[str, int]:
+        r = self.rng.random
+        if r() >= LATER_SUCCESS:
+            return (Outcome.FAILED if r() < 0.7 else Outcome.TERMINATED), 0
+        raw = self._raw_amount(code)
+        if not raw:
+            return Outcome.SUCCESS, 0
+        unit = texts.amount_model(code)[3]
+        return Outcome.SUCCESS, max(unit, int(round(raw * self.amount_factor / unit)) * unit)
 
     def _current_year(self) -> dict:
         """Open cases of this year, concentrated on the demo logins' committees."""
@@ -609,27 +760,32 @@ class CityBuilder:
         for key, o in self.orgs.items():
             if key.startswith("village:410403:0:") and key not in fixed:
                 want += [(o, CURRENT_MIX.pick(rng)) for _ in range(rng.randint(1, 3))]
-        others = [o for o in self.orgs.values() if o.kind in KIND_SHARES and o.mediators]
-        n_random = 40 if self.small else 330
-        for o in rng.choices(others, weights=[o.weight * KIND_SHARES[o.kind] / max(1, len(self.by_kind[o.kind]))
-                                              for o in others], k=n_random):
-            want.append((o, CURRENT_MIX.pick(rng)))
         planned = []
         for o, status in want:
             reg = self._current_registration(status)
-            planned.append((o, reg, status))
+            planned.append((o, reg, status, self._pick_type(o)))
+        # Everyone else at the report's pace, from 1 January to now, each case as far as it got.
+        year = self.today.year
+        for o, reg, code in self._paced(year, dt.date(year, 1, 1).toordinal(), self.today.toordinal()):
+            planned.append((o, reg, None, code))
         planned.sort(key=lambda x: (x[0].obj.id, x[1]))
         counts: Counter = Counter()
         bar = self._progress(len(planned), "本年案件")
-        for o, reg, status in planned:
+        for i, (o, reg, status, code) in enumerate(planned):
             key = (o.obj.id, reg.year)
             seq = self.counters[key] = self.counters.get(key, 0) + 1
-            code = self._pick_type(o)
-            outcome = {"failed": Outcome.FAILED}.get(status, Outcome.SUCCESS)
-            amount = self._raw_amount(code) if status in ("succeeded", "followed_up", "archived") else 0
-            st = self._emit(o, reg.year, seq, reg, code, status, outcome, amount, history=False)
+            if status is None:
+                outcome, amount = self._later_outcome(code)
+                st = self._emit(o, reg.year, seq, reg, code, "archived", outcome, amount, history=True,
+                                cutoff=self.now, track="current")
+            else:
+                outcome = {"failed": Outcome.FAILED}.get(status, Outcome.SUCCESS)
+                amount = self._raw_amount(code) if status in ("succeeded", "followed_up", "archived") else 0
+                st = self._emit(o, reg.year, seq, reg, code, status, outcome, amount, history=False,
+                                track="current")
             counts[st] += 1
-            bar.advance()
+            if i % 500 == 499:
+                bar.advance(500)
         bar.close()
         return dict(counts)
 
@@ -645,11 +801,15 @@ class CityBuilder:
 
     # ---------------------------------------------------------------- one case
     def _emit(self, o: Org, year: int, seq: int, reg: dt.datetime, code: str, target: str, outcome: str,
-              amount: int, *, history: bool) -> str:
+              amount: int, *, history: bool, cutoff: dt.datetime | None = None, track: str | None = None) -> str:
         """Write one case with its parties, assignments, sessions, agreement, follow-up and timeline.
 
         ``target`` is the status to reach: registered, accepted, mediating, overdue (mediating past
         its due date), succeeded, followed_up, failed or archived. Returns the status written.
+        With ``cutoff`` (and ``history``) the case lives its natural life and stops at the last step
+        that happened before ``cutoff``: recent cases end up registered, in mediation, awaiting
+        回访 and so on, as a real register would show them today. ``track`` ("history" for 2016–2020,
+        "current" for this year, None otherwise) keeps 主动调解 cases for the screening builder.
         Written for speed (it runs 146,000 times): plain tuples, ``rng.random()`` draws, JSON by hand
         (the values are generated and contain no quotes or backslashes).
         """
@@ -741,11 +901,17 @@ class CityBuilder:
             # Place the result in the past so that later steps (follow-up, archive) fit before today.
             lo, hi = RESULT_AGE[target]
             result_at = max(now - dt.timedelta(days=lo + (hi - lo) * r()), reg + dt.timedelta(days=3))
+        slow = 1.0
+        if cutoff is not None and r() < 0.05:
+            slow = 3.0 + 4.0 * r()  # a hard case: sessions weeks apart, past its 30 days
         if stop >= 1:
             acc = last + dt.timedelta(hours=0.5 + r() * (40 if history else 20))
             if not history and acc > now:
                 acc = max(now - dt.timedelta(minutes=5 + int(r() * 55)), reg + dt.timedelta(minutes=1))
             acc = acc.replace(second=0, microsecond=0)
+            if cutoff is not None and acc > cutoff:
+                stop = 0
+        if stop >= 1:
             accepted_on = acc.date()
             due_on = accepted_on + DUE
             events.append(("accept", "受理", "registered", "accepted", acc, "", f'{{"due_on": "{due_on}"}}'))
@@ -755,6 +921,9 @@ class CityBuilder:
             asg = (last + dt.timedelta(minutes=10 + int(r() * 290))).replace(second=0, microsecond=0)
             if not history and asg > now:
                 asg = last + dt.timedelta(minutes=1)
+            if cutoff is not None and asg > cutoff:
+                stop = 1
+        if stop >= 2:
             asg_ts = ts(asg)
             for m in team:
                 add(Assignment, (ids[Assignment].take(), case_id, m[0], m is lead, True, asg_ts, None, "", False))
@@ -773,12 +942,15 @@ class CityBuilder:
                     span = max(0.02, (end - last).total_seconds() / 86400)
                     at = last + dt.timedelta(days=0.01 + r() * span * 0.9)
                 else:
-                    at = last + dt.timedelta(days=0.5 + r() * 9.5)
+                    at = last + dt.timedelta(days=(0.5 + r() * 9.5) * slow)
                 at = at.replace(hour=8 + int(r() * 10), second=0, microsecond=0)
                 if at <= last:
                     at = last + dt.timedelta(minutes=30)
                 if not history and at > now:
                     at = last + (now - last) / 2
+                if cutoff is not None and at > cutoff:
+                    stop = 2
+                    break
                 sid = ids[MediationSession].take()
                 if r() < 0.2:
                     splace = f"{a_name}家中"
@@ -793,8 +965,11 @@ class CityBuilder:
                                "", f'{{"session": {sid}}}'))
                 last = at
         if stop >= 3:
-            res = result_at or (last + dt.timedelta(days=6 * r()))
+            res = result_at or (last + dt.timedelta(days=6 * r() * slow))
             res = max(res.replace(second=0, microsecond=0), last + dt.timedelta(minutes=20))
+            if cutoff is not None and res > cutoff:
+                stop = 2
+        if stop >= 3:
             closed_on = res.date()
             if outcome == Outcome.SUCCESS:
                 written = amount >= 5000 or r() < 0.75
@@ -822,11 +997,20 @@ class CityBuilder:
                                close_reason, "{}"))
                 status = st
             last = res
+        jc = None
+        if status == "succeeded" and agreement_row is not None and agreement_row[2] == "written":
+            share = JC_SHARE.get(o.kind) or JC_SHARE.get(source, JC_SHARE["other"])
+            if r() < share:
+                jc = self._judicial(case_id, o, county, closed_on, a_name, b_name, actor_id, events,
+                                    cutoff or now, status)
         if stop >= 4 and status == "succeeded":
             visit = last + dt.timedelta(days=7 + 23 * r())
             if not history and visit > now:
                 visit = last + (now - last) * (0.3 + 0.6 * r())
             visit = visit.replace(second=0, microsecond=0)
+            if cutoff is not None and visit > cutoff:
+                stop = 3
+        if stop >= 4 and status == "succeeded":
             perf = PERFORMANCE.pick(self.rng)
             sat = "satisfied" if r() < 0.88 else ("basic" if r() < 0.9 else "unsatisfied")
             fid = ids[FollowUp].take()
@@ -837,9 +1021,14 @@ class CityBuilder:
                            "followed_up", visit, note, f'{{"follow_up": {fid}}}'))
             status, last = "followed_up", visit
         if stop >= 5:
+            if jc is not None:
+                last = max(last, jc)
             arch = (last + dt.timedelta(days=1 + 14 * r())).replace(second=0, microsecond=0)
             if not history and arch > now:
                 arch = last + (now - last) * (0.3 + 0.6 * r())
+            if cutoff is not None and arch > cutoff:
+                stop = 4
+        if stop >= 5:
             events.append(("archive", "归档", status, "archived", arch, "", "{}"))
             status, archived_at, last = "archived", arch, arch
         if agreement_row:
@@ -848,13 +1037,29 @@ class CityBuilder:
             add(MediationSession, s)
         for pp in parties:
             add(Party, pp)
+        if source in REFERRED:
+            self._referral(case_id, source, o, county, reg, a_name, place, people_count, stop, closed_on, last,
+                           events, cutoff or now, team, actor_id)
+        if len(events) > 1 and any(e[2] is None for e in events):
+            events.sort(key=lambda e: e[4])
+            prev = ""
+            for i, e in enumerate(events):
+                if e[2] is None:
+                    events[i] = (e[0], e[1], prev, prev, *e[4:])
+                prev = events[i][3]
+            last = max(last, events[-1][4])
         take = ids[CaseEvent].take
         for kind, label, frm, to, at, reason, data in events:
             add(CaseEvent, (take(), case_id, kind, label, frm, to, actor_id, actor_name, ts(at), reason, data))
         number = format_number(o.obj, year, seq)
-        if source == "initiative":
+        if track == "current":
+            self.current_records.append(CurrentRecord(
+                case_id, o.obj.id, self.type_ids[code], facts, claims, tuple(x[5] for x in sessions), people_count,
+                stake, outcome if stop >= 3 else "", source, status, reg, last, number))
+        if source == "initiative" and track:
             self.initiative.append(Initiative(case_id, o, reg, code, facts, number, outcome if stop >= 3 else "",
-                                              status, people_count, stake, region_id, place, closed_on, history))
+                                              status, people_count, stake, region_id, place, closed_on,
+                                              track == "history"))
         add(Case, (case_id, number, year, seq, o.obj.id, o.obj.id, actor_id, ts(reg), source,
                    (CHANNELS if history else CHANNELS_NOW).pick(self.rng), self.type_ids[code], facts, claims,
                    region_id, self._place_detail(code, place), arose, people_count, Decimal(stake), status,
@@ -862,6 +1067,117 @@ class CityBuilder:
                    ts(archived_at) if archived_at else None, close_reason, routes, len(events), ts(last),
                    False, False, False, False, False))
         return status
+
+    def _judicial(self, case_id, o: Org, county, closed_on, a_name, b_name, actor_id, events, cutoff, status):
+        """司法确认 of a written agreement; returns when the court's answer was recorded (or None)."""
+        r = self.rng.random
+        applied = closed_on + dt.timedelta(days=1 + int(r() * 6))
+        applied_at = dt.datetime.combine(applied, dt.time(9 + int(r() * 7), int(r() * 60)))
+        if applied_at > cutoff:
+            return None
+        court = self.orgs.get(f"court:{county.code}")
+        court_name = f"{county.name}人民法院"
+        answered = applied + dt.timedelta(days=1 + int(r() * 3))
+        decided = answered + dt.timedelta(days=2 + int(r() * 12))
+        x = r()
+        jc_status, number, note = "confirmed", "", ""
+        if x < 0.03:
+            jc_status, decided, note = "not_accepted", None, pick_from(self.rng, texts.JC_NOT_ACCEPTED)
+        elif x < 0.06:
+            jc_status, note = "rejected", pick_from(self.rng, texts.JC_REJECTED)
+        answered_at = dt.datetime.combine(answered, dt.time(10, 0))
+        decided_at = dt.datetime.combine(decided, dt.time(15, 30)) if decided else None
+        if answered_at > cutoff:
+            jc_status, answered, decided, decided_at, note = "applied", None, None, None, ""
+        elif decided_at is not None and decided_at > cutoff:
+            jc_status, decided, decided_at, note = "accepted", None, None, ""
+        if jc_status in ("confirmed", "rejected"):
+            key = ("jc", county.code, decided.year)
+            n = self.external_seq[key] = self.external_seq.get(key, 0) + 1
+            number = f"（{decided.year}）豫{county.code[2:]}民特{n}号"
+        jid = self.ids[JudicialConfirmation].take()
+        ts = self.clock.ts
+        self.writer.add(JudicialConfirmation, (
+            jid, case_id, closed_on, applied, f"{a_name}、{b_name}", court_name, court.obj.id if court else None, "",
+            jc_status, answered, note, decided, number, actor_id, ts(applied_at), ts(decided_at or applied_at)))
+        events.append(("jc_apply", f"申请司法确认：{court_name}", None, None, applied_at, "",
+                       f'{{"jc": {jid}}}'))
+        if jc_status in ("confirmed", "rejected", "not_accepted"):
+            at = decided_at or answered_at
+            label = {"confirmed": f"司法确认：确认有效（{number}）", "rejected": f"司法确认：驳回申请（{number}）",
+                     "not_accepted": "司法确认：法院不予受理"}[jc_status]
+            events.append(("jc_result", label[:60], None, None, at, note, f'{{"jc": {jid}, "status": "{jc_status}"}}'))
+            return at
+        return applied_at
+
+    def _referral(self, case_id, source, o: Org, county, reg, a_name, place, people_count, stop, closed_on, last,
+                  events, cutoff, team, actor_id):
+        """The referral (委托移送) behind a case whose source is a court, the police, a petition office
+        or a department, with the police's 110 details, feedback and 回访."""
+        r, rng, ts = self.rng.random, self.rng, self.clock.ts
+        add = self.writer.add
+        year = reg.year
+        referring, mode, keeps, due_on = None, "", False, None
+        call_time = feedback_due = feedback_at = returned = None
+        caller = caller_phone = rplace = feedback = ""
+        complex_ = False
+        if source == "court":
+            court = self.orgs.get(f"court:{county.code}")
+            referring = court.obj.id if court else None
+            name = f"{county.name}人民法院"
+            keeps = o.kind == OrgKind.COURT_ROOM
+            mode = "entrusted" if r() < 0.15 else "delegated"
+            key = ("court", county.code, year, mode)
+            n = self.external_seq[key] = self.external_seq.get(key, 0) + 1
+            ref = f"（{year}）豫{county.code[2:]}民{'初' if mode == 'entrusted' else '诉前调'}{n}号"
+            due_on = reg.date() + dt.timedelta(days=30)
+        elif source == "police":
+            police = self.orgs.get(o.police_key) if o.police_key else None
+            referring = police.obj.id if police else None
+            name = f"{county.name}公安局{o.station or county.abbr}派出所"
+            key = ("police", county.code, reg.date())
+            n = self.external_seq[key] = self.external_seq.get(key, 0) + 1
+            ref = f"J{county.code}{reg:%Y%m%d}{n:04d}"
+            call_time = reg - dt.timedelta(minutes=30 + int(r() * 1400))
+            caller, caller_phone, rplace = a_name, self.people.phone(), place
+            complex_ = people_count >= 5 or r() < 0.08
+            feedback_due = reg + dt.timedelta(days=7 if complex_ else 1)
+            late = r() < 0.05
+            span = (feedback_due - reg) * (1.1 + r() if late else 0.1 + 0.8 * r())
+            at = (reg + span).replace(second=0, microsecond=0)
+            # The feedback tells what was done: after the committee accepted and assigned the case.
+            floor = max((e[4] for e in events if e[0] in ("register", "accept", "assign")), default=reg)
+            at = max(at, floor + dt.timedelta(minutes=5 + int(r() * 120)))
+            if at <= cutoff:
+                feedback_at = at
+                feedback = pick_from(rng, texts.POLICE_FEEDBACK[min(stop, 3)]).format(a=a_name, place=place)
+                events.append(("referral_feedback", f"向{name}反馈{'（已超期）' if late else ''}"[:60], None, None, at,
+                               feedback, f'{{"referral": {self.ids[Referral].next}}}'))
+            if stop >= 3 and closed_on is not None:
+                back = dt.datetime.combine(closed_on, dt.time(17, 0)) + dt.timedelta(hours=int(r() * 40))
+                if back <= cutoff:
+                    returned = back
+                visit = closed_on + dt.timedelta(days=3 + int(r() * 15))
+                visit_at = dt.datetime.combine(visit, dt.time(10, 0))
+                if visit_at <= cutoff and r() < 0.8:
+                    visitor = pick_from(rng, team)[1]
+                    notes = pick_from(rng, texts.POLICE_REVISIT).format(a=a_name)
+                    add(ReferralRevisit, (self.ids[ReferralRevisit].take(), self.ids[Referral].next, visit, visitor,
+                                          notes, actor_id, ts(visit_at)))
+                    events.append(("referral_revisit", f"移送案件回访（{visitor}）", None, None, visit_at, notes, "{}"))
+        elif source == "petition":
+            name = f"{county.name}信访局"
+            key = ("petition", county.code, year)
+            n = self.external_seq[key] = self.external_seq.get(key, 0) + 1
+            ref = f"{county.code}XF{year}{n:05d}"
+        else:
+            name = pick_from(rng, DEPARTMENTS).format(c=county.name)
+            ref = ""
+        rid = self.ids[Referral].take()
+        add(Referral, (rid, case_id, source, name, ref, referring, None, None, ts(reg), mode, keeps, due_on,
+                       ts(call_time) if call_time else None, caller, caller_phone, rplace, complex_,
+                       ts(feedback_due) if feedback_due else None, ts(feedback_at) if feedback_at else None, feedback,
+                       ts(returned) if returned else None))
 
     def _org_party_name(self, kind: str, o: Org, place: str) -> str:
         rng, c = self.rng, o.county
@@ -898,6 +1214,15 @@ class CityBuilder:
 
 
 FIXED_VILLAGES_KEYS = ("village:410403:0:0", "village:410403:0:1")
+REFERRED = ("court", "police", "petition", "department")
+# Share of written agreements whose parties apply for 司法确认, by organization kind or case source.
+JC_SHARE = {OrgKind.COURT_ROOM: 0.30, OrgKind.LAWYER_ROOM: 0.12, "court": 0.15, "other": 0.025}
+DEPARTMENTS = ["12345政务服务便民热线", "{c}人力资源和社会保障局", "{c}住房和城乡建设局", "{c}市场监督管理局",
+               "{c}自然资源局", "{c}卫生健康委员会", "{c}交通运输局"]
+
+
+def pick_from(rng, seq):
+    return seq[int(rng.random() * len(seq))]
 ETHNICITY = Weighted(N.ETHNICITIES)
 OCCUPATION = Weighted(N.OCCUPATIONS)
 encrypt, lookup_hash = crypto.encrypt, crypto.lookup_hash

@@ -26,6 +26,19 @@ SEED = {
 }
 HISTORY_YEARS = (2016, 2017, 2018, 2019, 2020)
 SMALL_FRACTION = 0.015  # --small: about 1.5 % of the villages and of the cases
+# After the report: cases accepted a year at the report's pace (146,000 in five years ≈ 29,200 a
+# year), a dip in 2022, then slow growth; the current year is prorated to today.
+LATER_PACE = {2021: 29_400, 2022: 28_300, 2023: 29_700, 2024: 30_300, 2025: 30_900}
+LATER_GROWTH = 1.015  # years after the table: +1.5 % a year
+LATER_SUCCESS = 0.986  # success rate after 2020 (the report's is 99.0 %)
+
+
+def later_pace(year: int) -> int:
+    """Cases accepted in ``year`` (> 2020) at the report's pace, for the whole city."""
+    if year in LATER_PACE:
+        return LATER_PACE[year]
+    last = max(LATER_PACE)
+    return round(LATER_PACE[last] * LATER_GROWTH ** (year - last))
 
 
 @dataclass(frozen=True)
@@ -129,8 +142,18 @@ class Plan:
     prevented: int = 0
     converted: int = 0
     escalated: int = 0
-    # Hidden dangers found in the current year (a thin year, like its cases).
+    # Hidden dangers found in the current year.
     current_hazards: int = 0
+    # Scale of the whole city's yearly pace this plan builds (1.0 for the full city).
+    scale: float = 1.0
+
+    def later_cases(self, year: int, today) -> int:
+        """Cases to register in ``year`` (2021 up to the current year, prorated to ``today``)."""
+        n = later_pace(year) * self.scale
+        if year == today.year:
+            days = 366 if year % 4 == 0 else 365
+            n *= today.timetuple().tm_yday / days
+        return round(n)
 
     @property
     def hazards(self) -> int:
@@ -163,6 +186,7 @@ def plan(small: bool) -> Plan:
                 p.police.append((c.code, pos))
     p.trades = [t for i, t in enumerate(TRADES) if not small or i % 5 == 0]
     scale = (p.counts["village"] / SEED["villages"]) if small else 1.0
+    p.scale = scale
     p.cases = round(SEED["cases"] * scale)
     # The seed's success rate (144,600 / 146,000) and amount per successful case.
     p.success = round(p.cases * SEED["success"] / SEED["cases"])

@@ -49,7 +49,7 @@ def table(fig: figures.Figures, *, links: bool = True) -> dict:
     by_kind = [_row(k, kinds[k], node, period, "kind", k, links) for k in figures.KIND_GROUPS if k in kinds]
     types = fig.facet("type")
     tnames = figures.type_names()
-    by_type = [_row(f"{tnames.get(k, '未分类')}", types[k], node, period, "type", k, links) for k in sorted(types)]
+    by_type = [_row(f"{tnames.get(k, '汇总上报（未分类型）')}", types[k], node, period, "type", k, links) for k in sorted(types)]
     return {"columns": COLUMNS, "rows": rows, "total": total, "by_kind": by_kind, "by_type": by_type}
 
 

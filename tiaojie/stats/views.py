@@ -63,7 +63,7 @@ def dashboard(request):
             "months": [figures.month_label(m) for m in months],
             "accepted": [figures.derive(fig.by_month[m])["accepted_all"] for m in months],
             "succeeded": [figures.derive(fig.by_month[m])["succeeded_all"] for m in months],
-            "types": [tnames.get(k, "未分类") for k, _ in types],
+            "types": [tnames.get(k, "汇总上报（未分类型）") for k, _ in types],
             "type_counts": [v["accepted_all"] for _, v in types],
             "sources": [{"name": figures.FIGURE_LABELS[k], "value": tot[k]}
                         for k in ("acc_initiative", "acc_application", "acc_referred")],

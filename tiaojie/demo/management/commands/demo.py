@@ -1,8 +1,9 @@
 """``manage.py demo [--small] [--reset] [--seed N]``: build the generated demo city.
 
 The city is the seed report's 平顶山市: 10 counties, 129 townships, 2,347 villages, 26 trade
-committees, court/lawyer/police rooms, ~7,811 mediators, five years of cases (2016–2020) whose
-totals land on the report's figures, a few hundred open cases this year, and fixed demo logins.
+committees, court/lawyer/police rooms, ~7,811 mediators, cases from 2016 to today: 2016–2020 land
+on the report's figures, later years follow its pace (~29,000 a year) up to now, with this year's
+cases in every stage, and fixed demo logins.
 All data is generated (names, ID numbers and phones are fictitious).
 """
 import time
@@ -18,7 +19,7 @@ from tiaojie.demo.geography import SEED
 
 
 class Command(BaseCommand):
-    help = "生成演示城市（平顶山市）：组织网络、调解员、演示账号和 2016–2020 年的案件"
+    help = "生成演示城市（平顶山市）：组织网络、调解员、演示账号和 2016 年至今的案件"
 
     def add_arguments(self, parser):
         parser.add_argument("--small", action="store_true", help="小规模（约 1.5% 的村和案件），几秒内完成")
@@ -95,8 +96,16 @@ class Command(BaseCommand):
               f"（跟踪中 {sc['open_hazards']:,}）；预警 {sc['warnings']:,} 条（未办结 {sc['open_warnings']:,}）；"
               f"挂牌督办 {sc.get('escalations', 0)} 件"
               + (f"；逾期未报提醒 {sc['reminders']} 条" if "reminders" in sc else ""))
-        by = "，".join(f"{Status(k).label} {v}" for k, v in sorted(s.current_by_status.items()))
-        w(f"  本年度案件：{s.current_cases} 件（{by}）")
+        ag = s.aggregates
+        if ag.get("reports"):
+            w(f"    其中汇总上报（未逐案录入）：{ag['committees']} 个村（社区）调委会 {ag['reports']} 个月，"
+              f"{ag['cases']:,} 件（信息化录入率 {1 - ag['cases'] / max(1, s.history_cases):.1%}）")
+        if s.later:
+            n = sum(s.later.values())
+            by = "，".join(f"{Status(k).label} {v:,}" for k, v in sorted(s.later.items()))
+            w(f"  2021 年至上年案件：{n:,} 件（{by}）")
+        by = "，".join(f"{Status(k).label} {v:,}" for k, v in sorted(s.current_by_status.items()))
+        w(f"  本年度案件：{s.current_cases:,} 件（{by}）")
         w("  写入行数：" + "，".join(f"{k.split('.')[-1]} {v:,}" for k, v in s.rows.items()))
         w("  用时（墙钟/CPU 秒）：" + "，".join(f"{k} {a:.1f}/{c:.1f}" for k, (a, c) in s.timings.items()))
         w("")
