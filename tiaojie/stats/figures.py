@@ -49,7 +49,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 
 from tiaojie.cases.models import SOURCE_REPORT_GROUP, Agreement, Case, DisputeType, FollowUp, Outcome, Source
-from tiaojie.orgs.models import KIND_REPORT_GROUP, Organization
+from tiaojie.orgs.models import KIND_REPORT_GROUP, REPORT_GROUPS, Organization
 
 # Measures stored per cell (integers; amounts in fen so that sums stay exact).
 CASE_MEASURES = ["accepted", "acc_initiative", "acc_application", "acc_referred", "succeeded", "closed",
@@ -62,7 +62,7 @@ MEASURES = CASE_MEASURES + PREVENTION_MEASURES + SCREENING_MEASURES + AGGREGATE_
 
 SOURCE_GROUP_KEYS = {"主动调解": "initiative", "申请调解": "application", "接受委托移送调解": "referred"}
 SOURCE_GROUP_LABELS = {v: k for k, v in SOURCE_GROUP_KEYS.items()}
-KIND_GROUPS = ["村/社区", "乡镇/街道", "企事业单位", "行业性专业性", "县级调解中心", "其他"]
+KIND_GROUPS = REPORT_GROUPS  # the order of the by-kind rows (orgs owns the kind → group table)
 FACETS = ("total", "type", "source", "kind", "child")
 
 
@@ -391,6 +391,14 @@ def type_names() -> dict:
 def drill_url(measure: str, node: Organization, period: Period, facet: str = "total", key: str = "") -> str | None:
     """The list of records behind a figure (live data, same scope rule), or None."""
     a, b = period.start.isoformat(), period.end.isoformat()
+    if measure == "agg_accepted":
+        # 汇总上报: the monthly reports behind the figure (their cases were never entered one by one).
+        if facet not in ("total", "child", "kind"):
+            return None
+        q = {"organization": key if facet == "child" else node.pk, "start": a, "end": b}
+        if facet == "kind":
+            q["group"] = key
+        return reverse("stats:aggregates") + "?" + urlencode(q)
     if measure in ("rounds", "found", "prevented") or measure in PREVENTION_MEASURES:
         if measure in ("rounds", "found") and facet == "type":
             return None  # screening rounds and findings are not counted by dispute type
@@ -408,9 +416,11 @@ def drill_url(measure: str, node: Organization, period: Period, facet: str = "to
     if measure in ("accepted", "acc_initiative", "acc_application", "acc_referred"):
         if measure != "accepted":
             q["source_group"] = measure[4:]
-    elif measure in ("succeeded", "oral", "written", "performed", "confirmed"):
+    elif measure in ("succeeded", "oral", "written", "performed", "confirmed", "amount"):
         q["outcome"] = Outcome.SUCCESS
-        if measure in ("oral", "written"):
+        if measure == "amount":
+            q["with_amount"] = "1"
+        elif measure in ("oral", "written"):
             q["agreement_kind"] = measure
         elif measure in ("performed", "confirmed"):
             q[measure] = "1"

@@ -21,9 +21,10 @@ COLUMNS = [
 KEYS = [k for _, cols in COLUMNS for k, _ in cols]
 RATE_KEYS = {"success_rate", "entry_rate"}
 LINKED = {"rounds", "found", "prevented", "acc_initiative", "acc_application", "acc_referred", "oral", "written",
-          "performed", "confirmed", *figures.PREVENTION_MEASURES}
-# Figures whose drill-down is the individually recorded part of the number shown.
-LINK_AS = {"accepted_all": "accepted", "succeeded_all": "succeeded"}
+          "performed", "confirmed", "agg_accepted", *figures.PREVENTION_MEASURES}
+# Figures whose drill-down is the individually recorded part of the number shown (the 汇总上报
+# part has its own column and link, to the monthly reports).
+LINK_AS = {"accepted_all": "accepted", "succeeded_all": "succeeded", "amount_wan": "amount"}
 
 
 def fmt(key, value):

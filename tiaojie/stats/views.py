@@ -156,6 +156,8 @@ def aggregates(request):
         qs = (AggregateReport.objects.filter(organization__path__startswith=node.path,
                                              month__gte=period.start.replace(day=1), month__lte=period.end)
               .select_related("organization").order_by("-month", "organization__path"))
+        if request.GET.get("group"):
+            qs = qs.filter(organization__kind__in=kinds_in_group(request.GET["group"]))
         only = services.aggregate_only_committees(node, period)
         if request.GET.get("export") == "only":
             return _xlsx(reports.simple_xlsx("仅汇总上报的调委会", ["单位", "类别"],

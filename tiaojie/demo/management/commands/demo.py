@@ -12,7 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
 from tiaojie.cases.models import Status
-from tiaojie.demo import marker
+from tiaojie.demo import aggregates, marker
+from tiaojie.demo import funding as demo_funding
 from tiaojie.demo import reset as demo_reset
 from tiaojie.demo.build import DEFAULT_SEED, DEMO_USERNAMES, PASSWORD, CityBuilder, round_wan
 from tiaojie.demo.geography import SEED
@@ -58,7 +59,12 @@ class Command(BaseCommand):
         self.stderr.write(f"生成{mode}演示城市（随机种子 {seed}）…")
         marker.set_marker(database, f"{mode} seed={seed}")  # before the build: a half-built city can be reset
         summary = CityBuilder(small=small, seed=seed, using=database, stderr=self.stderr._out).build()
-        __import__("tiaojie.demo.aggregates").demo.aggregates.build(seed=seed, small=small, stderr=self.stderr)  # 汇总上报 + 统计汇总
+        t = time.monotonic()
+        demo_funding.build(summary.today, using=database, stderr=self.stderr)
+        summary.timings["经费保障"] = (time.monotonic() - t, 0.0)
+        t = time.monotonic()
+        aggregates.build(seed=seed, small=small, stderr=self.stderr)  # 统计汇总表
+        summary.timings["统计汇总表"] = (time.monotonic() - t, 0.0)
         self._report(summary, time.monotonic() - started)
 
     def _report(self, s, elapsed: float) -> None:
