@@ -386,6 +386,8 @@ def test_report_tables_add_up_and_agree_with_dashboard_and_drill_downs(city, db,
                                    success_by_type={"02": 3, "01": 1}, amount_by_type={"02": "1000", "01": "200"})
     AggregateReport.objects.create(organization=village, month=dt.date(2018, 4, 1), accepted=3, successful=3,
                                    amount=Decimal("300"), by_type={"02": 3})
+    from tiaojie.stats import rollups
+    rollups.rebuild_due(full=True)  # the dashboard reads rollups: they must say what a live count says
     today = timezone.localdate()
     for period in (figures.Period(*FIVE_YEARS), figures.Period.year(today.year)):
         fig = figures.compute(node, period, live=True)

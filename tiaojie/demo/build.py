@@ -911,8 +911,7 @@ class CityBuilder:
             people_count = n_parties + 2 + int(r() * 29)
 
         # Timeline: (kind, label, from, to, at, reason, data json)
-        events = [("register", "登记", "", "registered", reg, "",
-                   f'{{"source": "{source}", "parties": [{", ".join(chr(34) + p[5] + chr(34) for p in parties)}]}}')]
+        events = [("register", "登记", "", "registered", reg, "", f'{{"source": "{source}"}}')]
         status = "registered"
         accepted_on = due_on = closed_on = archived_at = None
         close_reason, routes = "", False
@@ -954,7 +953,7 @@ class CityBuilder:
                            f'{{"mediators": [{", ".join(chr(34) + m[1] + chr(34) for m in team)}]}}'))
             status, last = "mediating", asg
             if stop >= 3:
-                k = 1 if r() < 0.7 else 2
+                k = 1 if r() < 0.8 else 2
             elif target == "overdue":
                 k = 1
             else:
@@ -979,12 +978,12 @@ class CityBuilder:
                     splace = f"{a_name}家中"
                 else:
                     splace = f"{place}调解室" if o.kind == OrgKind.VILLAGE else f"{o.obj.name}调解室"
-                i = int(r() * 3)
-                content = SESSION_LINES[i] + SESSION_LINES[i + 1] + SESSION_LINES[i + 2]
+                i = int(r() * (len(SESSION_LINES) - 1))
+                content = SESSION_LINES[i] + SESSION_LINES[i + 1]
                 at_ts = ts(at)
                 sessions.append((sid, case_id, at_ts, splace, f"申请人{a_name}、被申请人{b_name}、调解员{team_names}",
                                  content, pick(active)[1], actor_id, at_ts))
-                events.append(("record_session", f"调解记录（{at.date()} {splace}）", "mediating", "mediating", at,
+                events.append(("record_session", f"调解记录（{at.date()}）", "mediating", "mediating", at,
                                "", f'{{"session": {sid}}}'))
                 last = at
         if stop >= 3:
@@ -1004,7 +1003,9 @@ class CityBuilder:
                 aid = ids[Agreement].take()
                 res_ts = ts(res)
                 if written:
-                    agreement_row = (aid, case_id, "written", facts, tpl["issues"].format_map(ctx),
+                    # The agreement states the main facts (the core of the registration's account).
+                    agreement_row = (aid, case_id, "written", tpl["facts"].format_map(ctx),
+                                     tpl["issues"].format_map(ctx),
                                      tpl["resp"].format_map(ctx), terms, pick(PERFORMANCE_METHODS), deadline,
                                      Decimal(amount), closed_on, actor_id, res_ts)
                 else:

@@ -17,7 +17,7 @@ from tiaojie.accounts.models import User
 from tiaojie.cases.models import Case
 from tiaojie.funding import services
 from tiaojie.funding.forms import SubsidyStandardForm
-from tiaojie.funding.models import Budget, CommitteeSubsidy, FixedSubsidy, Tier
+from tiaojie.funding.models import Budget, CommitteeSubsidy, FixedSubsidy, SubsidyStandard, Tier
 from tiaojie.orgs.models import Mediator, Organization, OrgKind
 
 # yuan per case by organization kind and tier (DOMAIN.md §7: 以案定补 seen in practice)
@@ -42,7 +42,9 @@ def build(today: dt.date, using: str = "default", stderr=None) -> dict:
     city_admin = User.objects.using(using).get(username="city_admin")
     first = dt.date(today.year, 1, 1)
     n_std = 0
-    for kind, amounts in STANDARDS.items():
+    # City-wide standards belong to no organization, so ``demo --reset`` keeps them: set them once.
+    kept = SubsidyStandard.objects.using(using).filter(note=NOTE, county__isnull=True).exists()
+    for kind, amounts in {} if kept else STANDARDS.items():
         for tier, amount in zip(TIERS, amounts, strict=True):
             form = SubsidyStandardForm(data={
                 "county": "", "org_kind": kind, "tier": tier, "amount": str(amount), "requires_success": "on",
