@@ -859,7 +859,7 @@ class CityBuilder:
 
         # Parties
         parties, persons = [], []
-        n_parties = 2 if r() < 0.72 else 3
+        n_parties = 2 if r() < 0.8 else 3
         org_resp = ORG_RESPONDENT.get(code) or ORG_RESPONDENT.get(code[:2])
         roles = ("applicant", "respondent") if n_parties == 2 else (
             ("applicant", "respondent", "applicant") if r() < 0.6 else ("applicant", "respondent", "third"))
@@ -979,7 +979,7 @@ class CityBuilder:
                 else:
                     splace = f"{place}调解室" if o.kind == OrgKind.VILLAGE else f"{o.obj.name}调解室"
                 i = int(r() * (len(SESSION_LINES) - 1))
-                content = SESSION_LINES[i] + SESSION_LINES[i + 1]
+                content = SESSION_LINES[i] + (SESSION_LINES[i + 1] if track == "history" else "")
                 at_ts = ts(at)
                 sessions.append((sid, case_id, at_ts, splace, f"申请人{a_name}、被申请人{b_name}、调解员{team_names}",
                                  content, pick(active)[1], actor_id, at_ts))
@@ -994,7 +994,8 @@ class CityBuilder:
         if stop >= 3:
             closed_on = res.date()
             if outcome == Outcome.SUCCESS:
-                written = amount >= 5000 or r() < 0.75
+                # 口头协议 for simple disputes without much money (人民调解法 Art.28), half of them.
+                written = amount >= 5000 or r() < 0.5
                 act = tpl["act"].format_map(ctx)
                 deadline = closed_on + dt.timedelta(days=pick(DEADLINE_DAYS))
                 money = (f"二、{b_name}于{deadline.year}年{deadline.month}月{deadline.day}日前向{a_name}支付"
