@@ -353,3 +353,91 @@ def test_reset_rebuilds_the_same_city_deterministically(city, db):
     assert hist == Decimal(plan(small=True).amount_yuan)
     assert amount is not None
     assert User.objects.filter(username__in=DEMO_USERNAMES).count() == len(DEMO_USERNAMES)
+
+
+# ---------------------------------------------------------------- figures that add up (issue 13 §2)
+ADDITIVE = [k for k in ("rounds", "found", "prevented", "accepted_all", "accepted", "agg_accepted", "acc_initiative",
+                        "acc_application", "acc_referred", "succeeded_all", "succeeded", "agg_succeeded", "oral",
+                        "written", "performed", "confirmed", "amount_fen", "agg_amount_fen")]
+
+
+def _drill_count(user, url: str) -> int:
+    """Cases behind a drill-down link, through the case list's own form and filters."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from tiaojie.cases.forms import CaseFilterForm
+    from tiaojie.cases.selectors import filter_cases, visible_cases
+
+    form = CaseFilterForm(dict(parse_qsl(urlsplit(url).query)), user=user)
+    assert form.is_valid(), form.errors
+    return filter_cases(visible_cases(user), form.cleaned_data).count()
+
+
+def test_report_tables_add_up_and_agree_with_dashboard_and_drill_downs(city, db, client):
+    from tiaojie.stats import figures, reports
+    from tiaojie.stats.models import AggregateReport
+
+    admin = User.objects.get(username="city_admin")
+    node = admin.organization
+    village = Organization.objects.filter(kind=OrgKind.VILLAGE).order_by("id").first()
+    # 汇总上报: one split by type (accepted, successful and amount), one not (its own row, both columns).
+    AggregateReport.objects.create(organization=village, month=dt.date(2018, 3, 1), accepted=5, successful=4,
+                                   amount=Decimal("1200"), by_type={"02": 3, "01": 2},
+                                   success_by_type={"02": 3, "01": 1}, amount_by_type={"02": "1000", "01": "200"})
+    AggregateReport.objects.create(organization=village, month=dt.date(2018, 4, 1), accepted=3, successful=3,
+                                   amount=Decimal("300"), by_type={"02": 3})
+    from tiaojie.stats import rollups
+    rollups.rebuild_due(full=True)  # the dashboard reads rollups: they must say what a live count says
+    today = timezone.localdate()
+    for period in (figures.Period(*FIVE_YEARS), figures.Period.year(today.year)):
+        fig = figures.compute(node, period, live=True)
+        tab = reports.table(fig)
+        total = tab["total"]["values"]
+        for name in ("rows", "by_kind", "by_type"):
+            for key in ADDITIVE:
+                assert sum(r["values"][key] for r in tab[name]) == total[key], (period, name, key)
+        for r in tab["by_type"]:
+            v = r["values"]
+            assert v["succeeded_all"] <= v["accepted_all"], r["label"]  # same population in one row
+            assert (v["agg_succeeded"] == 0) == (v["agg_accepted"] == 0) or v["agg_accepted"] > 0, r["label"]
+        # Drill-downs list exactly the individually recorded part of each figure.
+        for key, measure in (("accepted", "accepted"), ("succeeded", "succeeded"), ("confirmed", "confirmed"),
+                             ("written", "written"), ("acc_referred", "acc_referred")):
+            url = figures.drill_url(measure, node, period)
+            assert _drill_count(admin, url) == total[key], (period, key)
+        amount_cases = Case.objects.filter(organization__path__startswith=node.path, outcome=Outcome.SUCCESS,
+                                           accepted_on__gte=period.start, accepted_on__lte=period.end,
+                                           agreement__amount__gt=0)
+        assert _drill_count(admin, figures.drill_url("amount", node, period)) == amount_cases.count()
+        amount = amount_cases.aggregate(s=Sum("agreement__amount"))["s"] or 0
+        assert int(amount * 100) == total["amount_fen"]
+        assert "aggregates" in figures.drill_url("agg_accepted", node, period)
+        # The dashboard shows the same totals.
+        client.force_login(admin)
+        resp = client.get("/stats/", {"organization": node.pk, "start": period.start, "end": period.end})
+        assert resp.status_code == 200
+        tot = resp.context["tot"]
+        for key in ("accepted_all", "succeeded_all", "confirmed", "amount_fen", "agg_accepted"):
+            assert tot[key] == total[key], (period, key)
+    five = figures.compute(node, figures.Period(*FIVE_YEARS), live=True).total
+    assert five["confirmed"] > 0  # 司法确认 is counted
+    assert figures.compute(node, figures.Period.year(today.year), live=True).total["confirmed"] > 0
+    # 行业性专业性 in the report is the trade committees of the organization list, nothing else.
+    from tiaojie.orgs.models import kinds_in_group
+    assert kinds_in_group("行业性专业性") == [OrgKind.TRADE]
+
+
+def test_court_and_police_logins_see_their_own_work(city, db):
+    from tiaojie.routing.models import JudicialConfirmation, Referral
+
+    court = User.objects.get(username="court_weidong")
+    police = User.objects.get(username="police_dongan")
+    mine = Referral.objects.visible_to(court).filter(kind="court")
+    assert mine.exists() and mine.filter(mode="delegated").exists()
+    assert Referral.objects.visible_to(police).filter(kind="police", feedback_at__isnull=False).exists()
+    assert Referral.objects.filter(kind="police", revisits__isnull=False).exists()
+    assert JudicialConfirmation.objects.filter(status="confirmed").exclude(number="").exists()
+    refs = list(Referral.objects.exclude(external_ref="").values_list("kind", "external_ref"))
+    assert len(refs) == len(set(refs))
+    for r in Referral.objects.select_related("case")[:200]:
+        assert r.kind == r.case.source

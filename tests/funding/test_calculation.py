@@ -178,3 +178,15 @@ def test_scope_and_roles(world):
     assert all(ln.organization.path.startswith(world.orgs["weidong"].path) for ln in run.lines.all())
     with pytest.raises(PermissionDenied):
         services.approve(world.users["county2"], run)
+
+
+def test_cases_closed_before_the_earliest_standard_are_not_looked_at(world):
+    from tiaojie.cases.models import Case
+
+    old = make_case(world, performance="full", archive=True)
+    Case.objects.filter(pk=old.pk).update(closed_on=dt.date(2019, 6, 30))
+    new = make_case(world, performance="full", archive=True)
+    standards()  # from 2020-01-01
+    run = compute(world)
+    assert set(case_lines(run)) == {new.pk}
+    assert old.pk not in {s["case"] for s in run.skipped}  # never payable: not listed as refused either

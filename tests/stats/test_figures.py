@@ -63,7 +63,25 @@ def test_entry_rate_formula(world, data):
     assert t["agg_accepted"] == 6 and t["accepted_all"] == 10
     assert t["entry_rate"] == pytest.approx(0.4)  # 4 ÷ (4 + 6)
     assert t["succeeded_all"] == 8 and t["amount_wan"] == Decimal("2.4")
-    assert fig.facet("type")["01"]["agg_accepted"] == 4 and fig.facet("type")[""]["agg_accepted"] == 2
+    # Only the accepted cases are split by type: the whole report is its own row (汇总上报未分类型), so
+    # that one row's accepted and successful come from the same cases.
+    types = fig.facet("type")
+    assert types[""]["agg_accepted"] == 6 and types[""]["agg_succeeded"] == 5
+    assert types.get("01", {}).get("agg_accepted", 0) == 0
+
+
+def test_aggregate_report_split_by_type_keeps_each_row_whole(world, data):
+    AggregateReport.objects.create(organization=world.orgs["v2"], month=dt.date(timezone.localdate().year, 1, 1),
+                                   accepted=6, successful=5, amount=Decimal("20000"), by_type={"01": 4, "02": 2},
+                                   success_by_type={"01": 3, "02": 2},
+                                   amount_by_type={"01": "15000", "02": "5000.00"})
+    types = figures.compute(world.orgs["city"], this_year()).facet("type")
+    assert (types["01"]["agg_accepted"], types["01"]["agg_succeeded"]) == (4, 3)
+    assert (types["02"]["agg_accepted"], types["02"]["agg_succeeded"]) == (2, 2)
+    assert types["01"]["amount_wan"] - types["01"]["amount_wan_individual"] == Decimal("1.5")
+    assert "" not in types or types[""]["agg_accepted"] == 0
+    for row in types.values():
+        assert row["succeeded_all"] <= row["accepted_all"]
 
 
 def test_rollup_equals_live(world, data, settings):

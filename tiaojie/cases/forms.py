@@ -78,11 +78,12 @@ class CaseFilterForm(BootstrapMixin, forms.Form):
                                        choices=[("", "全部"), *Agreement.Kind.choices])
     performed = forms.BooleanField(label="仅已履行", required=False)
     confirmed = forms.BooleanField(label="仅司法确认", required=False)
+    with_amount = forms.BooleanField(label="仅协议涉及金额的", required=False)
     source_group = forms.ChoiceField(label="来源分组", required=False, choices=[
         ("", "全部"), ("initiative", "主动调解"), ("application", "申请调解"), ("referred", "接受委托移送调解")])
     org_group = forms.CharField(label="调委会类别", required=False, max_length=20)
     DRILL_FIELDS = ("accepted_from", "accepted_to", "closed_from", "closed_to", "outcome", "agreement_kind",
-                    "performed", "confirmed", "source_group", "org_group")
+                    "performed", "confirmed", "with_amount", "source_group", "org_group")
 
     def drill_fields(self):
         return [self[name] for name in self.DRILL_FIELDS]

@@ -163,8 +163,9 @@ class Case(models.Model):
     number = models.CharField("案号", max_length=60, unique=True)
     year = models.PositiveSmallIntegerField("年度")
     seq = models.PositiveIntegerField("序号")
+    # Indexed by (organization, status) below, which also serves lookups by organization alone.
     organization = models.ForeignKey("orgs.Organization", verbose_name="承办调委会", on_delete=models.PROTECT,
-                                     related_name="cases")
+                                     related_name="cases", db_index=False)
     numbered_by = models.ForeignKey("orgs.Organization", verbose_name="编号单位", on_delete=models.PROTECT,
                                     related_name="+", help_text="案号所属的编号序列；移交后承办单位可变，案号不变")
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
@@ -429,13 +430,15 @@ class CaseEvent(models.Model):
     scope = ScopeRule(via="case")
     objects = ScopedQuerySet.as_manager()
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    # No single-column index: the (case, at) index below serves every lookup by case.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", db_index=False)
     kind = models.CharField(max_length=30)
     label = models.CharField("事项", max_length=60)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
+    # Not indexed: nothing looks events up by actor (millions of rows; the name is kept as text).
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+                              related_name="+", db_index=False)
     actor_name = models.CharField("操作人", max_length=60, blank=True)
     at = models.DateTimeField("时间", default=timezone.now)
     reason = models.TextField("说明", blank=True)

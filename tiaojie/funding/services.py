@@ -117,6 +117,9 @@ class _Standards:
         for s in SubsidyStandard.objects.filter(county__isnull=True) | SubsidyStandard.objects.filter(county=county):
             self.by_key.setdefault((s.org_kind, s.tier), []).append(s)
 
+    def earliest(self) -> dt.date | None:
+        return min((s.valid_from for group in self.by_key.values() for s in group), default=None)
+
     def find(self, org_kind: str, tier: str, on: dt.date) -> SubsidyStandard | None:
         found = [s for s in self.by_key.get((org_kind, tier), [])
                  if s.valid_from <= on and (s.valid_to is None or on <= s.valid_to)]
@@ -149,8 +152,11 @@ def compute(user, county: Organization, year: int, month: int) -> CalculationRun
     standards = _Standards(county)
     from tiaojie.warnings.models import Escalation
 
+    # Cases closed before the earliest standard that could apply were never payable: skip them
+    # rather than list millions of "no standard" refusals.
+    earliest = standards.earliest()
     cases = (Case.objects.filter(organization__path__startswith=county.path, outcome__in=MEDIATED,
-                                 closed_on__lte=end)
+                                 closed_on__lte=end, closed_on__gte=earliest or end + dt.timedelta(days=1))
              .exclude(Exists(PaymentLine.objects.filter(case=OuterRef("pk"))))
              .select_related("organization", "agreement", "risk")
              .annotate(escalated=Exists(Escalation.objects.filter(case=OuterRef("pk"))),

@@ -67,17 +67,22 @@ class OrgKind(models.TextChoices):
     POLICE_ROOM = "police_room", "警民联调工作室"
 
 
-# Statistical grouping of committee kinds used by official reports (DOMAIN.md §4).
+# Statistical grouping of committee kinds used by official reports (DOMAIN.md §4): the one
+# kind → group table (reports, drill-downs and the organization list all read it). 行业性专业性
+# is the trade/professional committees only (the seed's 26); the rooms in courts, law firms and
+# police stations are counted in a group of their own.
+ROOMS_GROUP = "诉前/律师/警民联调室"
 KIND_REPORT_GROUP = {
     OrgKind.VILLAGE: "村/社区",
     OrgKind.TOWNSHIP: "乡镇/街道",
     OrgKind.ENTERPRISE: "企事业单位",
     OrgKind.TRADE: "行业性专业性",
     OrgKind.COUNTY_CENTER: "县级调解中心",
-    OrgKind.COURT_ROOM: "行业性专业性",
-    OrgKind.LAWYER_ROOM: "行业性专业性",
-    OrgKind.POLICE_ROOM: "行业性专业性",
+    OrgKind.COURT_ROOM: ROOMS_GROUP,
+    OrgKind.LAWYER_ROOM: ROOMS_GROUP,
+    OrgKind.POLICE_ROOM: ROOMS_GROUP,
 }
+REPORT_GROUPS = ["村/社区", "乡镇/街道", "企事业单位", "行业性专业性", "县级调解中心", ROOMS_GROUP, "其他"]
 
 
 def kinds_in_group(group: str) -> list[str]:

@@ -193,8 +193,11 @@ def mediator_list(request):
     if unmask and any(m.id_masked or m.phone_masked for m in page):
         log_access(request.user, "调解员名册（未脱敏）",
                       f"第{page.number}页，{len(page)}人" + (f"，{selected_org.name}" if selected_org else ""))
-    totals = qs.aggregate(n=Count("id"), ft=Count("id", filter=Q(full_time=True)))
+    totals = qs.aggregate(n=Count("id"), ft=Count("id", filter=Q(full_time=True)),
+                          active=Count("id", filter=Q(status=Mediator.Status.ACTIVE)),
+                          active_ft=Count("id", filter=Q(status=Mediator.Status.ACTIVE, full_time=True)))
     totals["pt"] = totals["n"] - totals["ft"]
+    totals["left"] = totals["n"] - totals["active"]
     return render(request, "orgs/mediator_list.html", {
         "page": page, "form": form, "org_options": _org_choices(request.user, selected_org),
         "selected_org": selected_org, "totals": totals, "unmask": unmask,

