@@ -76,6 +76,16 @@ def cadences() -> dict[str, tuple[str, int]]:
     return out
 
 
+def distinct_periods(owed: list[Owed]) -> list[Owed]:
+    """The board's periods once each (county centres and trade committees share the month)."""
+    seen, out = set(), []
+    for o in owed:
+        if (o.period.key, o.due) not in seen:
+            seen.add((o.period.key, o.due))
+            out.append(o)
+    return out
+
+
 def owed_periods(today: dt.date | None = None) -> list[Owed]:
     today = today or timezone.localdate()
     out = []

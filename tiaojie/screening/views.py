@@ -259,6 +259,6 @@ def board(request):
     b = compliance.board(unit)
     trail = [o for o in unit.ancestors() if scope.sees(o)]
     return render(request, "screening/board.html", {
-        "b": b, "unit": unit, "trail": trail, "home": home,
+        "b": b, "unit": unit, "trail": trail, "home": home, "periods": compliance.distinct_periods(b.owed),
         "can_remind": permissions.allowed(request.user, "screening.remind") and b.total.missing > 0,
     })
