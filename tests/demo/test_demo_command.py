@@ -441,3 +441,15 @@ def test_court_and_police_logins_see_their_own_work(city, db):
     assert len(refs) == len(set(refs))
     for r in Referral.objects.select_related("case")[:200]:
         assert r.kind == r.case.source
+
+
+def test_this_years_cases_are_searchable_and_the_rest_is_queued(city, db):
+    from django_q.models import OrmQ
+
+    from tiaojie.cases.models import Case, CaseSearch
+    from tiaojie.core import dates
+
+    this_year = Case.objects.filter(registered_at__date__gte=dates.today().replace(month=1, day=1))
+    assert this_year.exists()
+    assert CaseSearch.objects.filter(case__in=this_year).count() == this_year.count()
+    assert "案件检索索引" in [q.name() for q in OrmQ.objects.all()]

@@ -157,13 +157,17 @@ def on_case_changed(sender, case, kind="", **kwargs) -> None:
         index_case(case)
 
 
-def reindex_cases(batch: int = 2000, progress=None) -> int:
-    """Rewrite the index rows of all cases, ``batch`` cases a transaction (safe to stop and rerun);
-    ``progress(done, total)`` is called after each batch. Returns the number of cases."""
-    total = Case.objects.count()
+def reindex_cases(batch: int = 2000, progress=None, since=None) -> int:
+    """Rewrite the index rows of all cases (or of those registered on or after the date
+    ``since``), ``batch`` cases a transaction (safe to stop and rerun); ``progress(done, total)``
+    is called after each batch. Returns the number of cases."""
+    cases = Case.objects.all()
+    if since is not None:
+        cases = cases.filter(registered_at__date__gte=since)
+    total = cases.count()
     done, last = 0, 0
     while True:
-        rows = list(Case.objects.filter(pk__gt=last).order_by("pk").values_list("pk", "facts", "claims")[:batch])
+        rows = list(cases.filter(pk__gt=last).order_by("pk").values_list("pk", "facts", "claims")[:batch])
         if not rows:
             break
         ids = [r[0] for r in rows]
