@@ -41,7 +41,7 @@ from tiaojie.warnings.models import (
     Warning,
     WarningEvent,
 )
-from tiaojie.warnings.services import load_rules
+from tiaojie.warnings.services import load_rules, text_signals
 
 HISTORY_START, HISTORY_END = dt.date(2016, 1, 1), dt.date(2020, 12, 31)
 YEAR_WEIGHTS = {2016: 0.17, 2017: 0.19, 2018: 0.20, 2019: 0.21, 2020: 0.23}
@@ -447,7 +447,8 @@ class ScreeningBuilder:
         police = flags.get("police_calls", 0)
         result = risk.assess(risk.RiskFacts(
             people_count=n, amount=float(stake), dispute_type_codes=self.type_codes[type_id],
-            texts=tuple(t for t in (facts, parties, measures) if t), police_calls=police, flags=flagset),
+            texts=tuple(t for t in (facts, parties, measures) if t), police_calls=police, flags=flagset,
+            signals=text_signals({"hazard": "\n".join(t for t in (facts, parties) if t)})),  # as facts_for_hazard
             self.rules, self.combos)
         level = result.level
         resp = self.pick(o.active_mediators)[1]
@@ -641,7 +642,10 @@ class ScreeningBuilder:
                                    dispute_type_codes=self.type_codes[c.type_id],
                                    texts=tuple(t for t in (c.facts, c.claims, *c.sessions) if t),
                                    failed_mediations=1 if c.outcome in failed_outcomes else 0,
-                                   police_calls=a.police_calls, flags=flags)
+                                   police_calls=a.police_calls, flags=flags,
+                                   signals=text_signals({"facts": c.facts, "claims": c.claims,  # as facts_for_case
+                                                         "sessions": "\n".join(x for x in c.sessions if x),
+                                                         "investigations": ""}))
             result = risk.assess(facts, self.rules, self.combos)
             level = result.level
             reg = c.reg
