@@ -13,7 +13,8 @@ Definitions (the one place they are written down):
   party at follow-up is the recorded complaint).
 Cases are read through the scope rule when a user is given (``Case.objects.visible_to``).
 
-Queries: three per call (counts, close dates, follow-ups), whatever the number of mediators.
+Queries: five per call (the mediators' cases, those in scope, counts, close dates, follow-ups),
+whatever the number of mediators.
 """
 import datetime as dt
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from django.db.models import Count, Q
 from tiaojie.cases.models import Assignment, Case, FollowUp, Outcome
 
 MEDIATED = (Outcome.SUCCESS, Outcome.FAILED)
+CASE_LIST_LIMIT = 30_000  # below SQLite's 32,766 query parameters
 SATISFIED = (FollowUp.Satisfaction.SATISFIED, FollowUp.Satisfaction.BASIC)
 
 
@@ -67,6 +69,18 @@ def mediator_figures(mediator_ids, *, user=None, date_from: dt.date | None = Non
     if not ids:
         return out
     cases = _cases(user, date_from, date_to)
+    # The mediators' own cases first (a roster page's worth is a few thousand), then the scope and
+    # the period checked on just those: checking every case in a city's scope through the scope
+    # rule took seconds on a city's data. Past the limit, the scope filters in the database.
+    mine = Assignment.objects.filter(active=True, mediator_id__in=ids)
+    if date_from:
+        mine = mine.filter(case__registered_at__date__gte=date_from)
+    if date_to:
+        mine = mine.filter(case__registered_at__date__lte=date_to)
+    assigned = list(mine.order_by().values_list("case_id", flat=True).distinct()[:CASE_LIST_LIMIT + 1])
+    if len(assigned) <= CASE_LIST_LIMIT:
+        visible = list(cases.filter(pk__in=assigned).order_by().values_list("pk", flat=True))
+        cases = Case.objects.filter(pk__in=visible)
     assignments = Assignment.objects.filter(active=True, mediator_id__in=ids, case__in=cases)
     for row in assignments.values("mediator_id").annotate(
             caseload=Count("case_id", distinct=True),
