@@ -453,3 +453,12 @@ def test_this_years_cases_are_searchable_and_the_rest_is_queued(city, db):
     assert this_year.exists()
     assert CaseSearch.objects.filter(case__in=this_year).count() == this_year.count()
     assert "案件检索索引" in [q.name() for q in OrmQ.objects.all()]
+
+
+def test_police_revisits_come_before_the_archive(city, history):
+    from tiaojie.cases.models import CaseEvent
+
+    revisited = CaseEvent.objects.filter(kind="referral_revisit").values_list("case_id", flat=True)
+    for c in history.filter(pk__in=revisited, status="archived"):
+        kinds = list(c.events.values_list("kind", flat=True))
+        assert kinds[-1] == "archive" and kinds.index("referral_revisit") < kinds.index("archive"), c.number

@@ -1189,7 +1189,14 @@ class CityBuilder:
                     returned = back
                 visit = closed_on + dt.timedelta(days=3 + int(r() * 15))
                 visit_at = dt.datetime.combine(visit, dt.time(10, 0))
-                if visit_at <= cutoff and r() < 0.8:
+                visited = visit_at <= cutoff and r() < 0.8
+                # archiving asks for the police 回访: it comes before the 归档 of the case
+                arch_at = next((e[4] for e in events if e[0] == "archive"), None)
+                if arch_at is not None and visit_at >= arch_at:
+                    visit_at = max(arch_at - dt.timedelta(hours=1), dt.datetime.combine(closed_on, dt.time(9, 0)))
+                    visit = visit_at.date()
+                    visited = visited and visit_at < arch_at
+                if visited:
                     visitor = pick_from(rng, team)[1]
                     notes = pick_from(rng, texts.POLICE_REVISIT).format(a=a_name)
                     add(ReferralRevisit, (self.ids[ReferralRevisit].take(), self.ids[Referral].next, visit, visitor,
