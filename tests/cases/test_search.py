@@ -176,6 +176,11 @@ def test_the_preview_writes_nothing(world, client):
     assert case.number in html and 'id="possible-duplicates"' in html and 'id="similar-cases"' in html
     assert 'id="preview-routing"' in html
     assert len(q.captured_queries) <= 25
+    # the registration form has its own 分流 section: the panel does not repeat the proposal there
+    own = client.post("/cases/register/preview/", {**_form(world), "own_routing": "1"}).content.decode()
+    assert 'id="similar-cases"' in own and 'id="preview-routing"' not in own
+    page = client.get("/cases/register/").content.decode()
+    assert page.count('"own_routing": "1"') == 1 and 'id="routing-proposal"' in page
 
 
 def test_preview_of_a_referral_form_reads_its_parties(world, client):

@@ -147,8 +147,10 @@ def intake_preview(request):
         parties=_posted_parties(d), people_count=d.get("people_count"), amount_at_stake=d.get("amount_at_stake"),
         **{k: d.get(k) in ("on", "1", "true") for k in intake.ROUTING_FLAGS})
     p = intake.preview(user, app)
-    return render(request, "cases/_intake_preview.html", {"p": p, "in_scope": p.proposal is not None and Scope.of(
-        user).sees(p.proposal.org)})
+    return render(request, "cases/_intake_preview.html", {
+        "p": p, "in_scope": p.proposal is not None and Scope.of(user).sees(p.proposal.org),
+        # the registration form shows routing in its own 分流 section (routing:propose): not twice
+        "show_routing": d.get("own_routing") != "1"})
 
 
 @login_required
