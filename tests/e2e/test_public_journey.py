@@ -75,9 +75,15 @@ def apply_online(page, base, outbox_file, tmp_path) -> str:
     page.fill("#id_name", "刘大海")
     page.fill("#id_other_name", "孙小梅")
     page.fill("#id_other_phone", "13987654321")
-    page.fill("#id_facts", "邻居孙小梅家院墙排水沟堵塞，雨水流进我家院子，多次协商没有结果。")
     page.fill("#id_claims", "请对方疏通排水沟。")
-    page.select_option("#id_dispute_type", label="邻里")
+    page.locator("#id_facts").press_sequentially("邻居孙小梅家院墙排水沟堵塞，雨水流进我家院子，泡坏粮食损失2000元，多次协商没有结果。")
+    # the facts suggest the type and the amount; one tap takes each
+    neighbour = page.locator("#apply-help .help-type", has_text="邻里")
+    neighbour.wait_for(timeout=30_000)
+    neighbour.click()
+    assert page.locator("#id_dispute_type option:checked").inner_text() == "邻里"
+    page.locator("#help-amount").click()
+    assert page.input_value("#id_amount_at_stake") == "2000"
     page.fill("#id_arose_on", "2026-11-01")
     page.select_option("#id_region", "410403001001")
     page.set_input_files("#id_files", str(photo(tmp_path)))

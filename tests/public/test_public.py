@@ -129,6 +129,34 @@ def test_apply_registers_through_intake_awaiting_acceptance(client, world, outbo
     assert not Notice.objects.filter(user=world.users["v2"]).exists()
 
 
+def test_the_facts_suggest_type_and_amount_to_a_verified_applicant(client, world):
+    facts = "邻居家院墙排水沟堵塞，雨水流进我家院子，泡坏粮食损失2000元，多次协商没有结果。"
+    assert client.post(reverse("public:apply_help"), {"facts": facts}).status_code == 403  # no verified phone
+    _verify_phone(client)
+    page = client.post(reverse("public:apply_help"), {"facts": facts}).content.decode()
+    assert 'class="btn btn-sm btn-outline-primary help-type"' in page and 'id="help-amount"' in page
+    assert 'data-fill-value="2000"' in page
+    assert client.post(reverse("public:apply_help"), {"facts": "   "}).content.decode().strip() == ""
+    assert client.post(reverse("public:apply_help"), {"facts": "纠" * 60000}).status_code == 200  # cut, not a 500
+    assert client.get(reverse("public:apply_help")).status_code == 405
+    assert Case.objects.count() == 0
+
+
+def test_an_applicant_who_does_not_know_the_type_gets_the_best_suggestion(client, world):
+    _verify_phone(client)
+    r = client.post(reverse("public:apply_form"), _form(world, amount_at_stake="两千"))
+    assert 'id="err-amount_at_stake"' in r.content.decode() and Case.objects.count() == 0
+    with effects():
+        r = client.post(reverse("public:apply_form"), _form(
+            world, dispute_type="", amount_at_stake="2000",
+            facts="我在网上商城买的冰箱收到就坏了，商家拒绝退货也不给换，客服一直推脱。"))
+    assert r.status_code == 302, r.content.decode()
+    case = Case.objects.get()
+    types, _ = services.suggestions(case.facts)
+    assert case.dispute_type == types[0][0] and case.dispute_type.parent_id is None
+    assert case.amount_at_stake == 2000
+
+
 def test_consent_is_required_and_uploads_are_checked_by_content(client, world):
     _verify_phone(client)
     r = client.post(reverse("public:apply_form"), _form(world, consent=""))

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import io
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tiaojie.cases import intake
-from tiaojie.cases.models import Agreement, Case, Channel, Party, Source, Status
+from tiaojie.cases.models import Agreement, Case, Channel, DisputeType, Party, Source, Status
 from tiaojie.core import validators
 from tiaojie.core.errors import DomainError
 from tiaojie.notify import services as notify
@@ -257,10 +258,31 @@ def _attachments(case: Case, files) -> list:
 MAX_FILES = 6
 
 
+def suggestions(facts: str, claims: str = "") -> tuple[list, Decimal | None]:
+    """What the applicant's words suggest: up to three top-level dispute types (best first, as
+    (DisputeType, percent)) and the amount read from the text (the text analysis of intake)."""
+    text = (facts or "").strip()
+    if not text:
+        return [], None
+    analysis = intake.analyze({"facts": text[:validators.limit("facts")], "claims": (claims or "")[:validators.limit("claims")]})
+    scored = [(s.code, s.score) for s in getattr(analysis, "types", None) or []]
+    found = {t.code: t for t in DisputeType.objects.filter(code__in=[c for c, _ in scored], is_active=True)
+             .select_related("parent")}
+    types, seen = [], set()
+    for code, score in scored:
+        t = found.get(code)
+        t = t.parent if t is not None and t.parent_id else t      # the top-level type: plain words
+        if t is not None and t.pk not in seen and len(types) < 3:
+            seen.add(t.pk)
+            types.append((t, round(score * 100)))
+    return types, getattr(analysis, "amount_yuan", None)
+
+
 def apply(*, phone: str, address: str | None, me: dict, other: dict, facts: str, claims: str, region,
-          place_detail: str, arose_on, dispute_type, consent: bool, files=()) -> Case:
+          place_detail: str, arose_on, dispute_type, consent: bool, files=(), amount_at_stake=None) -> Case:
     """Register an online application through the one intake function (群众网上申请): a case
-    awaiting acceptance (已登记待受理) at the committee routing proposes."""
+    awaiting acceptance (已登记待受理) at the committee routing proposes. With no type chosen the
+    best suggestion from the facts is taken (the committee checks it when it accepts)."""
     if not consent:
         raise DomainError("请阅读并同意个人信息处理告知", "consent")
     files = list(files or ())
@@ -270,10 +292,13 @@ def apply(*, phone: str, address: str | None, me: dict, other: dict, facts: str,
         check_limit("apply_addr", address, "同一网络当天提交的申请过多，请明天再试或到调委会窗口申请")
     applicant = {**me, "role": Party.Role.APPLICANT, "kind": "person", "phone": phone}
     respondent = {**other, "role": Party.Role.RESPONDENT}
+    if dispute_type is None:
+        types, _amount = suggestions(facts, claims)
+        dispute_type = types[0][0] if types else DisputeType.objects.filter(code="99", is_active=True).first()
     app = intake.Application(
         via=intake.Via.PUBLIC, source=Source.APPLICATION, channel=Channel.ONLINE, dispute_type=dispute_type,
         region=region, facts=facts, claims=claims, place_detail=place_detail, arose_on=arose_on,
-        parties=[applicant, respondent])
+        amount_at_stake=amount_at_stake, parties=[applicant, respondent])
     with transaction.atomic():
         case = intake.register(None, app)
         OnlineApplication.objects.create(case=case, phone_hash=_h("phone", phone), consent_version=CONSENT_VERSION,

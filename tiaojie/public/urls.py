@@ -12,6 +12,7 @@ urlpatterns = [
     path("apply/", views.apply_phone, name="apply"),
     path("apply/verify/", views.apply_verify, name="apply_verify"),
     path("apply/form/", views.apply_form, name="apply_form"),
+    path("apply/help/", views.apply_help, name="apply_help"),
     path("apply/done/", views.apply_done, name="apply_done"),
     path("track/", views.track, name="track"),
     path("track/verify/", views.track_verify, name="track_verify"),

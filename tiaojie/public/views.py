@@ -130,7 +130,7 @@ def apply_form(request):
                        "address": d["other_address"]},
                 facts=d["facts"], claims=d["claims"], region=d["region"], place_detail=d["place_detail"],
                 arose_on=d["arose_on"], dispute_type=d["dispute_type"], consent=d["consent"],
-                files=request.FILES.getlist("files"))
+                amount_at_stake=d["amount_at_stake"], files=request.FILES.getlist("files"))
         except services.validators.PartyError as e:
             mine = {"id_number": "id_number", "address": "address"}
             other = {"phone": "other_phone", "address": "other_address", "kind": "other_kind"}
@@ -144,6 +144,17 @@ def apply_form(request):
             return redirect("public:apply_done")
     return render(request, "public/apply.html", {"form": form, "phone": f"{phone[:3]}****{phone[-4:]}",
                                                  "consent_version": services.CONSENT_VERSION})
+
+
+@require_POST
+def apply_help(request):
+    """The suggestions beside the facts while an applicant types (public.js): dispute types and the
+    amount read from the text. Only for a verified phone; writes nothing; odd input gives nothing."""
+    if _verified_phone(request) is None:
+        return HttpResponse("", status=403)
+    facts = (request.POST.get("facts") or "")[:services.validators.limit("facts")]
+    types, amount = services.suggestions(facts, request.POST.get("claims") or "")
+    return render(request, "public/_apply_help.html", {"types": types, "amount": amount})
 
 
 def apply_done(request):

@@ -38,3 +38,44 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
   else setup();
 })();
+
+/* 群众端: suggestions beside the facts of an application (dispute type, amount), one tap to take. */
+(function () {
+  "use strict";
+  function setup() {
+    var box = document.getElementById("apply-help");
+    var form = document.getElementById("apply-form");
+    if (!box || !form) return;
+    var facts = form.querySelector("[name='facts']");
+    var claims = form.querySelector("[name='claims']");
+    var timer = null, last = null, seq = 0;
+    function ask() {
+      var text = facts.value.trim();
+      if (text === last) return;
+      last = text;
+      if (!text) { box.innerHTML = ""; return; }
+      var mine = ++seq;
+      var body = new FormData();
+      body.append("facts", text);
+      if (claims) body.append("claims", claims.value);
+      body.append("csrfmiddlewaretoken", form.querySelector("[name='csrfmiddlewaretoken']").value);
+      fetch(box.getAttribute("data-url"), { method: "POST", body: body, credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : ""; })
+        .then(function (html) { if (mine === seq) box.innerHTML = html; })
+        .catch(function () { /* no suggestions on a bad connection; the form still works */ });
+    }
+    facts.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(ask, 600); });
+    box.addEventListener("click", function (e) {
+      var b = e.target.closest("[data-fill-target]");
+      if (!b) return;
+      var target = form.querySelector(b.getAttribute("data-fill-target"));
+      if (!target) return;
+      target.value = b.getAttribute("data-fill-value");
+      target.dispatchEvent(new Event("change", { bubbles: true }));
+      b.classList.add("active");
+    });
+    if (facts.value.trim()) ask();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
+  else setup();
+})();
