@@ -102,6 +102,30 @@ def test_assessment_scores(world):
     assert {s.org.name: s.parts["success_rate"] for s in scores2}["卫东区人民调解中心"] == 0
 
 
+def test_satisfaction_can_be_an_assessment_indicator(world, login):
+    from tiaojie.public.models import Rating
+
+    good = make_case(world, org="v1", performance="full")  # weidong
+    poor = make_case(world, org="v3", outcome="failed", user="county2", mediator="m3")  # baofeng
+    for case, scores in ((good, (5, 4)), (poor, (2, 5))):
+        for party, score in zip(case.parties.all(), scores, strict=False):
+            Rating.objects.create(case=case, party=party, score=score)
+    y = figures.Period.year(timezone.localdate().year)
+    ind = Indicator.objects.get(code="satisfaction")
+    assert not ind.is_active  # seeded off: scores do not change until the bureau turns it on
+    indicators, scores = assessment.assess(world.orgs["city"], y, "county")
+    assert "satisfaction" not in {i.code for i in indicators}
+    Indicator.objects.filter(code="satisfaction").update(is_active=True)
+    indicators, scores = assessment.assess(world.orgs["city"], y, "county")
+    by = {s.org.name: s for s in scores}
+    assert by["卫东区人民调解中心"].values["satisfaction"] == 1.0
+    assert by["宝丰县人民调解中心"].values["satisfaction"] == 0.5
+    assert by["卫东区人民调解中心"].parts["satisfaction"] == float(ind.weight)
+    assert by["宝丰县人民调解中心"].parts["satisfaction"] == pytest.approx(float(ind.weight) * 0.5 / float(ind.target), abs=0.01)
+    page = login(world.users["city"]).get(reverse("stats:assessment"), {"level": "county"}).content.decode()
+    assert "群众满意度" in page
+
+
 def test_assessment_page_and_export(world, login):
     make_case(world, org="v1")
     client = login(world.users["city"])

@@ -7,7 +7,9 @@ Indicator values (0–1) for a unit's subtree and a period:
   one report per period of its cadence that ended (grace included) inside the period, so a report
   never filed counts against the unit as much as a late one;
 * 案件未超期率 — 1 − open cases past their time limit today ÷ open cases under a time limit;
-* 预警按时处置率 — warnings raised in the period (by origin) resolved before their deadline ÷ raised.
+* 预警按时处置率 — warnings raised in the period (by origin) resolved before their deadline ÷ raised;
+* 群众满意度 — the parties' ratings on the public side given in the period rated 4 or 5 ÷ all ratings
+  (``satisfaction``; seeded inactive: a bureau turns it on in admin once enough parties rate).
 
 Score of one indicator = weight × min(1, value ÷ target). A unit with no data for an indicator
 is not scored on it; the total is rescaled to 100 over the indicators it was scored on.
@@ -21,7 +23,7 @@ from django.utils import timezone
 
 from tiaojie.cases.models import Case
 from tiaojie.orgs.models import Organization, OrgKind
-from tiaojie.stats import figures
+from tiaojie.stats import figures, satisfaction
 from tiaojie.stats.models import Indicator
 
 LEVELS = {"county": (OrgKind.COUNTY_CENTER, "县（市、区）"), "township": (OrgKind.TOWNSHIP, "乡镇（街道）")}
@@ -109,6 +111,8 @@ def assess(node: Organization, period: figures.Period, level: str) -> tuple[list
                                             raised_at__date__lte=period.end),
                      "origin", units, n=Count("id"),
                      ok=Count("id", filter=Q(resolved_at__isnull=False, resolved_at__lte=F("respond_by"))))
+    rated = _grouped(satisfaction.ratings_in(path, period), "case__organization", units,
+                     n=Count("id"), ok=Count("id", filter=satisfaction.SATISFIED))
     scores = []
     for uid, org in units.items():
         f = figs.get(uid) or figures.derive({})
@@ -117,6 +121,7 @@ def assess(node: Organization, period: figures.Period, level: str) -> tuple[list
             "screening_on_time": figures.ratio(rounds[uid]["n"] - rounds[uid]["late"], max(due[uid], rounds[uid]["n"])),
             "not_overdue": (1 - open_cases[uid]["overdue"] / open_cases[uid]["n"]) if open_cases[uid]["n"] else None,
             "warnings_on_time": figures.ratio(warns[uid]["ok"], warns[uid]["n"]),
+            "satisfaction": figures.ratio(rated[uid]["ok"], rated[uid]["n"]),
         }
         s = Score(org=org, values=values)
         got = possible = Decimal(0)

@@ -2,6 +2,7 @@
 
 ``satisfaction(node, period)``: ratings of cases handled in ``node``'s subtree given within
 ``period`` — how many, the average score, and the satisfaction rate (share rated 4 or 5).
+``ratings_in(path, period)``: those ratings as a query (the assessment groups them by unit).
 """
 from dataclasses import dataclass
 
@@ -21,8 +22,14 @@ class Satisfaction:
         return self.satisfied / self.ratings if self.ratings else None
 
 
+SATISFIED = Q(score__gte=4)
+
+
+def ratings_in(path: str, period):
+    return Rating.objects.filter(case__organization__path__startswith=path,
+                                 rated_at__date__gte=period.start, rated_at__date__lte=period.end)
+
+
 def satisfaction(node, period) -> Satisfaction:
-    qs = Rating.objects.filter(case__organization__path__startswith=node.path,
-                               rated_at__date__gte=period.start, rated_at__date__lte=period.end)
-    row = qs.aggregate(n=Count("id"), ok=Count("id", filter=Q(score__gte=4)), avg=Avg("score"))
+    row = ratings_in(node.path, period).aggregate(n=Count("id"), ok=Count("id", filter=SATISFIED), avg=Avg("score"))
     return Satisfaction(row["n"], row["ok"], float(row["avg"]) if row["avg"] is not None else None)
