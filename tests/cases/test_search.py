@@ -100,6 +100,37 @@ def test_similar_cases_are_closed_and_in_scope(world):
     assert search.similar_cases(v1, "") == [] and search.similar_cases(v1, "，。！") == []
 
 
+def test_party_names_do_not_make_cases_similar(world):
+    v1 = world.users["v1"]
+    past = close_successfully(register(world, facts="周文斌承包的鱼塘被邻村放水淹没，鱼苗损失。", parties=other_parties()),
+                              v1, world.mediators["m1"])
+    text = "被申请人周文斌饲养的宠物狗咬伤路人，路人要求赔偿医药费。"
+    assert [s.case for s in search.similar_cases(v1, text)] == [past]   # the name is the only shared word
+    assert search.similar_cases(v1, text, names=["周文斌", "某人"]) == []
+    assert search.without_names("申请人周文斌与被申请人吴桂英系邻居", ["吴桂英", "周文斌", "", "x"]).count("，") == 2
+
+
+def test_a_rarer_shared_word_ranks_before_a_common_one(world):
+    """Cases sharing the query's rare word come first, the ones sharing only a word most cases
+    hold after them (PostgreSQL: weights from its statistics, the common word selecting last;
+    SQLite: FTS5's bm25)."""
+    v1, m1 = world.users["v1"], world.mediators["m1"]
+    dog = close_successfully(register(world, facts="邻居饲养的宠物狗咬伤申请人。", parties=other_parties(seq="031")), v1, m1)
+    walls = [close_successfully(register(world, facts=f"邻居之间因院墙高度发生争执，第{i}次。",
+                                         parties=other_parties(seq=f"0{41 + 2 * i}")), v1, m1) for i in range(4)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE cases_casesearch")
+        search._stats["at"] = -search.STATS_TTL    # read the fresh statistics
+        shares, floor = search.word_shares()
+        assert shares["邻居"] == 1.0 and floor is not None
+        weights = search.term_weights(["邻居", "宠物狗"])
+        assert weights["宠物狗"] > weights["邻居"] > 0 or weights["邻居"] == 0
+    found = [s.case for s in search.similar_cases(v1, "邻居家的宠物狗夜里咬伤了申请人的孩子")]
+    assert found[0] == dog and set(found[1:]) <= set(walls)
+    search._stats["at"] = -search.STATS_TTL
+
+
 # --- duplicates ----------------------------------------------------------------------------------
 
 def test_duplicates_in_scope_link_the_case_with_reasons(world):

@@ -42,6 +42,9 @@ CANDIDATES = 200           # duplicates: candidates sharing a name or ID before 
 SMALL_SCOPE = 5000         # SQLite: a scope with at most this many candidate cases is ranked row by row
 FTS_CANDIDATES = 5000      # SQLite: best full-text matches considered before the scope is applied
 SIMILAR_FACTS = 0.2        # word overlap (Jaccard) from which facts count as similar
+STAGE_CANDIDATES = 2000    # PostgreSQL: matches of one stage read and ranked at most (the GIN match is cut)
+COMMON_SHARE = 0.2         # a word in more than this share of the cases ranks but does not select
+STATS_TTL = 600            # seconds PostgreSQL's word statistics are kept per process
 
 _WORD = re.compile(r"[^\W_]{2,}")
 # Words nearly every dispute description has: they say nothing about which dispute it is.
@@ -99,6 +102,62 @@ def query_terms(text: str, top: int = QUERY_TERMS) -> list[str]:
         if len(out) >= top:
             break
     return out
+
+
+def without_names(text: str, names=()) -> str:
+    """``text`` with the parties' names blanked out: a name says nothing about the kind of dispute,
+    yet weighs most among the words of one text (it is rare), and jieba may glue it to the next
+    character (杨军志系)."""
+    for name in sorted({(n or "").strip() for n in names}, key=len, reverse=True):
+        if len(name) >= 2:
+            text = text.replace(name, "，")
+    return text
+
+
+# --- how common each word is (PostgreSQL's own statistics) -----------------------------------
+
+_stats_lock = threading.Lock()
+_stats: dict = {"at": -STATS_TTL, "db": None, "shares": {}, "floor": None}
+
+
+def word_shares() -> tuple[dict[str, float], float | None]:
+    """(share of the indexed cases holding each common word, the share below which words are not
+    listed), from the statistics PostgreSQL keeps of the ``doc`` column (ANALYZE lists the most
+    common lexemes of a tsvector with the fraction of rows holding each; autovacuum renews them).
+    Read at most every ``STATS_TTL`` seconds per process; ({}, None) on SQLite or before the first
+    ANALYZE."""
+    if connection.vendor != "postgresql":
+        return {}, None
+    now = time.monotonic()
+    db = connection.settings_dict.get("NAME")
+    with _stats_lock:
+        if now - _stats["at"] < STATS_TTL and _stats["db"] == db:
+            return _stats["shares"], _stats["floor"]
+    with connection.cursor() as cur:
+        cur.execute("SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                    "WHERE schemaname = current_schema() AND tablename = 'cases_casesearch' AND attname = 'doc'")
+        row = cur.fetchone()
+    shares, floor = {}, None
+    if row and row[0] and row[1]:
+        words, freqs = row
+        shares = {w: float(f) for w, f in zip(words, freqs, strict=False)}
+        floor = float(freqs[len(words)]) if len(freqs) > len(words) else min(shares.values())
+    with _stats_lock:
+        _stats.update(at=now, db=db, shares=shares, floor=floor)
+    return shares, floor
+
+
+def term_weights(terms: list[str]) -> dict[str, float]:
+    """How much sharing each word says about two disputes being alike: the inverse document
+    frequency from ``word_shares`` (a word not listed is rarer than the rarest listed one); 1.0
+    for every word when there are no statistics."""
+    import math
+
+    shares, floor = word_shares()
+    if not shares:
+        return {t: 1.0 for t in terms}
+    rare = math.log(1 / max(floor or 1e-6, 1e-6)) + 1.0
+    return {t: (math.log(1 / max(shares[t], 1e-6)) if t in shares else rare) for t in terms}
 
 
 def name_key(name: str) -> str:
@@ -199,10 +258,13 @@ def _pg_expr(groups: list[list[str]]) -> str:
     return " | ".join("(" + " & ".join(f"'{t}'" for t in g) + ")" for g in groups)
 
 
-def _ranked(base, groups: list[list[str]], limit: int, column: str = "body") -> list[tuple[int, float]]:
+def _ranked(base, groups: list[list[str]], limit: int, column: str = "body",
+            weights: dict[str, float] | None = None) -> list[tuple[int, float]]:
     """(case id, score) of the rows of queryset ``base`` whose ``column`` matches any group of
     words (all words of a group), best first. ``base`` carries the scope; the database's own
-    full-text index does the matching and ranking."""
+    full-text index does the matching and ranking. With ``weights`` (word → weight; PostgreSQL)
+    only the first ``STAGE_CANDIDATES`` matches are ranked, by the summed weights of the words
+    they hold."""
     if not groups:
         return []
     if connection.vendor == "sqlite" and column == "body":
@@ -232,27 +294,52 @@ def _ranked(base, groups: list[list[str]], limit: int, column: str = "body") -> 
                 [_sqlite_expr(column, groups), FTS_CANDIDATES, *sub_params, limit])
             return [(pk, -score) for pk, score in cur.fetchall()]
         vector = "doc" if column == "body" else "keydoc"
-        cur.execute(
-            f"SELECT s.case_id, ts_rank(s.{vector}, q) AS score "
-            f"FROM cases_casesearch s, to_tsquery('simple', %s) q "
-            f"WHERE s.{vector} @@ q AND s.case_id IN ({sub_sql}) ORDER BY score DESC, s.case_id DESC LIMIT %s",
-            [_pg_expr(groups), *sub_params, limit])
+        if weights:
+            # at most ``STAGE_CANDIDATES`` matches are read (a common word matches a good part of a
+            # million cases: reading and ranking them all took seconds), then ranked by the weights
+            # of the query's words they hold
+            terms = list(weights)
+            score = " + ".join(f"(c.{vector} @@ to_tsquery('simple', %s))::int * %s" for _ in terms)
+            score_params = [p for t in terms for p in (f"'{t}'", weights[t])]
+            cur.execute(
+                f"SELECT c.case_id, {score} AS score FROM (SELECT s.case_id, s.{vector} FROM cases_casesearch s "
+                f"WHERE s.{vector} @@ to_tsquery('simple', %s) AND s.case_id IN ({sub_sql}) LIMIT %s) c "
+                f"ORDER BY score DESC, c.case_id DESC LIMIT %s",
+                [*score_params, _pg_expr(groups), *sub_params, STAGE_CANDIDATES, limit])
+        else:
+            cur.execute(
+                f"SELECT s.case_id, ts_rank(s.{vector}, q) AS score "
+                f"FROM cases_casesearch s, to_tsquery('simple', %s) q "
+                f"WHERE s.{vector} @@ q AND s.case_id IN ({sub_sql}) ORDER BY score DESC, s.case_id DESC LIMIT %s",
+                [_pg_expr(groups), *sub_params, limit])
         return [(pk, float(score)) for pk, score in cur.fetchall()]
 
 
-def ranked_ids(base, text: str, limit: int) -> list[int]:
-    """Ids of the rows of ``base`` whose facts are most like ``text``: first those sharing three of
-    its five most informative words, then two, then any (each stage a small, well-ranked set even
-    at a million cases; the next runs only while fewer than ``limit`` are found)."""
-    terms = query_terms(text)
+def ranked_ids(base, text: str, limit: int, names=()) -> list[int]:
+    """Ids of the rows of ``base`` whose facts are most like ``text`` (the parties' ``names`` left
+    out of it): first those sharing three of its five most informative words, then two, then any
+    (each stage a small, well-ranked set even at a million cases; the next runs only while fewer
+    than ``limit`` are found). On PostgreSQL the words held by more than ``COMMON_SHARE`` of the
+    cases select only in a last stage, each stage reads at most ``STAGE_CANDIDATES`` matches, and they are ranked
+    by the inverse document frequencies of the query's words they hold (SQLite's bm25 does the
+    same from FTS5's own counts)."""
+    terms = query_terms(without_names(text, names))
     if not terms:
         return []
-    top = terms[:PAIR_TERMS]
+    weights = None
+    selecting = terms
+    if connection.vendor == "postgresql":
+        weights = term_weights(terms)
+        shares, _ = word_shares()
+        selecting = [t for t in terms if shares.get(t, 0.0) <= COMMON_SHARE] or terms
+    top = selecting[:PAIR_TERMS]
     stages = [[list(g) for g in combinations(top, k)] for k in (3, 2) if len(top) > k]
-    stages.append([[t] for t in terms])
+    stages.append([[t] for t in selecting])
+    if len(selecting) < len(terms):
+        stages.append([[t] for t in terms])   # the common words last (a capped stage on PostgreSQL)
     found: list[int] = []
     for groups in stages:
-        more = _ranked(base, groups, limit + len(found))
+        more = _ranked(base, groups, limit + len(found), weights=weights)
         found += [pk for pk, _ in more if pk not in found]
         if len(found) >= limit:
             break
@@ -274,9 +361,9 @@ def _short(text: str, n: int = 80) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def similar_cases(user, text: str, limit: int = 5, exclude=None) -> list[Similar]:
-    """The ``limit`` closed cases handled in ``user``'s scope whose facts are most like ``text``,
-    best first, with their outcome and what was agreed."""
+def similar_cases(user, text: str, limit: int = 5, exclude=None, names=()) -> list[Similar]:
+    """The ``limit`` closed cases handled in ``user``'s scope whose facts are most like ``text``
+    (the parties' ``names`` do not count), best first, with their outcome and what was agreed."""
     # the cases the user's organizations handle (the scope rule's owners: a small scope is then
     # read through the organization index, not the whole register)
     # (the scope's organizations once more, as a sub-query the organization index can serve: SQLite
@@ -285,7 +372,7 @@ def similar_cases(user, text: str, limit: int = 5, exclude=None) -> list[Similar
         status__in=SIMILAR_STATUSES, organization__in=Scope.of(user).orgs().values("pk"))
     if exclude is not None:
         base = base.exclude(pk=getattr(exclude, "pk", exclude))
-    ids = ranked_ids(base, text, limit)
+    ids = ranked_ids(base, text, limit, names=names)
     if not ids:
         return []
     by_pk = Case.objects.select_related("dispute_type__parent", "organization", "agreement").in_bulk(ids)
