@@ -44,6 +44,7 @@ FTS_CANDIDATES = 5000      # SQLite: best full-text matches considered before th
 SIMILAR_FACTS = 0.2        # word overlap (Jaccard) from which facts count as similar
 STAGE_CANDIDATES = 300     # PostgreSQL: matches of one stage read and ranked at most (the GIN match is cut)
 COMMON_SHARE = 0.2         # a word in more than this share of the cases ranks but does not select
+SCOPE_FIRST = 20000        # PostgreSQL: a scope of at most this many cases is read first, then the words tested
 STATS_TTL = 600            # seconds PostgreSQL's word statistics are kept per process
 
 _WORD = re.compile(r"[^\W_]{2,}")
@@ -259,12 +260,13 @@ def _pg_expr(groups: list[list[str]]) -> str:
 
 
 def _ranked(base, groups: list[list[str]], limit: int, column: str = "body",
-            weights: dict[str, float] | None = None) -> list[tuple[int, float]]:
+            weights: dict[str, float] | None = None, scope_first: bool = False) -> list[tuple[int, float]]:
     """(case id, score) of the rows of queryset ``base`` whose ``column`` matches any group of
     words (all words of a group), best first. ``base`` carries the scope; the database's own
     full-text index does the matching and ranking. With ``weights`` (word → weight; PostgreSQL)
     only the first ``STAGE_CANDIDATES`` matches are ranked, by the summed weights of the words
-    they hold."""
+    they hold; ``scope_first``: read the scope's cases and test each (a small scope) instead of
+    following the index's matches and testing the scope."""
     if not groups:
         return []
     if connection.vendor == "sqlite" and column == "body":
@@ -301,11 +303,20 @@ def _ranked(base, groups: list[list[str]], limit: int, column: str = "body",
             terms = list(weights)
             score = " + ".join(f"(c.{vector} @@ to_tsquery('simple', %s))::int * %s" for _ in terms)
             score_params = [p for t in terms for p in (f"'{t}'", weights[t])]
-            cur.execute(
-                f"SELECT c.case_id, {score} AS score FROM (SELECT s.case_id, s.{vector} FROM cases_casesearch s "
-                f"WHERE s.{vector} @@ to_tsquery('simple', %s) AND s.case_id IN ({sub_sql}) LIMIT %s) c "
-                f"ORDER BY score DESC, c.case_id DESC LIMIT %s",
-                [*score_params, _pg_expr(groups), *sub_params, STAGE_CANDIDATES, limit])
+            if scope_first:
+                # a small scope: its cases one by one through the primary key (LATERAL … OFFSET 0
+                # keeps that order: words that always come together make PostgreSQL expect a
+                # hundred matches where there are fifty thousand, and it would follow them all)
+                candidates = (f"SELECT x.case_id, x.{vector} FROM ({sub_sql}) sc CROSS JOIN LATERAL "
+                              f"(SELECT s.case_id, s.{vector} FROM cases_casesearch s WHERE s.case_id = sc.pk "
+                              f"AND s.{vector} @@ to_tsquery('simple', %s) OFFSET 0) x LIMIT %s")
+                params = [*sub_params, _pg_expr(groups), STAGE_CANDIDATES]
+            else:
+                candidates = (f"SELECT s.case_id, s.{vector} FROM cases_casesearch s "
+                              f"WHERE s.{vector} @@ to_tsquery('simple', %s) AND s.case_id IN ({sub_sql}) LIMIT %s")
+                params = [_pg_expr(groups), *sub_params, STAGE_CANDIDATES]
+            cur.execute(f"SELECT c.case_id, {score} AS score FROM ({candidates}) c "
+                        f"ORDER BY score DESC, c.case_id DESC LIMIT %s", [*score_params, *params, limit])
         else:
             cur.execute(
                 f"SELECT s.case_id, ts_rank(s.{vector}, q) AS score "
@@ -313,6 +324,20 @@ def _ranked(base, groups: list[list[str]], limit: int, column: str = "body",
                 f"WHERE s.{vector} @@ q AND s.case_id IN ({sub_sql}) ORDER BY score DESC, s.case_id DESC LIMIT %s",
                 [_pg_expr(groups), *sub_params, limit])
         return [(pk, float(score)) for pk, score in cur.fetchall()]
+
+
+def _scope_size(base) -> int:
+    """How many rows PostgreSQL expects ``base`` to have (its plan's estimate: a literal list of
+    organizations is estimated from their statistics; counting a county's cases took 0.1 s)."""
+    import json
+
+    sql, params = base.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cur.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def ranked_ids(base, text: str, limit: int, names=()) -> list[int]:
@@ -344,9 +369,10 @@ def ranked_ids(base, text: str, limit: int, names=()) -> list[int]:
     stages.append([[t] for t in selecting])
     if len(selecting) < len(terms):
         stages.append([[t] for t in terms])   # the common words last (a capped stage on PostgreSQL)
+    scope_first = weights is not None and _scope_size(base) <= SCOPE_FIRST
     found: list[int] = []
     for groups in stages:
-        more = _ranked(base, groups, limit + len(found), weights=weights)
+        more = _ranked(base, groups, limit + len(found), weights=weights, scope_first=scope_first)
         found += [pk for pk, _ in more if pk not in found]
         if len(found) >= limit:
             break
