@@ -10,8 +10,14 @@ The row is written after every commit that changes a case (``case_changed``), an
 ``manage.py reindex_cases`` writes it for all cases (after a bulk load, or a change of
 ``TIAOJIE_HASH_KEY``).
 
-Scope: every search runs inside ``Case.objects.visible_to(user)`` (the one scope rule) except the
-look-up of duplicates outside the user's scope, which returns only the other unit's name and phone.
+Scope: what a search shows passes ``Case.objects.visible_to(user)`` (the one scope rule) except the
+look-up of duplicates outside the user's scope, which returns only the other unit's name and phone;
+similar cases are looked for among the cases the user's organizations handle.
+
+At a million cases (PostgreSQL, ``bench/search_bench.py``): the parties' names are left out of the
+query, words are weighed by how rare they are in this register (PostgreSQL's statistics of the
+``tsvector`` column), each stage reads at most ``STAGE_CANDIDATES`` index matches, and a small scope
+is read case by case instead of following the matches.
 """
 from __future__ import annotations
 
@@ -364,8 +370,13 @@ def ranked_ids(base, text: str, limit: int, names=()) -> list[int]:
     stages = [[list(g) for g in combinations(top, k)] for k in (3, 2) if len(top) > k]
     if weights is not None and len(top) > 3:
         # first all three of the rarest words: one AND the GIN index answers from the shortest
-        # posting list (an OR of ten triples reads every list whole: 130 ms of common words)
+        # posting list (an OR of ten triples reads every list whole: 130 ms of common words);
+        # then, if some of them are unknown to the statistics (a name, a slip of the pen), all
+        # three of the rarest the register knows
         stages.insert(0, [top[:3]])
+        known = [t for t in selecting if t in shares]
+        if len(known) >= 3 and known[:3] != top[:3]:
+            stages.insert(1, [known[:3]])
     stages.append([[t] for t in selecting])
     if len(selecting) < len(terms):
         stages.append([[t] for t in terms])   # the common words last (a capped stage on PostgreSQL)
