@@ -21,7 +21,9 @@ is read case by case instead of following the matches.
 """
 from __future__ import annotations
 
+import json
 import logging
+import math
 import re
 import threading
 import time
@@ -158,8 +160,6 @@ def term_weights(terms: list[str]) -> dict[str, float]:
     """How much sharing each word says about two disputes being alike: the inverse document
     frequency from ``word_shares`` (a word not listed is rarer than the rarest listed one); 1.0
     for every word when there are no statistics."""
-    import math
-
     shares, floor = word_shares()
     if not shares:
         return {t: 1.0 for t in terms}
@@ -292,11 +292,11 @@ def _ranked(base, groups: list[list[str]], limit: int, column: str = "body",
     sub_sql, sub_params = base.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cur:
         if connection.vendor == "sqlite":
-            weights = "1.0, 0.0" if column == "body" else "0.0, 1.0"
+            columns = "1.0, 0.0" if column == "body" else "0.0, 1.0"
             # the best FTS5 matches first (a bounded set), then the scope: given the scope first,
             # SQLite runs the full-text query once per case in scope
             cur.execute(
-                f"SELECT rowid, score FROM (SELECT rowid, bm25(cases_search_fts, {weights}) AS score "
+                f"SELECT rowid, score FROM (SELECT rowid, bm25(cases_search_fts, {columns}) AS score "
                 f"FROM cases_search_fts WHERE cases_search_fts MATCH %s ORDER BY score LIMIT %s) "
                 f"WHERE rowid IN ({sub_sql}) ORDER BY score LIMIT %s",
                 [_sqlite_expr(column, groups), FTS_CANDIDATES, *sub_params, limit])
@@ -335,8 +335,6 @@ def _ranked(base, groups: list[list[str]], limit: int, column: str = "body",
 def _scope_size(base) -> int:
     """How many rows PostgreSQL expects ``base`` to have (its plan's estimate: a literal list of
     organizations is estimated from their statistics; counting a county's cases took 0.1 s)."""
-    import json
-
     sql, params = base.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cur:
         cur.execute("EXPLAIN (FORMAT JSON) " + sql, params)
