@@ -84,7 +84,11 @@ def test_reindex_rebuilds_every_row(world):
 
 # --- similar cases -------------------------------------------------------------------------------
 
-def test_similar_cases_are_closed_and_in_scope(world):
+@pytest.mark.parametrize("scope_first", [20000, 0], ids=["scope-first", "index-first"])
+def test_similar_cases_are_closed_and_in_scope(world, monkeypatch, scope_first):
+    # PostgreSQL reads a small scope case by case and follows the index's matches for a large one:
+    # both give the same cases
+    monkeypatch.setattr(search, "SCOPE_FIRST", scope_first)
     v1, v2 = world.users["v1"], world.users["v2"]
     mine_closed = close_successfully(register(world, facts=DRAIN), v1, world.mediators["m1"])
     register(world, facts=DRAIN + "另案。", parties=other_parties())        # open: not a past case
@@ -98,6 +102,37 @@ def test_similar_cases_are_closed_and_in_scope(world):
     township = search.similar_cases(world.users["township"], "院墙排水 排水沟", limit=5)
     assert {s.case.pk for s in township} == {mine_closed.pk, theirs.pk}
     assert search.similar_cases(v1, "") == [] and search.similar_cases(v1, "，。！") == []
+
+
+def test_party_names_do_not_make_cases_similar(world):
+    v1 = world.users["v1"]
+    past = close_successfully(register(world, facts="周文斌承包的鱼塘被邻村放水淹没，鱼苗损失。", parties=other_parties()),
+                              v1, world.mediators["m1"])
+    text = "被申请人周文斌饲养的宠物狗咬伤路人，路人要求赔偿医药费。"
+    assert [s.case for s in search.similar_cases(v1, text)] == [past]   # the name is the only shared word
+    assert search.similar_cases(v1, text, names=["周文斌", "某人"]) == []
+    assert search.without_names("申请人周文斌与被申请人吴桂英系邻居", ["吴桂英", "周文斌", "", "x"]).count("，") == 2
+
+
+def test_a_rarer_shared_word_ranks_before_a_common_one(world):
+    """Cases sharing the query's rare word come first, the ones sharing only a word most cases
+    hold after them (PostgreSQL: weights from its statistics, the common word selecting last;
+    SQLite: FTS5's bm25)."""
+    v1, m1 = world.users["v1"], world.mediators["m1"]
+    dog = close_successfully(register(world, facts="邻居饲养的宠物狗咬伤申请人。", parties=other_parties(seq="031")), v1, m1)
+    walls = [close_successfully(register(world, facts=f"邻居之间因院墙高度发生争执，第{i}次。",
+                                         parties=other_parties(seq=f"0{41 + 2 * i}")), v1, m1) for i in range(4)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE cases_casesearch")
+        search._stats["at"] = -search.STATS_TTL    # read the fresh statistics
+        shares, floor = search.word_shares()
+        assert shares["邻居"] == 1.0 and floor is not None
+        weights = search.term_weights(["邻居", "宠物狗"])
+        assert weights["宠物狗"] > weights["邻居"] > 0 or weights["邻居"] == 0
+    found = [s.case for s in search.similar_cases(v1, "邻居家的宠物狗夜里咬伤了申请人的孩子")]
+    assert found[0] == dog and set(found[1:]) <= set(walls)
+    search._stats["at"] = -search.STATS_TTL
 
 
 # --- duplicates ----------------------------------------------------------------------------------

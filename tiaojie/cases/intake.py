@@ -257,7 +257,7 @@ def preview(user, app: Application) -> Preview:
     hashes = [search.id_hash_of(p.get("id_number", "")) for p in app.parties]
     out.duplicates = search.possible_duplicates(user, names=names, id_hashes=hashes, region=region,
                                                 text=f"{facts}\n{claims}")
-    out.similar = search.similar_cases(user, f"{facts}\n{claims}")
+    out.similar = search.similar_cases(user, f"{facts}\n{claims}", names=names)
     return out
 
 

@@ -10,12 +10,20 @@ The row is written after every commit that changes a case (``case_changed``), an
 ``manage.py reindex_cases`` writes it for all cases (after a bulk load, or a change of
 ``TIAOJIE_HASH_KEY``).
 
-Scope: every search runs inside ``Case.objects.visible_to(user)`` (the one scope rule) except the
-look-up of duplicates outside the user's scope, which returns only the other unit's name and phone.
+Scope: what a search shows passes ``Case.objects.visible_to(user)`` (the one scope rule) except the
+look-up of duplicates outside the user's scope, which returns only the other unit's name and phone;
+similar cases are looked for among the cases the user's organizations handle.
+
+At a million cases (PostgreSQL, ``bench/search_bench.py``): the parties' names are left out of the
+query, words are weighed by how rare they are in this register (PostgreSQL's statistics of the
+``tsvector`` column), each stage reads at most ``STAGE_CANDIDATES`` index matches, and a small scope
+is read case by case instead of following the matches.
 """
 from __future__ import annotations
 
+import json
 import logging
+import math
 import re
 import threading
 import time
@@ -42,6 +50,10 @@ CANDIDATES = 200           # duplicates: candidates sharing a name or ID before 
 SMALL_SCOPE = 5000         # SQLite: a scope with at most this many candidate cases is ranked row by row
 FTS_CANDIDATES = 5000      # SQLite: best full-text matches considered before the scope is applied
 SIMILAR_FACTS = 0.2        # word overlap (Jaccard) from which facts count as similar
+STAGE_CANDIDATES = 100     # PostgreSQL: matches of one stage read and ranked at most (the GIN match is cut)
+COMMON_SHARE = 0.2         # a word in more than this share of the cases ranks but does not select
+SCOPE_FIRST = 20000        # PostgreSQL: a scope of at most this many cases is read first, then the words tested
+STATS_TTL = 600            # seconds PostgreSQL's word statistics are kept per process
 
 _WORD = re.compile(r"[^\W_]{2,}")
 # Words nearly every dispute description has: they say nothing about which dispute it is.
@@ -99,6 +111,60 @@ def query_terms(text: str, top: int = QUERY_TERMS) -> list[str]:
         if len(out) >= top:
             break
     return out
+
+
+def without_names(text: str, names=()) -> str:
+    """``text`` with the parties' names blanked out: a name says nothing about the kind of dispute,
+    yet weighs most among the words of one text (it is rare), and jieba may glue it to the next
+    character (杨军志系)."""
+    for name in sorted({(n or "").strip() for n in names}, key=len, reverse=True):
+        if len(name) >= 2:
+            text = text.replace(name, "，")
+    return text
+
+
+# --- how common each word is (PostgreSQL's own statistics) -----------------------------------
+
+_stats_lock = threading.Lock()
+_stats: dict = {"at": -STATS_TTL, "db": None, "shares": {}, "floor": None}
+
+
+def word_shares() -> tuple[dict[str, float], float | None]:
+    """(share of the indexed cases holding each common word, the share below which words are not
+    listed), from the statistics PostgreSQL keeps of the ``doc`` column (ANALYZE lists the most
+    common lexemes of a tsvector with the fraction of rows holding each; autovacuum renews them).
+    Read at most every ``STATS_TTL`` seconds per process; ({}, None) on SQLite or before the first
+    ANALYZE."""
+    if connection.vendor != "postgresql":
+        return {}, None
+    now = time.monotonic()
+    db = connection.settings_dict.get("NAME")
+    with _stats_lock:
+        if now - _stats["at"] < STATS_TTL and _stats["db"] == db:
+            return _stats["shares"], _stats["floor"]
+    with connection.cursor() as cur:
+        cur.execute("SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                    "WHERE schemaname = current_schema() AND tablename = 'cases_casesearch' AND attname = 'doc'")
+        row = cur.fetchone()
+    shares, floor = {}, None
+    if row and row[0] and row[1]:
+        words, freqs = row
+        shares = {w: float(f) for w, f in zip(words, freqs, strict=False)}
+        floor = float(freqs[len(words)]) if len(freqs) > len(words) else min(shares.values())
+    with _stats_lock:
+        _stats.update(at=now, db=db, shares=shares, floor=floor)
+    return shares, floor
+
+
+def term_weights(terms: list[str]) -> dict[str, float]:
+    """How much sharing each word says about two disputes being alike: the inverse document
+    frequency from ``word_shares`` (a word not listed is rarer than the rarest listed one); 1.0
+    for every word when there are no statistics."""
+    shares, floor = word_shares()
+    if not shares:
+        return {t: 1.0 for t in terms}
+    rare = math.log(1 / max(floor or 1e-6, 1e-6)) + 1.0
+    return {t: (math.log(1 / max(shares[t], 1e-6)) if t in shares else rare) for t in terms}
 
 
 def name_key(name: str) -> str:
@@ -199,10 +265,14 @@ def _pg_expr(groups: list[list[str]]) -> str:
     return " | ".join("(" + " & ".join(f"'{t}'" for t in g) + ")" for g in groups)
 
 
-def _ranked(base, groups: list[list[str]], limit: int, column: str = "body") -> list[tuple[int, float]]:
+def _ranked(base, groups: list[list[str]], limit: int, column: str = "body",
+            weights: dict[str, float] | None = None, scope_first: bool = False) -> list[tuple[int, float]]:
     """(case id, score) of the rows of queryset ``base`` whose ``column`` matches any group of
     words (all words of a group), best first. ``base`` carries the scope; the database's own
-    full-text index does the matching and ranking."""
+    full-text index does the matching and ranking. With ``weights`` (word → weight; PostgreSQL)
+    only the first ``STAGE_CANDIDATES`` matches are ranked, by the summed weights of the words
+    they hold; ``scope_first``: read the scope's cases and test each (a small scope) instead of
+    following the index's matches and testing the scope."""
     if not groups:
         return []
     if connection.vendor == "sqlite" and column == "body":
@@ -222,37 +292,96 @@ def _ranked(base, groups: list[list[str]], limit: int, column: str = "body") -> 
     sub_sql, sub_params = base.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cur:
         if connection.vendor == "sqlite":
-            weights = "1.0, 0.0" if column == "body" else "0.0, 1.0"
+            columns = "1.0, 0.0" if column == "body" else "0.0, 1.0"
             # the best FTS5 matches first (a bounded set), then the scope: given the scope first,
             # SQLite runs the full-text query once per case in scope
             cur.execute(
-                f"SELECT rowid, score FROM (SELECT rowid, bm25(cases_search_fts, {weights}) AS score "
+                f"SELECT rowid, score FROM (SELECT rowid, bm25(cases_search_fts, {columns}) AS score "
                 f"FROM cases_search_fts WHERE cases_search_fts MATCH %s ORDER BY score LIMIT %s) "
                 f"WHERE rowid IN ({sub_sql}) ORDER BY score LIMIT %s",
                 [_sqlite_expr(column, groups), FTS_CANDIDATES, *sub_params, limit])
             return [(pk, -score) for pk, score in cur.fetchall()]
         vector = "doc" if column == "body" else "keydoc"
-        cur.execute(
-            f"SELECT s.case_id, ts_rank(s.{vector}, q) AS score "
-            f"FROM cases_casesearch s, to_tsquery('simple', %s) q "
-            f"WHERE s.{vector} @@ q AND s.case_id IN ({sub_sql}) ORDER BY score DESC, s.case_id DESC LIMIT %s",
-            [_pg_expr(groups), *sub_params, limit])
+        if weights:
+            # at most ``STAGE_CANDIDATES`` matches are read (a common word matches a good part of a
+            # million cases: reading and ranking them all took seconds), then ranked by the weights
+            # of the query's words they hold
+            terms = list(weights)
+            score = " + ".join(f"(c.{vector} @@ to_tsquery('simple', %s))::int * %s" for _ in terms)
+            score_params = [p for t in terms for p in (f"'{t}'", weights[t])]
+            if scope_first:
+                # a small scope: its cases one by one through the primary key (LATERAL … OFFSET 0
+                # keeps that order: words that always come together make PostgreSQL expect a
+                # hundred matches where there are fifty thousand, and it would follow them all)
+                candidates = (f"SELECT x.case_id, x.{vector} FROM ({sub_sql}) sc CROSS JOIN LATERAL "
+                              f"(SELECT s.case_id, s.{vector} FROM cases_casesearch s WHERE s.case_id = sc.pk "
+                              f"AND s.{vector} @@ to_tsquery('simple', %s) OFFSET 0) x LIMIT %s")
+                params = [*sub_params, _pg_expr(groups), STAGE_CANDIDATES]
+            else:
+                candidates = (f"SELECT s.case_id, s.{vector} FROM cases_casesearch s "
+                              f"WHERE s.{vector} @@ to_tsquery('simple', %s) AND s.case_id IN ({sub_sql}) LIMIT %s")
+                params = [_pg_expr(groups), *sub_params, STAGE_CANDIDATES]
+            cur.execute(f"SELECT c.case_id, {score} AS score FROM ({candidates}) c "
+                        f"ORDER BY score DESC, c.case_id DESC LIMIT %s", [*score_params, *params, limit])
+        else:
+            cur.execute(
+                f"SELECT s.case_id, ts_rank(s.{vector}, q) AS score "
+                f"FROM cases_casesearch s, to_tsquery('simple', %s) q "
+                f"WHERE s.{vector} @@ q AND s.case_id IN ({sub_sql}) ORDER BY score DESC, s.case_id DESC LIMIT %s",
+                [_pg_expr(groups), *sub_params, limit])
         return [(pk, float(score)) for pk, score in cur.fetchall()]
 
 
-def ranked_ids(base, text: str, limit: int) -> list[int]:
-    """Ids of the rows of ``base`` whose facts are most like ``text``: first those sharing three of
-    its five most informative words, then two, then any (each stage a small, well-ranked set even
-    at a million cases; the next runs only while fewer than ``limit`` are found)."""
-    terms = query_terms(text)
+def _scope_size(base) -> int:
+    """How many rows PostgreSQL expects ``base`` to have (its plan's estimate: a literal list of
+    organizations is estimated from their statistics; counting a county's cases took 0.1 s)."""
+    sql, params = base.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cur.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def ranked_ids(base, text: str, limit: int, names=()) -> list[int]:
+    """Ids of the rows of ``base`` whose facts are most like ``text`` (the parties' ``names`` left
+    out of it): first those sharing three of its five most informative words, then two, then any
+    (each stage a small, well-ranked set even at a million cases; the next runs only while fewer
+    than ``limit`` are found). On PostgreSQL "informative" is this register's own rarity (its
+    statistics); a first stage asks for all three rarest words; the words held by more than
+    ``COMMON_SHARE`` of the cases select only in a last stage; each stage reads at most
+    ``STAGE_CANDIDATES`` matches in scope and ranks them by the inverse document frequencies of
+    the query's words they hold (SQLite's bm25 does the same from FTS5's own counts)."""
+    terms = query_terms(without_names(text, names))
     if not terms:
         return []
-    top = terms[:PAIR_TERMS]
+    weights = None
+    selecting = terms
+    if connection.vendor == "postgresql":
+        weights = term_weights(terms)
+        shares, _ = word_shares()
+        # this register's rarest words first (jieba's weights are those of general text)
+        selecting = sorted((t for t in terms if shares.get(t, 0.0) <= COMMON_SHARE), key=lambda t: -weights[t])
+        selecting = selecting or terms
+    top = selecting[:PAIR_TERMS]
     stages = [[list(g) for g in combinations(top, k)] for k in (3, 2) if len(top) > k]
-    stages.append([[t] for t in terms])
+    if weights is not None and len(top) > 3:
+        # first all three of the rarest words: one AND the GIN index answers from the shortest
+        # posting list (an OR of ten triples reads every list whole: 130 ms of common words);
+        # then, if some of them are unknown to the statistics (a name, a slip of the pen), all
+        # three of the rarest the register knows
+        stages.insert(0, [top[:3]])
+        known = [t for t in selecting if t in shares]
+        if len(known) >= 3 and known[:3] != top[:3]:
+            stages.insert(1, [known[:3]])
+    stages.append([[t] for t in selecting])
+    if len(selecting) < len(terms):
+        stages.append([[t] for t in terms])   # the common words last (a capped stage on PostgreSQL)
+    scope_first = weights is not None and _scope_size(base) <= SCOPE_FIRST
     found: list[int] = []
     for groups in stages:
-        more = _ranked(base, groups, limit + len(found))
+        more = _ranked(base, groups, limit + len(found), weights=weights, scope_first=scope_first)
         found += [pk for pk, _ in more if pk not in found]
         if len(found) >= limit:
             break
@@ -274,21 +403,25 @@ def _short(text: str, n: int = 80) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def similar_cases(user, text: str, limit: int = 5, exclude=None) -> list[Similar]:
-    """The ``limit`` closed cases handled in ``user``'s scope whose facts are most like ``text``,
-    best first, with their outcome and what was agreed."""
-    # the cases the user's organizations handle (the scope rule's owners: a small scope is then
-    # read through the organization index, not the whole register)
-    # (the scope's organizations once more, as a sub-query the organization index can serve: SQLite
-    # does not use the path index for the rule's join)
-    base = Case.objects.visible_to(user, acting=True).filter(
-        status__in=SIMILAR_STATUSES, organization__in=Scope.of(user).orgs().values("pk"))
+def similar_cases(user, text: str, limit: int = 5, exclude=None, names=()) -> list[Similar]:
+    """The ``limit`` closed cases handled in ``user``'s scope whose facts are most like ``text``
+    (the parties' ``names`` do not count), best first, with their outcome and what was agreed."""
+    # The cases the user's organizations handle, with the organizations as one sub-query (by path):
+    # PostgreSQL estimates its size well and so chooses between reading the scope's cases (a
+    # village) and following the full-text matches (a county, a city). (The scope rule's own
+    # filter adds the same condition a second time, and the doubled condition made PostgreSQL
+    # guess a tenth of a county's cases and read all 100,000 of them; a literal list of a city's
+    # 2,000 organizations costs 20 ms of planning a query.) SQLite serves the sub-query from the
+    # path index. The rule itself is applied to what is shown.
+    base = Case.objects.filter(status__in=SIMILAR_STATUSES, organization__in=Scope.of(user).orgs().values("pk"))
     if exclude is not None:
         base = base.exclude(pk=getattr(exclude, "pk", exclude))
-    ids = ranked_ids(base, text, limit)
+    ids = ranked_ids(base, text, limit, names=names)
     if not ids:
         return []
-    by_pk = Case.objects.select_related("dispute_type__parent", "organization", "agreement").in_bulk(ids)
+    # the scope rule itself on what is shown
+    by_pk = Case.objects.visible_to(user, acting=True).select_related(
+        "dispute_type__parent", "organization", "agreement").in_bulk(ids)
     out = []
     for pk in ids:
         c = by_pk.get(pk)
