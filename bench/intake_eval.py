@@ -26,8 +26,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from tiaojie.core import cache  # noqa: E402
-from tiaojie.intake import analysis, classifier, dispute_types  # noqa: E402
+from tiaojie.core import cache, dispute_types  # noqa: E402
+from tiaojie.intake import analysis, classifier  # noqa: E402
 
 SEVERE = ("violence", "group", "threat", "suicide")
 RANK = analysis.RANK

@@ -193,6 +193,6 @@ def test_model_clean_refuses_empty_and_orphan_trigger():
 
 def test_type_names_agree_with_the_seeded_dispute_types():
     from tiaojie.cases.models import DisputeType
-    from tiaojie.intake.dispute_types import NAMES
+    from tiaojie.core.dispute_types import NAMES
 
     assert dict(DisputeType.objects.values_list("code", "name")) == NAMES
