@@ -91,6 +91,10 @@ def test_scope_of_negation_and_resolution(text, present, absent):
     ("近年来效益好，双方经一次调解达成协议。", set(), {"chronic"}),
     ("经三次调解，双方终于握手言和。", set(), {"chronic"}),
     ("邻里之间从未有过矛盾。", set(), {"chronic"}),
+    ("王某多年来一直照顾母亲，他在外打工十多年来第一次回家。", set(), {"chronic"}),   # a life, not a dispute
+    ("两家多年来矛盾不断。", {"chronic"}, set()),
+    ("两家因宅基地问题素有矛盾。调解员先后五次上门调解，最终双方达成协议。", {"chronic"}, set()),
+    ("调解员先后五次上门调解，最终双方达成协议。", set(), {"chronic"}),           # settled in the sentence
 ])
 def test_emotion_and_long_running(text, present, absent):
     found = categories(text)
@@ -223,3 +227,15 @@ def test_type_names_agree_with_the_seeded_dispute_types():
     from tiaojie.core.dispute_types import NAMES
 
     assert dict(DisputeType.objects.values_list("code", "name")) == NAMES
+
+
+def test_the_migrated_lexicon_is_the_seeded_one():
+    """bench/intake_eval.py measures ``_seed_lexicon`` (the lexicon a fresh migrate gives): it must
+    equal what the migrations wrote to the tables."""
+    from tiaojie.intake import analysis
+
+    db, seed = analysis._load_lexicon(), analysis._seed_lexicon()
+    assert sorted(db.triggers) == sorted(seed.triggers)
+    assert sorted(db.negations) == sorted(seed.negations)
+    assert {c: sorted(p.pattern for p in ps) for c, ps in db.resolutions.items()} == \
+        {c: sorted(p.pattern for p in ps) for c, ps in seed.resolutions.items()}

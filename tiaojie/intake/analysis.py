@@ -239,7 +239,7 @@ NOT_TRIGGER = re.compile(r"动手术|打了欠条|打欠条|打了借条|安全�
                          r"拉扯长大|死亡赔偿金标准|气死|累死|笑死|饿死人|手持欠条|手持借条|被打捞|巴掌大|虽有争吵|虽然有争吵|"
                          r"虽发生争吵|虽有口角|"
                          r"(?:牛|狗|鸡|猫|羊|鸭|鹅)[^，。；]{0,4}打架|"
-                         r"(?:掉落|倒塌|坠落|掉下|落下|刮落|吹落|花盆|树枝|砖块|石块|高空)[^，。；]{0,6}砸(?:坏|毁|伤|烂|碎|了)")
+                         r"(?:掉落|倒塌|坠落|掉下|落下|刮落|吹落|花盆|树枝|砖块|石块|高空)[^。；]{0,8}砸(?:坏|毁|伤|烂|碎|了|穿)")
 FILLER = re.compile(r"(?:发生|造成|出现|引发|导致|有过|有|再次|再|任何|人员|过|曾经|曾|被|与|对方|对|其|双方|彼此|互相|相互|"
                     r"进行|采取|实施|到|了|均|都|也|并|明显|直接|真正|继续|因此|去|来|向|人|他|她|他人|将|把|一起|一次|"
                     r"过激|什么|严重|大的|的|激烈|当事人|家人|向其|予以|要|就|会|引起)*")
@@ -402,8 +402,13 @@ def _age_signal(text: str, lex: Lexicon, source: str) -> Signal | None:
 # "先后四次调解", "第五次调解", "调解了三次", "两次起诉". A calendar year ("2019年"), a time ago
 # ("三年前"), one year, or the parties' own attempts ("三次协商") are not such a sign.
 _N = r"(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,3}|几十|十几|二十几|三十几|好几|几|数|多)"
-_YEARS = rf"(?<![\d.年])(?:近|长达|整整|足足)?{_N}(?:多|余)?个?年(?:多|余)?"
+_YEARS = rf"(?<![\d.年])(?:近|长达|整整|足足)?{_N}(?:多|余|来)?个?年(?:多|余)?"
 _AGAIN = r"(?:调解|调处|协调|调停|劝导|劝解|上访|信访|投诉|报警|出警|起诉|诉讼|仲裁|反映|复议)"
+# a duration of a life, a job or care ("多年来一直照顾母亲", "在外打工十多年来") is not a long-running
+# dispute unless its sentence speaks of the dispute
+LIFE_WORDS = re.compile(r"照顾|照料|伺候|打工|务工|工作|上班|生活|居住|住在|经营|种植|耕种|经商|供货|相处|交往|任职|服务|养育|抚养")
+DISPUTE_WORDS = re.compile(r"纠纷|矛盾|争|吵|闹|骂|打架|打人|动手|上访|信访|投诉|反映|讨|催|要求|拒|不给|不还|未还|没还|拖欠|欠|调解|调处|协调|"
+                           r"官司|诉|仲裁|积怨|不和|不睦|来往|往来|说话|僵|扯皮|对峙|纠缠|解决|未果|无果|赔")
 CHRONIC_RE = [
     re.compile(_YEARS + r"(?:来|之久|有余|未果|无果|未决|未解决|没解决|没有解决|没能解决|未能解决|悬而未决|都没|也没|仍未|"
                         r"还没|一直|始终|官司|不说话|没说过话|不来往|不往来|没有来往|讨要未果|讨要无果|追讨无果|未还|没还)"),
@@ -412,14 +417,14 @@ CHRONIC_RE = [
                + _YEARS.replace("(?<![\\d.年])", "")),
     re.compile(rf"(?<![第这此本首上下每])(?P<c>\d{{1,2}}|[两二三四五六七八九十几数多]{{1,2}})次[^，。；！？,;!?\n]{{0,8}}?{_AGAIN}"),
     re.compile(rf"第(?P<c>\d{{1,2}}|[二三四五六七八九十]{{1,2}})次[^，。；！？,;!?\n]{{0,4}}?{_AGAIN}"),
-    re.compile(rf"{_AGAIN}(?:了|过)?(?P<c>\d{{1,2}}|[两二三四五六七八九十几数多]{{1,2}})(?:次|回)"),
+    re.compile(rf"{_AGAIN}(?:了|过)?(?P<c>\d{{1,2}}|[两二三四五六七八九十几数多好]{{1,2}})(?:次|回)"),
 ]
 
 
 def _at_least_two(word: str | None) -> bool:
     if not word:
         return True
-    if word in ("几", "数", "多", "好几", "几十", "十几", "二十几", "三十几"):
+    if word in ("几", "数", "多", "好", "好几", "几十", "十几", "二十几", "三十几"):
         return True
     n = int(word) if word.isdigit() else numbers.cn_to_int(word)
     return n is not None and n >= 2
@@ -430,8 +435,16 @@ def _chronic_signal(text: str, lex: Lexicon, source: str) -> Signal | None:
         return None
     norm = normalize(text)
     masked = NOT_TRIGGER.sub(lambda m: "\x00" * len(m.group()), norm)
-    for rx in CHRONIC_RE:
+    for i, rx in enumerate(CHRONIC_RE):
         for m in rx.finditer(masked):
+            if i < 2:   # a duration of a life or a job, in a sentence not about the dispute
+                start, end = _clause_bounds(norm, m.start())
+                if LIFE_WORDS.search(norm, start, end):
+                    start = m.start()
+                    while start > 0 and norm[start - 1] not in SENTENCE_END:
+                        start -= 1
+                    if not DISPUTE_WORDS.search(norm, start, _sentence_end(norm, m.end())):
+                        continue
             groups = m.groupdict()
             if not _at_least_two(groups.get("n") if "n" in groups else groups.get("c")):
                 continue

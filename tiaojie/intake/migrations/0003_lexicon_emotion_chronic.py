@@ -9,8 +9,9 @@ Long-running or repeated means years, or help sought again and again without an 
 "矛盾日深", "隔三差五", "多次到镇里反映", "村委会多次调解", "多次报警", "反复上访". The parties' own
 attempts before they come to mediation ("双方多次协商未果", "多次催要", "多次上门沟通无果") are how
 nearly every application begins and are not such a sign; those phrases are switched off. Durations
-and counts with their numbers ("十年来", "争了二十多年", "先后四次调解") are read by
-``analysis._chronic_signal``, so "2019年" or "三年前" is not one.
+and counts with their numbers ("十年来", "多年来", "争了二十多年", "先后四次调解") are read by
+``analysis._chronic_signal``, so "2019年" or "三年前" is not one, nor a duration in a sentence
+that is not about the dispute ("多年来一直照顾母亲"); the phrase "多年来" is switched off for it.
 
 "不再" becomes a negation cue ("双方已不再争吵"); a settlement in the same sentence resolves a
 long-running dispute ("经多次调解，双方终于握手言和").
@@ -25,7 +26,7 @@ ADD = {
         情绪…激动 情绪…激烈 情绪…失控 情绪崩溃 情绪化 愤怒 怒不可遏 勃然大怒 怒气冲冲 气冲冲 恼羞成怒 气急败坏 暴跳如雷
         怨气 越吵越凶 越吵越 吵翻 面红耳赤 激烈争执 激烈指责 言辞激烈 言辞…激烈 反应激烈 反应强烈 火气…大 闹到
         拍着桌子 拍…桌子 猛拍 泄愤 一气之下 气愤 越想越气 憋着一口气 激烈对抗 矛盾…激化 急剧恶化 脾气很冲 哭喊 哭骂 吵闹不休 大声吵闹 上门吵闹 到…吵闹
-        互不让步 骂街 大声嚷嚷 情绪失常
+        互不让步 骂街 大声嚷嚷 情绪失常 矛盾激烈
     """,
     "chronic": """
         多次…调解 调解…多次 几次…调解 数次…调解 多次…协调 协调…多次 多次…劝导 多次…上访 多次…投诉 多次…报警
@@ -33,17 +34,19 @@ ADD = {
         反复…反映 反复诉讼 反复拉锯 拉锯 一再…投诉 三番五次 三番两次 隔三差五 三天两头 年年都 年年为 年年吵 年年争 每年都 每年…都要
         越积越深 矛盾日深 矛盾加深 一再升级 悬而未决 拖到现在 至今未解决 一直没解决 一直未解决 始终没有解决 始终未解决
         一直未能解决 一直得不到解决 一直没能解决 久拖 又起争执 再起争执 频繁冲突 冲突不断 常起争执 吵过几架 老问题 旧账 常年为 常年…吵 素来不和 历来不和 一向不和
-        拖了很久 拖了很长时间 每次…都要…争
+        拖了很久 拖了很长时间 每次…都要…争 争议多年
+        素有矛盾 素有积怨 素有嫌隙 早有矛盾 积怨颇深 长期得不到 长期未能解决 长期未解决 屡调屡败 久调未果 多年未果
     """,
 }
 OFF = {
     "emotion": "争执不下 僵持不下 不和 闹僵 翻脸",
     "chronic": "多次…未果 多次…无果 多次协商未果 多次协商无果 多次沟通无果 多次…没有结果 多次上门 多次找 多次讨要 多次催要 "
-               "多次催讨 多次催款 一拖再拖 历时",
+               "多次催讨 多次催款 一拖再拖 历时 多年来",
 }
 NEGATIONS = "不再"
 RESOLUTIONS = {
-    "chronic": "握手言和 重归于好 冰释前嫌 和好如初 终于化解 得以化解 成功化解 彻底化解 达成调解协议 达成和解",
+    "chronic": "握手言和 重归于好 冰释前嫌 和好如初 终于化解 得以化解 成功化解 彻底化解 达成协议 达成调解协议 达成了调解协议 "
+               "签订调解协议 签订了调解协议 达成和解",
 }
 
 
