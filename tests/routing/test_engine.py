@@ -67,6 +67,7 @@ def test_a_specialist_committee_keeps_a_major_case_supervised_by_the_county(worl
     assert p.rule.code == "trade-medical" and p.org == trades["medical"]
     assert p.supervised_by == world.orgs["weidong"]
     assert "虽属疑难重大纠纷，仍由专业调委会承办、不移交，由卫东区人民调解中心督办" in p.explanation
+    assert p.kept_because == ("属疑难重大纠纷",)
     p = engine.propose(facts("14", major=True, risk_level="red"), world.regions["v1"])
     assert p.org == trades["traffic"] and "虽风险等级为红色且属疑难重大纠纷" in p.explanation
 

@@ -150,6 +150,7 @@ def test_red_traffic_death_is_not_proposed_for_transfer_and_its_warning_goes_to_
     assert w.responsible == world.orgs["weidong"]  # 督办 through the warning, not a transfer
     html = login(world.users["county"]).get(reverse("cases:detail", args=[c.pk])).content.decode()
     assert 'id="routing-supervision"' in html and 'id="routing-current-proposal"' not in html
+    assert "本案风险等级为红色，仍由" in html
 
 
 def test_red_neighbour_dispute_still_goes_to_the_county(world):

@@ -85,6 +85,7 @@ class Proposal:
     facts: Facts | None = None
     fallback: bool = False            # the rule's own target does not exist; ``org`` is its fallback
     supervised_by: object | None = None  # the county center that supervises (督办) instead of a transfer
+    kept_because: tuple[str, ...] = ()  # why a specialist committee keeps it under supervision ("风险等级为红色")
 
     @property
     def rule_code(self) -> str:
@@ -192,9 +193,9 @@ def evaluate(facts: Facts, rules: list[Rule], resolve) -> Proposal:
         basis = f"依据分流规则「{rule.name}」" + (f"：{'，'.join(why)}" if why else "")
         supervisor = None
         notes = rule.explanation
+        why_kept: list[str] = []
         if rule.supervise_level:
             # a specialist committee keeps its case: high risk or 疑难重大 bring county supervision, not a transfer
-            why_kept = []
             if LEVEL_RANK.get(facts.risk_level, 0) >= LEVEL_RANK.get(rule.supervise_level, 9):
                 why_kept.append(f"风险等级为{LEVEL_LABELS.get(facts.risk_level, facts.risk_level)}")
             if facts.major:
@@ -207,7 +208,7 @@ def evaluate(facts: Facts, rules: list[Rule], resolve) -> Proposal:
         if passed:
             text += "另：" + "；".join(passed) + "。"
         return Proposal(org=org, rule=rule, explanation=text, passed_over=passed, facts=facts,
-                        supervised_by=supervisor)
+                        supervised_by=supervisor, kept_because=tuple(why_kept) if supervisor is not None else ())
     text = "没有适用的分流规则，或适用规则的承办单位不存在，请人工指定承办单位。"
     if passed:
         text += "另：" + "；".join(passed) + "。"
