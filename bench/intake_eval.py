@@ -4,7 +4,7 @@
 
 A model is fitted in memory on the training lines only (the ~80% whose id hash falls outside the
 held-out 20%, the same split as ``classifier.is_heldout``), with the lexicon exactly as the seed
-migration gives it, then every held-out line is analysed as ``analyze_disputes`` would:
+migrations give it, then every held-out line is analysed as ``analyze_disputes`` would:
 type top-1/top-3 (top-level codes: a sub-code counts for its parent), recall and precision of each
 risk category, severe signs (violence, group, threat, suicide) → orange or above, any risk sign →
 yellow or above, no risk sign → orange or above (false alarms), and the throughput of
@@ -26,8 +26,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from tiaojie.core import cache  # noqa: E402
-from tiaojie.intake import analysis, classifier, dispute_types  # noqa: E402
+from tiaojie.core import cache, dispute_types  # noqa: E402
+from tiaojie.intake import analysis, classifier  # noqa: E402
 
 SEVERE = ("violence", "group", "threat", "suicide")
 RANK = analysis.RANK

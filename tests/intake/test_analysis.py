@@ -71,6 +71,37 @@ def test_scope_of_negation_and_resolution(text, present, absent):
     assert not (absent & found), found
 
 
+@pytest.mark.parametrize("text, present, absent", [
+    # strong emotion is intensity, not a deadlock
+    ("调解时双方情绪非常激动，吵得面红耳赤。", {"emotion"}, set()),
+    ("王某怒气冲冲地拍着桌子质问对方。", {"emotion"}, set()),
+    ("双方对赔偿金额争执不下，僵持不下。", set(), {"emotion"}),
+    ("双方已不再争吵，同意坐下来协商。", set(), {"emotion"}),
+    ("两人一度情绪激动，经劝解后情绪平复。", set(), {"emotion"}),
+    # long-running: years and repeated help sought, read with their numbers
+    ("两家为地界一争就是十余年。", {"chronic"}, set()),
+    ("刘某十年来多次到镇里和县里反映。", {"chronic"}, set()),
+    ("司法所先后组织了四次调解都不欢而散。", {"chronic"}, set()),
+    ("村委会多次调解未果。", {"chronic"}, set()),
+    ("婆媳二人隔三差五吵架，矛盾日深。", {"chronic"}, set()),
+    ("与征收部门僵持了四年。", {"chronic"}, set()),
+    # the parties' own attempts, a calendar year, a time ago, one year: not a sign
+    ("借款到期后张某多次催要，双方多次协商未果，现申请调解。", set(), {"chronic"}),
+    ("2019年调解未果，三年前借款2万元。", set(), {"chronic"}),
+    ("近年来效益好，双方经一次调解达成协议。", set(), {"chronic"}),
+    ("经三次调解，双方终于握手言和。", set(), {"chronic"}),
+    ("邻里之间从未有过矛盾。", set(), {"chronic"}),
+    ("王某多年来一直照顾母亲，他在外打工十多年来第一次回家。", set(), {"chronic"}),   # a life, not a dispute
+    ("两家多年来矛盾不断。", {"chronic"}, set()),
+    ("两家因宅基地问题素有矛盾。调解员先后五次上门调解，最终双方达成协议。", {"chronic"}, set()),
+    ("调解员先后五次上门调解，最终双方达成协议。", set(), {"chronic"}),           # settled in the sentence
+])
+def test_emotion_and_long_running(text, present, absent):
+    found = categories(text)
+    assert present <= found, (text, found)
+    assert not (absent & found), (text, found)
+
+
 def test_one_signal_per_category_strongest_first():
     a = analyze({"facts": "双方推搡。王某持刀砍伤李某，李某报警，王某被刑事拘留。"})
     cats = [s.category for s in a.signals]
@@ -193,6 +224,18 @@ def test_model_clean_refuses_empty_and_orphan_trigger():
 
 def test_type_names_agree_with_the_seeded_dispute_types():
     from tiaojie.cases.models import DisputeType
-    from tiaojie.intake.dispute_types import NAMES
+    from tiaojie.core.dispute_types import NAMES
 
     assert dict(DisputeType.objects.values_list("code", "name")) == NAMES
+
+
+def test_the_migrated_lexicon_is_the_seeded_one():
+    """bench/intake_eval.py measures ``_seed_lexicon`` (the lexicon a fresh migrate gives): it must
+    equal what the migrations wrote to the tables."""
+    from tiaojie.intake import analysis
+
+    db, seed = analysis._load_lexicon(), analysis._seed_lexicon()
+    assert sorted(db.triggers) == sorted(seed.triggers)
+    assert sorted(db.negations) == sorted(seed.negations)
+    assert {c: sorted(p.pattern for p in ps) for c, ps in db.resolutions.items()} == \
+        {c: sorted(p.pattern for p in ps) for c, ps in seed.resolutions.items()}

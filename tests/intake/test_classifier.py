@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from tiaojie.intake import classifier, dispute_types
+from tiaojie.core import dispute_types
+from tiaojie.intake import classifier
 
 # Floors below the figures in bench/README.md ("## Intake": 86% / 97% on the full corpus) so that
 # the test is stable; the composed w0 lines alone (a held-out split of ~25 lines) get lower floors.

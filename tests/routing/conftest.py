@@ -4,7 +4,7 @@ from tiaojie.orgs.models import Organization, OrgKind
 
 TRADES = {"medical": "医疗纠纷", "labour": "劳动争议", "family": "婚姻家庭", "property": "物业管理",
           "environment": "环境保护", "land": "土地纠纷",
-          "consumer": "消费者权益", "ip": "知识产权"}
+          "consumer": "消费者权益", "ip": "知识产权", "tourism": "旅游", "internet": "电子商务"}
 
 
 @pytest.fixture

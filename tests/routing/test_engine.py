@@ -32,6 +32,8 @@ CASES = [
     ("trade-land", dict(code="07"), "v1", None, "t:land"),
     ("trade-consumer", dict(code="12"), "v1", None, "t:consumer"),
     ("trade-ip", dict(code="16"), "v1", None, "t:ip"),
+    ("trade-tourism", dict(code="11"), "v1", None, "t:tourism"),
+    ("trade-internet", dict(code="17"), "v1", None, "t:internet"),
     ("police-room", dict(source="police"), "v1", "police", "police"),
     ("group-10", dict(people=10), "v1", None, "weidong"),
     ("amount-100k", dict(amount=Decimal("100000")), "v1", None, "weidong"),
@@ -60,8 +62,24 @@ def test_seeded_rule(world, trades, code, over, place, referrer, expected):
     assert want.name in p.explanation
 
 
-def test_first_match_wins_major_beats_trade(world, trades):
+def test_a_specialist_committee_keeps_a_major_case_supervised_by_the_county(world, trades):
     p = engine.propose(facts("13", major=True), world.regions["v1"])
+    assert p.rule.code == "trade-medical" and p.org == trades["medical"]
+    assert p.supervised_by == world.orgs["weidong"]
+    assert "虽属疑难重大纠纷，仍由专业调委会承办、不移交，由卫东区人民调解中心督办" in p.explanation
+    assert p.kept_because == ("属疑难重大纠纷",)
+    p = engine.propose(facts("14", major=True, risk_level="red"), world.regions["v1"])
+    assert p.org == trades["traffic"] and "虽风险等级为红色且属疑难重大纠纷" in p.explanation
+
+
+def test_a_major_case_without_its_trade_committee_goes_to_the_county(world):
+    p = engine.propose(facts("13", major=True), world.regions["v1"])   # no medical committee in this world
+    assert p.rule.code == "major" and p.org == world.orgs["weidong"] and p.supervised_by is None
+    assert "本县（市、区）和本市都没有医疗纠纷人民调解委员会" in p.explanation
+
+
+def test_major_still_moves_a_case_that_is_not_a_specialist_one(world, trades):
+    p = engine.propose(facts("02", major=True), world.regions["v1"])
     assert p.rule.code == "major" and p.org == world.orgs["weidong"]
 
 

@@ -150,6 +150,7 @@ def test_red_traffic_death_is_not_proposed_for_transfer_and_its_warning_goes_to_
     assert w.responsible == world.orgs["weidong"]  # 督办 through the warning, not a transfer
     html = login(world.users["county"]).get(reverse("cases:detail", args=[c.pk])).content.decode()
     assert 'id="routing-supervision"' in html and 'id="routing-current-proposal"' not in html
+    assert "本案风险等级为红色，仍由" in html
 
 
 def test_red_neighbour_dispute_still_goes_to_the_county(world):
@@ -188,6 +189,26 @@ def test_city_level_committee_serves_a_county_without_one(world, code, trade):
     assert p.org == world.orgs["zhoucun"] and "都没有" in p.explanation
 
 
+@pytest.mark.parametrize(("trade", "words"), [("旅游", "旅游"), ("互联网", "互联网"), ("电子商务", "互联网"),
+                                           ("网络交易", "互联网")])
+def test_tourism_and_internet_committees_are_found_by_any_of_their_words(world, trade, words):
+    code = "11" if trade == "旅游" else "17"
+    city = Organization.objects.create(name=f"平顶山市{trade}纠纷人民调解委员会", abbr=f"市{trade}", kind=OrgKind.TRADE,
+                                       trade=trade, region=world.regions["city"], parent=world.orgs["city"])
+    p = engine.propose(facts(code), world.regions["v3"])
+    assert p.org == city and words in p.rule.name
+
+
+def test_tourism_without_a_committee_goes_to_the_township_internet_to_the_county_and_both_say_so(world):
+    p = engine.propose(facts("11"), world.regions["v1"])
+    assert p.org == world.orgs["dongan"] and p.fallback
+    assert p.explanation.startswith("本县（市、区）和本市都没有旅游纠纷人民调解委员会，不宜由村（社区）调委会调解")
+    p = engine.propose(facts("17"), world.regions["v1"])
+    assert p.org == world.orgs["weidong"] and p.fallback
+    assert p.explanation.startswith("本县（市、区）和本市都没有互联网（网络、电商、电子商务）纠纷人民调解委员会，"
+                                    "不宜由村（社区）调委会调解，建议由卫东区人民调解中心承办")
+
+
 def test_labour_referral_never_lands_in_a_village(world):
     c = court_referral(world, dispute_type=DisputeType.objects.get(code="1001")).case
     assert c.organization.kind != OrgKind.VILLAGE
@@ -209,7 +230,8 @@ def test_a_fallback_is_never_a_village_and_is_checked(world):
 @pytest.mark.parametrize("over", [
     dict(), dict(code="13"), dict(code="13", risk_level="red"), dict(amount=Decimal("150000")), dict(people=12),
     dict(village_failed=True), dict(source="police"), dict(code="1001"), dict(spans_townships=True, major=True),
-    dict(code="1001", risk_level="red"), dict(code="16", village_failed=True),
+    dict(code="1001", risk_level="red"), dict(code="16", village_failed=True), dict(code="13", major=True),
+    dict(code="17"), dict(code="11", major=True),
 ])
 def test_explanations_are_clean(world, over):
     over = dict(over)

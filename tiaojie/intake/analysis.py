@@ -13,7 +13,9 @@ same sentence ("双方发生推搡，经劝解已和好"). A group sign carries 
 ("上千名村民聚集": 1000, red from 100 people); a count of 10 or more in a sentence that tells of
 acting together ("带着十多人到工地讨要"), or of 20 or more in any sentence ("30多名工人被欠薪"), is
 a group sign by itself. A phrase may hold a gap "…" of up to six characters
-of the same clause ("推了…一把", "争吵…年").
+of the same clause ("推了…一把", "争吵…年"). A dispute's duration and the times help was sought
+are read with their numbers (``CHRONIC_RE``: "十年来", "僵持了四年", "先后四次调解"), so that a
+calendar year, a time ago or one attempt is not a long-running dispute.
 """
 from __future__ import annotations
 
@@ -165,18 +167,38 @@ def build_lexicon(categories, phrases) -> Lexicon:
 
 
 def _seed_lexicon() -> Lexicon:
+    """The lexicon exactly as a fresh ``migrate`` seeds it: ``0002_seed_lexicon`` and the data
+    migrations after it (``ADD`` triggers, ``OFF`` triggers switched off, ``NEGATIONS``,
+    ``RESOLUTIONS``), in order."""
     import importlib
+    import pkgutil
 
-    seed = importlib.import_module("tiaojie.intake.migrations.0002_seed_lexicon")
-    cats, phrases = [], []
-    for code, label, level, words in seed.CATEGORIES:
-        cats.append((code, label, level))
-        for item in words.split():
-            p, _, lv = item.partition(":")
-            phrases.append((code, p, "trigger", lv))
-        for p in seed.RESOLUTIONS.get(code, "").split():
-            phrases.append((code, p, "resolution", ""))
-    phrases += [(None, p, "negation", "") for p in seed.NEGATIONS.split()]
+    from tiaojie.intake import migrations as package
+
+    names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.name[:4].isdigit())
+    cats: list[tuple[str, str, str]] = []
+    rows: dict[tuple, str | None] = {}   # (category, phrase, kind) -> level; None: switched off
+    for name in names:
+        seed = importlib.import_module(f"{package.__name__}.{name}")
+        for code, label, level, words in getattr(seed, "CATEGORIES", ()):
+            cats.append((code, label, level))
+            for item in words.split():
+                p, _, lv = item.partition(":")
+                rows.setdefault((code, p, "trigger"), lv)
+        for code, words in getattr(seed, "ADD", {}).items():
+            for p in words.split():
+                rows.setdefault((code, p, "trigger"), "")
+        for code, words in getattr(seed, "OFF", {}).items():
+            for p in words.split():
+                if (code, p, "trigger") in rows:
+                    rows[(code, p, "trigger")] = None
+        resolutions = getattr(seed, "RESOLUTIONS", {})
+        for code, words in (resolutions.items() if isinstance(resolutions, dict) else ()):
+            for p in words.split():
+                rows.setdefault((code, p, "resolution"), "")
+        for p in getattr(seed, "NEGATIONS", "").split():
+            rows.setdefault((None, p, "negation"), "")
+    phrases = [(c, p, k, lv) for (c, p, k), lv in rows.items() if lv is not None]
     return build_lexicon(cats, phrases)
 
 
@@ -217,7 +239,7 @@ NOT_TRIGGER = re.compile(r"动手术|打了欠条|打欠条|打了借条|安全�
                          r"拉扯长大|死亡赔偿金标准|气死|累死|笑死|饿死人|手持欠条|手持借条|被打捞|巴掌大|虽有争吵|虽然有争吵|"
                          r"虽发生争吵|虽有口角|"
                          r"(?:牛|狗|鸡|猫|羊|鸭|鹅)[^，。；]{0,4}打架|"
-                         r"(?:掉落|倒塌|坠落|掉下|落下|刮落|吹落|花盆|树枝|砖块|石块|高空)[^，。；]{0,6}砸(?:坏|毁|伤|烂|碎|了)")
+                         r"(?:掉落|倒塌|坠落|掉下|落下|刮落|吹落|花盆|树枝|砖块|石块|高空)[^。；]{0,8}砸(?:坏|毁|伤|烂|碎|了|穿)")
 FILLER = re.compile(r"(?:发生|造成|出现|引发|导致|有过|有|再次|再|任何|人员|过|曾经|曾|被|与|对方|对|其|双方|彼此|互相|相互|"
                     r"进行|采取|实施|到|了|均|都|也|并|明显|直接|真正|继续|因此|去|来|向|人|他|她|他人|将|把|一起|一次|"
                     r"过激|什么|严重|大的|的|激烈|当事人|家人|向其|予以|要|就|会|引起)*")
@@ -375,6 +397,66 @@ def _age_signal(text: str, lex: Lexicon, source: str) -> Signal | None:
     return None
 
 
+# A dispute that has lasted years or been taken to others again and again (长期反复), read with
+# its number: "十年来", "两年多来", "争了二十多年", "一争就是十余年", "僵持了四年", "四年讨要未果";
+# "先后四次调解", "第五次调解", "调解了三次", "两次起诉". A calendar year ("2019年"), a time ago
+# ("三年前"), one year, or the parties' own attempts ("三次协商") are not such a sign.
+_N = r"(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,3}|几十|十几|二十几|三十几|好几|几|数|多)"
+_YEARS = rf"(?<![\d.年])(?:近|长达|整整|足足)?{_N}(?:多|余|来)?个?年(?:多|余)?"
+_AGAIN = r"(?:调解|调处|协调|调停|劝导|劝解|上访|信访|投诉|报警|出警|起诉|诉讼|仲裁|反映|复议)"
+# a duration of a life, a job or care ("多年来一直照顾母亲", "在外打工十多年来") is not a long-running
+# dispute unless its sentence speaks of the dispute
+LIFE_WORDS = re.compile(r"照顾|照料|伺候|打工|务工|工作|上班|生活|居住|住在|经营|种植|耕种|经商|供货|相处|交往|任职|服务|养育|抚养")
+DISPUTE_WORDS = re.compile(r"纠纷|矛盾|争|吵|闹|骂|打架|打人|动手|上访|信访|投诉|反映|讨|催|要求|拒|不给|不还|未还|没还|拖欠|欠|调解|调处|协调|"
+                           r"官司|诉|仲裁|积怨|不和|不睦|来往|往来|说话|僵|扯皮|对峙|纠缠|解决|未果|无果|赔")
+CHRONIC_RE = [
+    re.compile(_YEARS + r"(?:来|之久|有余|未果|无果|未决|未解决|没解决|没有解决|没能解决|未能解决|悬而未决|都没|也没|仍未|"
+                        r"还没|一直|始终|官司|不说话|没说过话|不来往|不往来|没有来往|讨要未果|讨要无果|追讨无果|未还|没还)"),
+    re.compile(r"(?:长达|持续|连续|历时|延续|前后|已有|已经|拖了|拖延了?|争了|吵了|闹了|讨了|讨要了|追讨了|告了|僵持了?|纠缠了?|"
+               r"对峙了?|上访了?|扯皮|不和|不睦|一争就是|一拖就是|一闹就是|一吵就是|一告就是)(?:了|近|整整|足足|长达)?"
+               + _YEARS.replace("(?<![\\d.年])", "")),
+    re.compile(rf"(?<![第这此本首上下每])(?P<c>\d{{1,2}}|[两二三四五六七八九十几数多]{{1,2}})次[^，。；！？,;!?\n]{{0,8}}?{_AGAIN}"),
+    re.compile(rf"第(?P<c>\d{{1,2}}|[二三四五六七八九十]{{1,2}})次[^，。；！？,;!?\n]{{0,4}}?{_AGAIN}"),
+    re.compile(rf"{_AGAIN}(?:了|过)?(?P<c>\d{{1,2}}|[两二三四五六七八九十几数多好]{{1,2}})(?:次|回)"),
+]
+
+
+def _at_least_two(word: str | None) -> bool:
+    if not word:
+        return True
+    if word in ("几", "数", "多", "好", "好几", "几十", "十几", "二十几", "三十几"):
+        return True
+    n = int(word) if word.isdigit() else numbers.cn_to_int(word)
+    return n is not None and n >= 2
+
+
+def _chronic_signal(text: str, lex: Lexicon, source: str) -> Signal | None:
+    if "chronic" not in lex.categories:
+        return None
+    norm = normalize(text)
+    masked = NOT_TRIGGER.sub(lambda m: "\x00" * len(m.group()), norm)
+    for i, rx in enumerate(CHRONIC_RE):
+        for m in rx.finditer(masked):
+            if i < 2:   # a duration of a life or a job, in a sentence not about the dispute
+                start, end = _clause_bounds(norm, m.start())
+                if LIFE_WORDS.search(norm, start, end):
+                    start = m.start()
+                    while start > 0 and norm[start - 1] not in SENTENCE_END:
+                        start -= 1
+                    if not DISPUTE_WORDS.search(norm, start, _sentence_end(norm, m.end())):
+                        continue
+            groups = m.groupdict()
+            if not _at_least_two(groups.get("n") if "n" in groups else groups.get("c")):
+                continue
+            cs, _ce = _clause_bounds(norm, m.start())
+            if _negated(norm, m.start(), cs, [], lex.negations) or \
+                    _resolved(norm, cs, m.end(), lex.resolutions.get("chronic")):
+                continue
+            label, level = lex.categories["chronic"]
+            return Signal("chronic", label, level, _quote(text, m.start(), m.end()), source)
+    return None
+
+
 def _with_count(sig: Signal, text: str) -> Signal:
     """A group signal with the largest people count of its text ("上千名村民聚集" → 1000)."""
     counts = [n for n, _s, _e in numbers.people_mentions(text)]
@@ -453,6 +535,10 @@ def _analyze(texts, types: bool = True) -> Analysis:
             cs = _count_signal(text, lex, key)
             if cs is not None:
                 sigs.append(cs)
+        if not any(s.category == "chronic" for s in sigs):
+            chronic = _chronic_signal(text, lex, key)
+            if chronic is not None:
+                sigs.append(chronic)
         if not any(s.category == "vulnerable" for s in sigs):
             age = _age_signal(text, lex, key)
             if age is not None:

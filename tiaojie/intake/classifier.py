@@ -24,7 +24,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from tiaojie.intake import dispute_types
+from tiaojie.core import dispute_types
 
 log = logging.getLogger("tiaojie.intake")
 

@@ -22,6 +22,7 @@ Targets are found from the dispute's place (``resolve_target``):
 
 ``propose_for_case`` and ``propose_for_fields`` gather the facts from records and form data.
 """
+import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -84,6 +85,7 @@ class Proposal:
     facts: Facts | None = None
     fallback: bool = False            # the rule's own target does not exist; ``org`` is its fallback
     supervised_by: object | None = None  # the county center that supervises (督办) instead of a transfer
+    kept_because: tuple[str, ...] = ()  # why a specialist committee keeps it under supervision ("风险等级为红色")
 
     @property
     def rule_code(self) -> str:
@@ -191,20 +193,32 @@ def evaluate(facts: Facts, rules: list[Rule], resolve) -> Proposal:
         basis = f"依据分流规则「{rule.name}」" + (f"：{'，'.join(why)}" if why else "")
         supervisor = None
         notes = rule.explanation
-        if rule.supervise_level and LEVEL_RANK.get(facts.risk_level, 0) >= LEVEL_RANK.get(rule.supervise_level, 9):
-            supervisor = resolve(replace(rule, target_kind="county_center", target_trade=""))
-            level = LEVEL_LABELS.get(facts.risk_level, facts.risk_level)
-            notes = _join(notes, f"风险等级为{level}，专业调委会继续承办、不移交"
-                                 + (f"，由{supervisor.name}督办" if supervisor is not None else ""))
+        why_kept: list[str] = []
+        if rule.supervise_level:
+            # a specialist committee keeps its case: high risk or 疑难重大 bring county supervision, not a transfer
+            if LEVEL_RANK.get(facts.risk_level, 0) >= LEVEL_RANK.get(rule.supervise_level, 9):
+                why_kept.append(f"风险等级为{LEVEL_LABELS.get(facts.risk_level, facts.risk_level)}")
+            if facts.major:
+                why_kept.append("属疑难重大纠纷")
+            if why_kept:
+                supervisor = resolve(replace(rule, target_kind="county_center", target_trade=""))
+                notes = _join(notes, "虽" + "且".join(why_kept) + "，仍由专业调委会承办、不移交"
+                                     + (f"，由{supervisor.name}督办" if supervisor is not None else ""))
         text = _join(f"建议由{org.name}承办", basis, notes)
         if passed:
             text += "另：" + "；".join(passed) + "。"
         return Proposal(org=org, rule=rule, explanation=text, passed_over=passed, facts=facts,
-                        supervised_by=supervisor)
+                        supervised_by=supervisor, kept_because=tuple(why_kept) if supervisor is not None else ())
     text = "没有适用的分流规则，或适用规则的承办单位不存在，请人工指定承办单位。"
     if passed:
         text += "另：" + "；".join(passed) + "。"
     return Proposal(org=None, rule=None, explanation=text, passed_over=passed, facts=facts)
+
+
+def trade_words(target_trade: str) -> tuple[str, ...]:
+    """The words of a rule's 行业/专业领域: a trade committee whose 行业 contains any of them
+    matches ("互联网、电子商务" finds both kinds of committee)."""
+    return tuple(w for w in (x.strip() for x in re.split(r"[、,，;；/\s]+", target_trade or "")) if w)
 
 
 def _missing(rule: Rule) -> str:
@@ -212,7 +226,9 @@ def _missing(rule: Rule) -> str:
     from tiaojie.orgs.models import OrgKind
 
     if rule.target_kind == OrgKind.TRADE:
-        return f"本县（市、区）和本市都没有{rule.target_trade}纠纷人民调解委员会"
+        first, *others = trade_words(rule.target_trade) or ("行业",)
+        named = f"{first}（{'、'.join(others)}）" if others else first
+        return f"本县（市、区）和本市都没有{named}纠纷人民调解委员会"
     if rule.target_kind == OrgKind.POLICE_ROOM and "police" in rule.sources:
         return "本案不是由警民联调室移送的"
     return f"纠纷发生地没有{OrgKind(rule.target_kind).label}"
@@ -255,6 +271,8 @@ def region_levels(region) -> dict:
 
 def resolve_target(rule: Rule, region, referring_org=None):
     """The active organization of kind ``rule.target_kind`` for a dispute at ``region``."""
+    from django.db.models import Q
+
     from tiaojie.orgs.models import Organization, OrgKind
 
     levels = region_levels(region)
@@ -268,7 +286,10 @@ def resolve_target(rule: Rule, region, referring_org=None):
     if kind == OrgKind.COUNTY_CENTER:
         return active.filter(kind=kind, region=county).first() if county else None
     if kind == OrgKind.TRADE:
-        trades = active.filter(kind=kind, trade__icontains=rule.target_trade)
+        any_word = Q()
+        for word in trade_words(rule.target_trade):
+            any_word |= Q(trade__icontains=word)
+        trades = active.filter(any_word, kind=kind)
         if county:
             hit = trades.filter(region__path__startswith=county.path).first()
             if hit:

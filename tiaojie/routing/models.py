@@ -53,14 +53,15 @@ class RoutingRule(models.Model):
     court_keeps = models.BooleanField("须为法院自留的委派调解", default=False)
     target_kind = models.CharField("分流至", max_length=20, choices=OrgKind.choices)
     target_trade = models.CharField("行业/专业领域", max_length=40, blank=True,
-                                    help_text="分流至行业性专业性调委会时填写，按调委会的“行业/专业领域”包含此词匹配")
+                                    help_text="分流至行业性专业性调委会时填写，按调委会的“行业/专业领域”包含此词匹配；"
+                                              "可填几个词，用顿号分隔，包含其中任一词即匹配")
     explanation = models.CharField("说明", max_length=200, blank=True, help_text="显示在分流建议中的依据")
     fallback_kind = models.CharField(
         "对应组织不存在时改由", max_length=20, choices=FALLBACK_CHOICES, blank=True,
         help_text="本县（市、区）和本市都没有上述组织时改由此组织承办，分流建议写明没有对应组织；留空则继续匹配下一条规则")
     supervise_level = models.CharField(
         "风险达到此等级时县级督办", max_length=10, choices=RISK_LEVEL_CHOICES, blank=True,
-        help_text="专业调委会保留案件：风险达到此等级时不移交，由县级人民调解中心通过预警督办")
+        help_text="专业调委会保留案件：风险达到此等级或属疑难重大纠纷时不移交，由县级人民调解中心督办")
 
     class Meta:
         verbose_name = verbose_name_plural = "分流规则"

@@ -21,13 +21,15 @@ def case_panel(case, user) -> dict:
     referral = Referral.objects.filter(case=case).select_related("referring_org").first()
     decisions = list(case.routing_decisions.select_related("proposed_org", "chosen_org").order_by("-decided_at", "-id"))
     proposal = supervised_by = None
+    kept_because: tuple[str, ...] = ()
     if case.status in transitions.OPEN:
         from tiaojie.routing.services import proposal_to_offer
 
         p = engine.propose_for_case(case)
         if p.org is not None and p.org.pk == case.organization_id:
-            supervised_by = p.supervised_by  # a specialist committee keeps a red case; the county supervises
+            # a specialist committee keeps a red or 疑难重大 case; the county supervises
+            supervised_by, kept_because = p.supervised_by, p.kept_because
         if transitions.may(case, user, "transfer_out"):
             proposal = proposal_to_offer(case, p)
     return {"case": case, "inputs": routing_inputs(case, referral), "decisions": decisions, "proposal": proposal,
-            "supervised_by": supervised_by}
+            "supervised_by": supervised_by, "kept_because": "且".join(kept_because)}

@@ -1,26 +1,14 @@
-"""Seed the coded dispute-type list of DOMAIN.md §3 (admin-editable afterwards)."""
+"""Seed the coded dispute-type list of DOMAIN.md §3 (admin-editable afterwards).
+
+The list is imported from ``tiaojie.core.dispute_types``, the one place it is written, rather
+than frozen here: the seed only creates rows that are missing (``get_or_create`` by code), and
+codes are permanent (cases, routing rules and the intake corpus refer to them), so a fresh
+database always gets the current list. Any later change to the list comes with a new data
+migration that applies it to databases already migrated (both then hold the same rows).
+"""
 from django.db import migrations
 
-TYPES = [
-    ("01", "婚姻家庭", [("0101", "赡养"), ("0102", "抚养"), ("0103", "继承"), ("0104", "婚恋")]),
-    ("02", "邻里", []),
-    ("03", "房屋宅基地", []),
-    ("04", "合同", [("0401", "民间借贷/债务")]),
-    ("05", "生产经营", []),
-    ("06", "损害赔偿", []),
-    ("07", "山林土地", []),
-    ("08", "征地拆迁", []),
-    ("09", "环境污染", []),
-    ("10", "劳动争议", [("1001", "拖欠农民工工资"), ("1002", "工伤")]),
-    ("11", "旅游", []),
-    ("12", "消费", []),
-    ("13", "医疗", []),
-    ("14", "道路交通事故", []),
-    ("15", "物业管理", []),
-    ("16", "知识产权", []),
-    ("17", "互联网", []),
-    ("99", "其他", []),
-]
+from tiaojie.core.dispute_types import TYPES
 
 
 def seed(apps, schema_editor):

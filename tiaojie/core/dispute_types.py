@@ -1,6 +1,10 @@
-"""The coded dispute-type list (the same codes and names as ``cases.DisputeType``, seeded by
-``cases/migrations/0002_dispute_types.py``; intake sits below cases, so it keeps this copy, and
-a test checks the two agree)."""
+"""The coded dispute-type list (DOMAIN.md §3): the one place it is written.
+
+``cases/migrations/0002_dispute_types.py`` seeds ``cases.DisputeType`` from it (admin-editable
+afterwards: names and order, not codes); the text analysis (``intake``) suggests these codes; the
+corpus is labelled with them. Codes are permanent identifiers: a change to this list (a new code,
+a new name) needs a new data migration in ``cases`` that applies it to databases already migrated.
+"""
 TYPES = [
     ("01", "婚姻家庭", [("0101", "赡养"), ("0102", "抚养"), ("0103", "继承"), ("0104", "婚恋")]),
     ("02", "邻里", []),
@@ -27,4 +31,5 @@ TOP = [code for code, _n, _s in TYPES]
 
 
 def top(code: str) -> str:
+    """The top-level code of ``code`` (a sub-code's parent; a top-level code itself)."""
     return PARENT.get(code, code)
