@@ -18,6 +18,14 @@ Every scoped model declares how its rows fall into a scope with a ``ScopeRule``:
 ``Model.objects.visible_to(user, acting=False)`` (``ScopedQuerySet``) and ``Scope(user)`` apply
 the rule; ``tiaojie.core.access`` fetches one object for a view through it. Nothing else
 filters by organization path.
+
+Two forms of the same condition: by default subqueries (no query before the statement; right
+for a look-up of a few rows); with ``listing=True`` (long lists: ordered, paged, counted) the
+organizations in scope and the rows linked from outside them are read first (one query, kept
+for the request) and handed over as lists of ids. PostgreSQL estimates a list of ids well;
+a subquery OR-ed with the links it takes for half the table each, and so walked the whole
+list order of a million cases for a city's page. A user of the only top organization (the
+province) sees every organization, so the condition is dropped altogether.
 """
 from __future__ import annotations
 
@@ -25,7 +33,10 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+
+# Above this many ids the listing form falls back to a subquery for that part.
+LISTING_MAX_IDS = 20_000
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,7 @@ class Scope:
     def __init__(self, user):
         self.user = user
         self.path = _path_of(user)
+        self._lists: dict = {}
 
     @classmethod
     def of(cls, user_or_scope) -> Scope:
@@ -121,26 +133,36 @@ class Scope:
 
     # --- querysets ---------------------------------------------------------------------
 
-    def q(self, model, acting: bool = False, prefix: str = "") -> Q | None:
+    def q(self, model, acting: bool = False, prefix: str = "", listing: bool = False) -> Q | None:
         """The condition a row of ``model`` must meet (None: no condition, every row).
 
-        ``prefix`` is the lookup from the queried model to ``model`` (used for ``via``)."""
+        ``prefix`` is the lookup from the queried model to ``model`` (used for ``via``);
+        ``listing``: the form for long lists (module docstring)."""
         if self.path is None:
             return Q(pk__in=[])
-        if self.path == "":
+        if self.path == "" or self.whole_tree:
             return None
         rule = scope_rule(model)
         if rule.is_org:
             return Q(**{f"{prefix}path__startswith": self.path})
+        if listing and not rule.via:
+            return self._listed(model, acting, prefix)
         parts = [self._by_org(model, lookup, prefix)
                  for lookup in (rule.owners if acting else rule.owners + rule.links)]
         for via in rule.via:
             parent = model._meta.get_field(via).related_model
-            parts.append(self.q(parent, acting=acting, prefix=f"{prefix}{via}__"))
-        cond = parts[0]
-        for part in parts[1:]:
-            cond |= part
-        return cond
+            parts.append(self.q(parent, acting=acting, prefix=f"{prefix}{via}__", listing=listing))
+        return _any(parts)
+
+    @property
+    def whole_tree(self) -> bool:
+        """Is the user's organization the only top of the tree (its subtree is every organization)?"""
+        if "whole_tree" not in self._lists:
+            org = getattr(self.user, "organization", None) if self.path else None
+            self._lists["whole_tree"] = bool(
+                org is not None and org.parent_id is None
+                and not _org_model().objects.filter(parent__isnull=True).exclude(pk=org.pk).exists())
+        return self._lists["whole_tree"]
 
     def _by_org(self, model, lookup: str, prefix: str) -> Q:
         """Rows of ``model`` whose organization at ``lookup`` is in scope.
@@ -154,10 +176,38 @@ class Scope:
             return Q(**{f"{prefix}pk__in": model._default_manager.filter(**{f"{lookup}__in": orgs}).values("pk")})
         return Q(**{f"{prefix}{lookup}__in": orgs})
 
-    def filter(self, qs, acting: bool = False):
-        cond = self.q(qs.model, acting=acting)
+    def _listed(self, model, acting: bool, prefix: str) -> Q:
+        """The listing form: an owner among the organization ids in scope, or the row among the
+        rows linked from the scope whose owner is outside it. Both read here in one query, afresh
+        each time (a step taken earlier in the request may have moved a row)."""
+        rule = scope_rule(model)
+        direct = [lk for lk in rule.owners if not _through_reverse(model, lk)]
+        others = [lk for lk in rule.owners if lk not in direct] + ([] if acting else list(rule.links))
+        orgs = _org_model().objects.filter(path__startswith=self.path).order_by()
+        sub = orgs.values("pk")
+        rows = orgs.annotate(_t=Value(0), _o=Value(0)).values_list("_t", "pk", "_o")
+        owner = direct[0] if len(direct) == 1 else None
+        if owner is not None:  # the rows linked from the scope, less those it owns anyway
+            for lk in others:
+                linked = model._default_manager.filter(**{f"{lk}__in": sub}).exclude(**{f"{owner}__in": sub})
+                rows = rows.union(linked.order_by().annotate(_t=Value(1)).values_list("_t", "pk", owner), all=True)
+        org_ids, linked_ids = [], set()
+        for tag, pk, _ in rows:
+            (org_ids.append if tag == 0 else linked_ids.add)(pk)
+        ids = org_ids if len(org_ids) <= LISTING_MAX_IDS else sub
+        parts = [Q(**{f"{prefix}{lk}__in": ids}) for lk in direct]
+        if owner is None:
+            parts += [self._by_org(model, lk, prefix) for lk in others]
+        elif len(linked_ids) > LISTING_MAX_IDS:
+            parts += [self._by_org(model, lk, prefix) for lk in others]
+        elif linked_ids:
+            parts.append(Q(**{f"{prefix}pk__in": sorted(linked_ids)}))
+        return _any(parts)
+
+    def filter(self, qs, acting: bool = False, listing: bool = False):
         if self.path is None:
             return qs.none()
+        cond = self.q(qs.model, acting=acting, listing=listing)
         return qs if cond is None else qs.filter(cond)
 
     # --- one object ----------------------------------------------------------------------
@@ -191,6 +241,13 @@ class Scope:
         if self.path is None:
             return False
         return self.filter(type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def _any(parts: list[Q]) -> Q:
+    cond = parts[0]
+    for part in parts[1:]:
+        cond |= part
+    return cond
 
 
 def _key(user) -> tuple:
@@ -237,5 +294,7 @@ def scope_rule(model) -> ScopeRule:
 class ScopedQuerySet(models.QuerySet):
     """The queryset of every scoped model: ``visible_to(user, acting=False)``."""
 
-    def visible_to(self, user, acting: bool = False):
-        return Scope.of(user).filter(self, acting=acting)
+    def visible_to(self, user, acting: bool = False, listing: bool = False):
+        """The rows ``user`` may see (``acting``: act on); ``listing`` for long lists (module
+        docstring: the same rows, a condition PostgreSQL estimates well)."""
+        return Scope.of(user).filter(self, acting=acting, listing=listing)
