@@ -164,7 +164,7 @@ class Case(models.Model):
     """
 
     scope = ScopeRule("organization", links=("transfers__from_org", "referral__referring_org",
-                                              "judicial_confirmation__court_org"))
+                                              "judicial_confirmation__court_org"), path="scope_path")
 
     number = models.CharField("案号", max_length=60, unique=True)
     year = models.PositiveSmallIntegerField("年度")
@@ -172,6 +172,9 @@ class Case(models.Model):
     # Indexed by (organization, status) below, which also serves lookups by organization alone.
     organization = models.ForeignKey("orgs.Organization", verbose_name="承办调委会", on_delete=models.PROTECT,
                                      related_name="cases", db_index=False)
+    # The organization's path, written by database triggers (migration 0008), never by Python:
+    # the scope of a subtree is one index range (tiaojie.core.scope).
+    scope_path = models.CharField("承办单位路径（数据库维护）", max_length=255, blank=True, default="", editable=False)
     numbered_by = models.ForeignKey("orgs.Organization", verbose_name="编号单位", on_delete=models.PROTECT,
                                     related_name="+", help_text="案号所属的编号序列；移交后承办单位可变，案号不变")
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,

@@ -55,7 +55,7 @@ def filter_cases(qs, data: dict):
         qs = qs.filter(source=data["source"])
     org = data.get("organization")
     if org:
-        qs = qs.filter(organization__path__startswith=org.path)
+        qs = qs.filter(scope_path__startswith=org.path)
     if data.get("date_from"):
         qs = qs.filter(registered_at__gte=_start_of(data["date_from"]))
     if data.get("date_to"):

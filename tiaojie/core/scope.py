@@ -13,7 +13,10 @@ Every scoped model declares how its rows fall into a scope with a ``ScopeRule``:
             (linked visibility, read-only), e.g. the committee that transferred a case away,
             the court room or police room that referred it, the court named on a 司法确认;
 ``via``     foreign keys to scoped parents: the row is seen and acted on as its parent is
-            (a party, a session or an attachment as its case), plus its own owners/links.
+            (a party, a session or an attachment as its case), plus its own owners/links;
+``path``    a column of the row holding the path of its first owner, kept by the database
+            (a case's ``scope_path``): the owner condition is then a prefix of that column, one
+            index range, instead of a list of organizations.
 
 ``Model.objects.visible_to(user, acting=False)`` (``ScopedQuerySet``) and ``Scope(user)`` apply
 the rule; ``tiaojie.core.access`` fetches one object for a view through it. Nothing else
@@ -46,9 +49,11 @@ class ScopeRule:
     via: tuple[str, ...] = ()
     # the row is an Organization (its own path decides)
     is_org: bool = False
+    path: str = ""
 
     def __init__(self, *owners: str, links: tuple[str, ...] = (), via: str | tuple[str, ...] = (),
-                 is_org: bool = False):
+                 is_org: bool = False, path: str = ""):
+        object.__setattr__(self, "path", path)
         object.__setattr__(self, "owners", tuple(owners))
         object.__setattr__(self, "links", tuple(links))
         object.__setattr__(self, "via", (via,) if isinstance(via, str) else tuple(via))
@@ -171,34 +176,40 @@ class Scope:
         every row to its organization: at a million cases the join cost ~1 s per count. A lookup
         through a reverse relation (a case's transfers, its referral, a mediator's committees)
         asks a subquery of ids so rows are neither repeated nor outer-joined."""
+        rule = scope_rule(model)
+        if rule.path and rule.owners and lookup == rule.owners[0]:
+            return Q(**{f"{prefix}{rule.path}__startswith": self.path})
         orgs = _org_model().objects.filter(path__startswith=self.path).values("pk")
         if _through_reverse(model, lookup):
             return Q(**{f"{prefix}pk__in": model._default_manager.filter(**{f"{lookup}__in": orgs}).values("pk")})
         return Q(**{f"{prefix}{lookup}__in": orgs})
 
     def _listed(self, model, acting: bool, prefix: str) -> Q:
-        """The listing form: an owner among the organization ids in scope, or the row among the
-        rows linked from the scope whose owner is outside it. Both read here in one query, afresh
-        each time (a step taken earlier in the request may have moved a row)."""
+        """The listing form: an owner in scope (by the path column, or among the organization
+        ids in scope), or the row among the rows linked from the scope that it does not own.
+        The ids are read here in one query, afresh each time (a step taken earlier in the
+        request may have moved a row)."""
         rule = scope_rule(model)
         direct = [lk for lk in rule.owners if not _through_reverse(model, lk)]
         others = [lk for lk in rule.owners if lk not in direct] + ([] if acting else list(rule.links))
         orgs = _org_model().objects.filter(path__startswith=self.path).order_by()
         sub = orgs.values("pk")
-        rows = orgs.annotate(_t=Value(0), _o=Value(0)).values_list("_t", "pk", "_o")
-        owner = direct[0] if len(direct) == 1 else None
-        if owner is not None:  # the rows linked from the scope, less those it owns anyway
-            for lk in others:
-                linked = model._default_manager.filter(**{f"{lk}__in": sub}).exclude(**{f"{owner}__in": sub})
-                rows = rows.union(linked.order_by().annotate(_t=Value(1)).values_list("_t", "pk", owner), all=True)
+        by_path = [lk for lk in direct if rule.path and lk == rule.owners[0]]
+        by_ids = [lk for lk in direct if lk not in by_path]
+        queries = [orgs.annotate(_t=Value(0)).values_list("_t", "pk")] if by_ids else []
+        owned = (self._by_org(model, direct[0], "") if len(direct) == 1 else None)
+        if owned is not None:  # the rows linked from the scope, less those it owns anyway
+            queries += [model._default_manager.filter(**{f"{lk}__in": sub}).exclude(owned).order_by()
+                        .annotate(_t=Value(1)).values_list("_t", "pk") for lk in others]
         org_ids, linked_ids = [], set()
-        for tag, pk, _ in rows:
-            (org_ids.append if tag == 0 else linked_ids.add)(pk)
+        if queries:
+            rows = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+            for tag, pk in rows:
+                (org_ids.append if tag == 0 else linked_ids.add)(pk)
         ids = org_ids if len(org_ids) <= LISTING_MAX_IDS else sub
-        parts = [Q(**{f"{prefix}{lk}__in": ids}) for lk in direct]
-        if owner is None:
-            parts += [self._by_org(model, lk, prefix) for lk in others]
-        elif len(linked_ids) > LISTING_MAX_IDS:
+        parts = [self._by_org(model, lk, prefix) for lk in by_path]
+        parts += [Q(**{f"{prefix}{lk}__in": ids}) for lk in by_ids]
+        if owned is None or len(linked_ids) > LISTING_MAX_IDS:
             parts += [self._by_org(model, lk, prefix) for lk in others]
         elif linked_ids:
             parts.append(Q(**{f"{prefix}pk__in": sorted(linked_ids)}))
