@@ -14,6 +14,7 @@ operator class (prefix LIKE) and the list's filter columns included, and the lis
 from django.db import migrations, models
 
 SQLITE = [
+    "UPDATE cases_case SET scope_path = (SELECT path FROM orgs_organization o WHERE o.id = cases_case.organization_id)",
     "CREATE TRIGGER cases_case_scope_path_ai AFTER INSERT ON cases_case BEGIN "
     "UPDATE cases_case SET scope_path = (SELECT path FROM orgs_organization WHERE id = NEW.organization_id) "
     "WHERE id = NEW.id; END",
@@ -23,7 +24,6 @@ SQLITE = [
     "CREATE TRIGGER orgs_organization_path_cases AFTER UPDATE OF path ON orgs_organization "
     "WHEN OLD.path IS NOT NEW.path BEGIN "
     "UPDATE cases_case SET scope_path = NEW.path WHERE organization_id = NEW.id; END",
-    "UPDATE cases_case SET scope_path = (SELECT path FROM orgs_organization o WHERE o.id = cases_case.organization_id)",
     "CREATE INDEX cases_case_scope_list ON cases_case (scope_path, registered_at, id)",
 ]
 SQLITE_DROP = [
@@ -33,6 +33,8 @@ SQLITE_DROP = [
     "DROP TRIGGER IF EXISTS cases_case_scope_path_ai",
 ]
 POSTGRES = [
+    # filled before the triggers exist (one join, no trigger per row)
+    "UPDATE cases_case c SET scope_path = o.path FROM orgs_organization o WHERE o.id = c.organization_id",
     "CREATE FUNCTION cases_case_scope_path() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
     "NEW.scope_path := (SELECT path FROM orgs_organization WHERE id = NEW.organization_id); RETURN NEW; END $$",
     "CREATE TRIGGER cases_case_scope_path BEFORE INSERT OR UPDATE ON cases_case "
@@ -41,7 +43,6 @@ POSTGRES = [
     "UPDATE cases_case SET scope_path = NEW.path WHERE organization_id = NEW.id; RETURN NULL; END $$",
     "CREATE TRIGGER orgs_organization_path_cases AFTER UPDATE OF path ON orgs_organization "
     "FOR EACH ROW WHEN (OLD.path IS DISTINCT FROM NEW.path) EXECUTE FUNCTION orgs_organization_path_cases()",
-    "UPDATE cases_case c SET scope_path = o.path FROM orgs_organization o WHERE o.id = c.organization_id",
     "CREATE INDEX cases_case_scope_list ON cases_case (scope_path varchar_pattern_ops, registered_at, id) "
     "INCLUDE (dispute_type_id, status)",
     "DROP INDEX IF EXISTS cases_case_list_order_idx",
