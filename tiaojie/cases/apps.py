@@ -14,7 +14,9 @@ class CasesConfig(AppConfig):
         case_changed.connect(search.on_case_changed, dispatch_uid="cases_search_index")
 
         from tiaojie.core.cache import clear_on_change
+        from tiaojie.cases.models import DisputeType
         from tiaojie.orgs.models import Organization
 
         # the organization drop-downs of the list filter and registration (forms.org_choice_labels)
         clear_on_change(Organization, prefix="org_choices")
+        clear_on_change(DisputeType, prefix="type_choices")

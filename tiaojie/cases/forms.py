@@ -108,6 +108,9 @@ class CaseFilterForm(BootstrapMixin, forms.Form):
         f = self.fields["organization"]
         f.queryset = visible_orgs(user)  # validation: anything in scope
         f.widget.choices = [("", f.empty_label)] + org_choice_labels(user, f.label_from_instance)
+        t = self.fields["dispute_type"]
+        t.widget.choices = [("", t.empty_label)] + cached("type_choices", lambda: [
+            (d.code, t.label_from_instance(d)) for d in t.queryset])  # no cursor per page (PostgreSQL)
         self.style_fields()
 
     def clean(self):
