@@ -204,7 +204,8 @@ def test_scope_path_is_kept_by_the_database(world):
 def test_the_only_top_organization_sees_everything_without_a_condition(world):
     city = world.users["city"]
     assert Organization.objects.filter(parent__isnull=True).count() == 1
-    assert Scope(city).whole_tree and Scope(city).q(Case) is None
+    assert Scope(city).whole_tree and Scope(city).q(Case, listing=True) is None
+    assert Scope(city).q(Case) is not None  # the default form asks nothing before the statement
     assert not Scope(world.users["county"]).whole_tree
     Organization.objects.create(name="另一个市司法局", abbr="另", kind="city_bureau", region=world.regions["city"])
-    assert not Scope(city).whole_tree and Scope(city).q(Case) is not None
+    assert not Scope(city).whole_tree and Scope(city).q(Case, listing=True) is not None

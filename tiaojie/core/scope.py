@@ -27,8 +27,9 @@ for a look-up of a few rows); with ``listing=True`` (long lists: ordered, paged,
 organizations in scope and the rows linked from outside them are read first (one query, kept
 for the request) and handed over as lists of ids. PostgreSQL estimates a list of ids well;
 a subquery OR-ed with the links it takes for half the table each, and so walked the whole
-list order of a million cases for a city's page. A user of the only top organization (the
-province) sees every organization, so the condition is dropped altogether.
+list order of a million cases for a city's page. In the listing form a user of the only top
+organization (the province) sees every organization, so the condition is dropped altogether
+(that costs the one query instead).
 """
 from __future__ import annotations
 
@@ -145,7 +146,7 @@ class Scope:
         ``listing``: the form for long lists (module docstring)."""
         if self.path is None:
             return Q(pk__in=[])
-        if self.path == "" or self.whole_tree:
+        if self.path == "" or (listing and self.whole_tree):
             return None
         rule = scope_rule(model)
         if rule.is_org:
