@@ -134,3 +134,78 @@ def test_moving_an_organization_moves_its_subtree(world):
     county2 = world.users["county2"]
     assert org_in_scope(county2, v1)
     assert not org_in_scope(User.objects.get(pk=world.users["county"].pk), v1)
+
+
+def _cases_with_links(world):
+    """Cases in several subtrees, two of them transferred out of their first committee's subtree."""
+    from tiaojie.routing import services
+    from tiaojie.testing import version_of
+
+    made = [register_case(world.users["city"], organization=world.orgs[k], parties=sample_parties(),
+                          **sample_case_fields(world)) for k in ("v1", "v2", "v3", "weidong", "court", "zhoucun")]
+    up = register_case(world.users["v1"], organization=world.orgs["v1"], parties=sample_parties(),
+                       **sample_case_fields(world))
+    services.transfer_out(up, world.users["v1"], version=version_of(up), to_org=world.orgs["dongan"], reason="上交街道")
+    across = register_case(world.users["city"], organization=world.orgs["v3"], parties=sample_parties(),
+                           **sample_case_fields(world))
+    services.transfer_out(across, world.users["city"], version=version_of(across), to_org=world.orgs["v1"],
+                          reason="跨县移交")
+    return made + [up, across]
+
+
+def test_listing_form_shows_exactly_the_same_rows(world):
+    """The lists' form of the scope (ids read first) and the default form (subqueries) agree for
+    every user, acting or not, with cases linked from outside the owner's subtree."""
+    _cases_with_links(world)
+    su = User.objects.create_superuser(username="root", password="x" * 12, email="r@example.com")
+    for user in [*world.users.values(), su, AnonymousUser()]:
+        for acting in (False, True):
+            plain = set(Case.objects.visible_to(user, acting=acting).values_list("pk", flat=True))
+            listed = set(Case.objects.visible_to(user, acting=acting, listing=True).values_list("pk", flat=True))
+            assert plain == listed, (getattr(user, "username", "anonymous"), acting)
+    # the committee that handed a case across counties still sees it, read-only, in its list
+    v3 = world.users["v3"]
+    across = Case.objects.filter(organization=world.orgs["v1"], transfers__from_org=world.orgs["v3"]).get()
+    assert Case.objects.visible_to(v3, listing=True).filter(pk=across.pk).exists()
+    assert not Case.objects.visible_to(v3, acting=True, listing=True).filter(pk=across.pk).exists()
+
+
+def test_scope_path_is_kept_by_the_database(world):
+    """Every way of writing a case leaves its owner's path on it: registration, transfer,
+    ``update()``, ``bulk_create`` and moving an organization in the tree."""
+    def path_of(case):
+        return Case.objects.values_list("scope_path", flat=True).get(pk=case.pk)
+
+    case = register_case(world.users["v1"], organization=world.orgs["v1"], parties=sample_parties(),
+                         **sample_case_fields(world))
+    assert path_of(case) == world.orgs["v1"].path
+    Case.objects.filter(pk=case.pk).update(organization=world.orgs["v3"], scope_path="/forged/")
+    assert path_of(case) == world.orgs["v3"].path
+    case.refresh_from_db()
+    case.organization = world.orgs["v2"]
+    case.save()
+    assert path_of(case) == world.orgs["v2"].path
+    copy = Case.objects.get(pk=case.pk)
+    copy.pk, copy.number, copy.seq, copy.scope_path = None, "（2099）复制第1号", 99999, ""
+    copy.organization = world.orgs["v1"]
+    [made] = Case.objects.bulk_create([copy])
+    assert path_of(Case.objects.get(number="（2099）复制第1号")) == world.orgs["v1"].path
+    dongan = world.orgs["dongan"]
+    dongan.parent = world.orgs["baofeng"]
+    dongan.save()
+    moved = Organization.objects.get(pk=world.orgs["v2"].pk).path
+    assert moved.startswith(world.orgs["baofeng"].path) and path_of(case) == moved
+    county2 = User.objects.get(pk=world.users["county2"].pk)
+    assert Case.objects.visible_to(county2, listing=True).filter(pk=case.pk).exists()
+    assert not Case.objects.visible_to(User.objects.get(pk=world.users["county"].pk), listing=True).filter(
+        pk=case.pk).exists()
+
+
+def test_the_only_top_organization_sees_everything_without_a_condition(world):
+    city = world.users["city"]
+    assert Organization.objects.filter(parent__isnull=True).count() == 1
+    assert Scope(city).whole_tree and Scope(city).q(Case, listing=True) is None
+    assert Scope(city).q(Case) is not None  # the default form asks nothing before the statement
+    assert not Scope(world.users["county"]).whole_tree
+    Organization.objects.create(name="另一个市司法局", abbr="另", kind="city_bureau", region=world.regions["city"])
+    assert not Scope(city).whole_tree and Scope(city).q(Case, listing=True) is not None

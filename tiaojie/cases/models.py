@@ -123,30 +123,36 @@ class CaseQuerySet(ScopedQuerySet):
     def search(self, text: str):
         """Cases whose number, facts or a party's name contain ``text``.
 
-        One set of case ids drawn from both tables (``id IN (… UNION …)``) so that PostgreSQL
-        reads it from the trigram indexes (migration 0005) and joins only the matches to the
-        scope; joining every party to every case took 18.9 s at a million cases, and an
-        ``OR EXISTS`` per case still visited every case in scope. Trigrams need three
-        characters: a text of one or two characters (a two-character name such as 王伟) matches
-        a party's name from its start (btree index) or a case number from its start.
+        The matches are looked up first by the indexes (trigram GIN on PostgreSQL, migration
+        0005; trigrams need three characters, so a text of one or two characters, such as the
+        name 王伟, matches a party's name or a case number from its start by btree), at most
+        ``SEARCH_INLINE_IDS`` + 1 of them:
+
+        - a rare name or word (the usual search): the ids are handed over as a list, and the
+          database reads just those cases (given a subquery, PostgreSQL expects most cases to be
+          in scope and walks the whole list order looking for the few matches);
+        - a common word (宅基地: a tenth of the cases): the condition is put on each case
+          instead (its facts and number, a party's name by ``EXISTS``), so the list newest first
+          stops after a page of matches rather than joining ~100,000 matches to the scope
+          (3.7–5 s at a million cases). Names stay a list unless they too are common.
         """
         text = (text or "").strip()
         if not text:
             return self
+        cap = SEARCH_INLINE_IDS + 1
         if len(text) < SEARCH_MIN_SUBSTRING:
-            named = Party.objects.filter(name__startswith=text)
-            own = Case.objects.filter(number__startswith=text)
+            name_q, own_q = Q(name__startswith=text), Q(number__startswith=text)
         else:
-            named = Party.objects.filter(name__icontains=text)
-            own = Case.objects.filter(Q(number__icontains=text) | Q(facts__icontains=text))
-        ids = named.order_by().values_list("case_id", flat=True).union(own.order_by().values_list("pk", flat=True))
-        # A rare name or word (the usual search) is fetched first and handed over as a list: given
-        # a subquery, PostgreSQL expects most cases to be in scope and walks the whole list order
-        # looking for the few matches (5 s at a million cases); given the ids, it reads just them.
-        found = list(ids[: SEARCH_INLINE_IDS + 1])
-        if len(found) <= SEARCH_INLINE_IDS:
-            return self.filter(pk__in=found)
-        return self.filter(pk__in=ids)
+            name_q, own_q = Q(name__icontains=text), Q(number__icontains=text) | Q(facts__icontains=text)
+        named = Party.objects.filter(name_q).order_by().values_list("case_id", flat=True)
+        own = Case.objects.filter(own_q).order_by().values_list("pk", flat=True)
+        name_ids = set(named[:cap])
+        own_ids = set(own[:cap])
+        if len(name_ids | own_ids) <= SEARCH_INLINE_IDS:
+            return self.filter(pk__in=sorted(name_ids | own_ids))
+        by_name = (Q(pk__in=sorted(name_ids)) if len(name_ids) <= SEARCH_INLINE_IDS
+                   else Q(models.Exists(Party.objects.filter(name_q, case=models.OuterRef("pk")))))
+        return self.filter(by_name | own_q)
 
 
 class Case(models.Model):
@@ -158,7 +164,7 @@ class Case(models.Model):
     """
 
     scope = ScopeRule("organization", links=("transfers__from_org", "referral__referring_org",
-                                              "judicial_confirmation__court_org"))
+                                              "judicial_confirmation__court_org"), path="scope_path")
 
     number = models.CharField("案号", max_length=60, unique=True)
     year = models.PositiveSmallIntegerField("年度")
@@ -166,6 +172,9 @@ class Case(models.Model):
     # Indexed by (organization, status) below, which also serves lookups by organization alone.
     organization = models.ForeignKey("orgs.Organization", verbose_name="承办调委会", on_delete=models.PROTECT,
                                      related_name="cases", db_index=False)
+    # The organization's path, written by database triggers (migration 0008), never by Python:
+    # the scope of a subtree is one index range (tiaojie.core.scope).
+    scope_path = models.CharField("承办单位路径（数据库维护）", max_length=255, blank=True, default="", editable=False)
     numbered_by = models.ForeignKey("orgs.Organization", verbose_name="编号单位", on_delete=models.PROTECT,
                                     related_name="+", help_text="案号所属的编号序列；移交后承办单位可变，案号不变")
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,

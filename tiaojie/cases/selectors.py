@@ -16,9 +16,10 @@ EXPORT_LIMIT = 50_000
 
 
 def visible_cases(user):
-    """The user's cases with what every list shows, without N+1 queries."""
+    """The user's cases with what every list shows, without N+1 queries (the scope in its
+    listing form: ``tiaojie.core.scope``)."""
     return (
-        Case.objects.visible_to(user)
+        Case.objects.visible_to(user, listing=True)
         .select_related("organization", "dispute_type", "dispute_type__parent")
         .prefetch_related(Prefetch("parties", queryset=Party.objects.only(
             "id", "case_id", "role", "kind", "name", "id_masked", "phone_masked", "agent_for_id")))
@@ -54,7 +55,7 @@ def filter_cases(qs, data: dict):
         qs = qs.filter(source=data["source"])
     org = data.get("organization")
     if org:
-        qs = qs.filter(organization__path__startswith=org.path)
+        qs = qs.filter(scope_path__startswith=org.path)
     if data.get("date_from"):
         qs = qs.filter(registered_at__gte=_start_of(data["date_from"]))
     if data.get("date_to"):

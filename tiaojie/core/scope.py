@@ -13,11 +13,23 @@ Every scoped model declares how its rows fall into a scope with a ``ScopeRule``:
             (linked visibility, read-only), e.g. the committee that transferred a case away,
             the court room or police room that referred it, the court named on a 司法确认;
 ``via``     foreign keys to scoped parents: the row is seen and acted on as its parent is
-            (a party, a session or an attachment as its case), plus its own owners/links.
+            (a party, a session or an attachment as its case), plus its own owners/links;
+``path``    a column of the row holding the path of its first owner, kept by the database
+            (a case's ``scope_path``): the owner condition is then a prefix of that column, one
+            index range, instead of a list of organizations.
 
 ``Model.objects.visible_to(user, acting=False)`` (``ScopedQuerySet``) and ``Scope(user)`` apply
 the rule; ``tiaojie.core.access`` fetches one object for a view through it. Nothing else
 filters by organization path.
+
+Two forms of the same condition: by default subqueries (no query before the statement; right
+for a look-up of a few rows); with ``listing=True`` (long lists: ordered, paged, counted) the
+organizations in scope and the rows linked from outside them are read first (one query, kept
+for the request) and handed over as lists of ids. PostgreSQL estimates a list of ids well;
+a subquery OR-ed with the links it takes for half the table each, and so walked the whole
+list order of a million cases for a city's page. In the listing form a user of the only top
+organization (the province) sees every organization, so the condition is dropped altogether
+(that costs the one query instead).
 """
 from __future__ import annotations
 
@@ -25,7 +37,10 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+
+# Above this many ids the listing form falls back to a subquery for that part.
+LISTING_MAX_IDS = 20_000
 
 
 @dataclass(frozen=True)
@@ -35,9 +50,11 @@ class ScopeRule:
     via: tuple[str, ...] = ()
     # the row is an Organization (its own path decides)
     is_org: bool = False
+    path: str = ""
 
     def __init__(self, *owners: str, links: tuple[str, ...] = (), via: str | tuple[str, ...] = (),
-                 is_org: bool = False):
+                 is_org: bool = False, path: str = ""):
+        object.__setattr__(self, "path", path)
         object.__setattr__(self, "owners", tuple(owners))
         object.__setattr__(self, "links", tuple(links))
         object.__setattr__(self, "via", (via,) if isinstance(via, str) else tuple(via))
@@ -73,6 +90,7 @@ class Scope:
     def __init__(self, user):
         self.user = user
         self.path = _path_of(user)
+        self._lists: dict = {}
 
     @classmethod
     def of(cls, user_or_scope) -> Scope:
@@ -121,26 +139,36 @@ class Scope:
 
     # --- querysets ---------------------------------------------------------------------
 
-    def q(self, model, acting: bool = False, prefix: str = "") -> Q | None:
+    def q(self, model, acting: bool = False, prefix: str = "", listing: bool = False) -> Q | None:
         """The condition a row of ``model`` must meet (None: no condition, every row).
 
-        ``prefix`` is the lookup from the queried model to ``model`` (used for ``via``)."""
+        ``prefix`` is the lookup from the queried model to ``model`` (used for ``via``);
+        ``listing``: the form for long lists (module docstring)."""
         if self.path is None:
             return Q(pk__in=[])
-        if self.path == "":
+        if self.path == "" or (listing and self.whole_tree):
             return None
         rule = scope_rule(model)
         if rule.is_org:
             return Q(**{f"{prefix}path__startswith": self.path})
+        if listing and not rule.via:
+            return self._listed(model, acting, prefix)
         parts = [self._by_org(model, lookup, prefix)
                  for lookup in (rule.owners if acting else rule.owners + rule.links)]
         for via in rule.via:
             parent = model._meta.get_field(via).related_model
-            parts.append(self.q(parent, acting=acting, prefix=f"{prefix}{via}__"))
-        cond = parts[0]
-        for part in parts[1:]:
-            cond |= part
-        return cond
+            parts.append(self.q(parent, acting=acting, prefix=f"{prefix}{via}__", listing=listing))
+        return _any(parts)
+
+    @property
+    def whole_tree(self) -> bool:
+        """Is the user's organization the only top of the tree (its subtree is every organization)?"""
+        if "whole_tree" not in self._lists:
+            org = getattr(self.user, "organization", None) if self.path else None
+            self._lists["whole_tree"] = bool(
+                org is not None and org.parent_id is None
+                and not _org_model().objects.filter(parent__isnull=True).exclude(pk=org.pk).exists())
+        return self._lists["whole_tree"]
 
     def _by_org(self, model, lookup: str, prefix: str) -> Q:
         """Rows of ``model`` whose organization at ``lookup`` is in scope.
@@ -149,15 +177,49 @@ class Scope:
         every row to its organization: at a million cases the join cost ~1 s per count. A lookup
         through a reverse relation (a case's transfers, its referral, a mediator's committees)
         asks a subquery of ids so rows are neither repeated nor outer-joined."""
+        rule = scope_rule(model)
+        if rule.path and rule.owners and lookup == rule.owners[0]:
+            return Q(**{f"{prefix}{rule.path}__startswith": self.path})
         orgs = _org_model().objects.filter(path__startswith=self.path).values("pk")
         if _through_reverse(model, lookup):
             return Q(**{f"{prefix}pk__in": model._default_manager.filter(**{f"{lookup}__in": orgs}).values("pk")})
         return Q(**{f"{prefix}{lookup}__in": orgs})
 
-    def filter(self, qs, acting: bool = False):
-        cond = self.q(qs.model, acting=acting)
+    def _listed(self, model, acting: bool, prefix: str) -> Q:
+        """The listing form: an owner in scope (by the path column, or among the organization
+        ids in scope), or the row among the rows linked from the scope that it does not own.
+        The ids are read here in one query, afresh each time (a step taken earlier in the
+        request may have moved a row)."""
+        rule = scope_rule(model)
+        direct = [lk for lk in rule.owners if not _through_reverse(model, lk)]
+        others = [lk for lk in rule.owners if lk not in direct] + ([] if acting else list(rule.links))
+        orgs = _org_model().objects.filter(path__startswith=self.path).order_by()
+        sub = orgs.values("pk")
+        by_path = [lk for lk in direct if rule.path and lk == rule.owners[0]]
+        by_ids = [lk for lk in direct if lk not in by_path]
+        queries = [orgs.annotate(_t=Value(0)).values_list("_t", "pk")] if by_ids else []
+        owned = (self._by_org(model, direct[0], "") if len(direct) == 1 else None)
+        if owned is not None:  # the rows linked from the scope, less those it owns anyway
+            queries += [model._default_manager.filter(**{f"{lk}__in": sub}).exclude(owned).order_by()
+                        .annotate(_t=Value(1)).values_list("_t", "pk") for lk in others]
+        org_ids, linked_ids = [], set()
+        if queries:
+            rows = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+            for tag, pk in rows:
+                (org_ids.append if tag == 0 else linked_ids.add)(pk)
+        ids = org_ids if len(org_ids) <= LISTING_MAX_IDS else sub
+        parts = [self._by_org(model, lk, prefix) for lk in by_path]
+        parts += [Q(**{f"{prefix}{lk}__in": ids}) for lk in by_ids]
+        if owned is None or len(linked_ids) > LISTING_MAX_IDS:
+            parts += [self._by_org(model, lk, prefix) for lk in others]
+        elif linked_ids:
+            parts.append(Q(**{f"{prefix}pk__in": sorted(linked_ids)}))
+        return _any(parts)
+
+    def filter(self, qs, acting: bool = False, listing: bool = False):
         if self.path is None:
             return qs.none()
+        cond = self.q(qs.model, acting=acting, listing=listing)
         return qs if cond is None else qs.filter(cond)
 
     # --- one object ----------------------------------------------------------------------
@@ -191,6 +253,13 @@ class Scope:
         if self.path is None:
             return False
         return self.filter(type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def _any(parts: list[Q]) -> Q:
+    cond = parts[0]
+    for part in parts[1:]:
+        cond |= part
+    return cond
 
 
 def _key(user) -> tuple:
@@ -237,5 +306,7 @@ def scope_rule(model) -> ScopeRule:
 class ScopedQuerySet(models.QuerySet):
     """The queryset of every scoped model: ``visible_to(user, acting=False)``."""
 
-    def visible_to(self, user, acting: bool = False):
-        return Scope.of(user).filter(self, acting=acting)
+    def visible_to(self, user, acting: bool = False, listing: bool = False):
+        """The rows ``user`` may see (``acting``: act on); ``listing`` for long lists (module
+        docstring: the same rows, a condition PostgreSQL estimates well)."""
+        return Scope.of(user).filter(self, acting=acting, listing=listing)
