@@ -68,7 +68,10 @@ def dashboard(request):
                   "acc_initiative", "acc_application", "acc_referred")}
         tab = reports.table(fig)
         tnames = figures.type_names()
-        types = sorted(fig.facet("type").items(), key=lambda kv: -kv[1]["accepted_all"])
+        # the types with accepted cases (screening rounds count under no type: no "未分类型"
+        # row with 0 on the chart; aggregate reports not split by type keep their own row)
+        types = sorted(((k, v) for k, v in fig.facet("type").items() if v["accepted_all"]),
+                       key=lambda kv: -kv[1]["accepted_all"])
         # every month of the period on the trend line (a month with no case shows 0, not a gap)
         months = period.months() if len(period.months()) <= 120 else sorted(fig.by_month)
         # the same period a year earlier, beside this one (同比)
