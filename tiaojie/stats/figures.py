@@ -38,6 +38,7 @@ node by facet (total / type / source / kind / child). The same two functions fee
 ``rollups.rebuild``), so a rollup can never disagree with a live count of the same data.
 """
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -281,11 +282,11 @@ def _child_key(node_path: str, node_id: int, org_path: str) -> str:
 def fold(rows, node: Organization, orgs: dict) -> dict:
     """Add fine rows up for ``node``: {month: {(facet, key): {measure: value}}}.
 
-    ``orgs`` maps organization id → (path, kind).
+    ``orgs`` maps organization id → (path, kind); rows of organizations it lacks are outside ``node``.
     """
     out: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     for org_id, month, t, s, measure, value in rows:
-        path, kind = orgs[org_id]
+        path, kind = orgs.get(org_id, ("", ""))
         if not path.startswith(node.path):
             continue
         cells = out[month]
@@ -298,11 +299,21 @@ def fold(rows, node: Organization, orgs: dict) -> dict:
     return out
 
 
-def org_map(path: str = "") -> dict:
+def org_map(path: str = "", ids=None) -> dict:
+    """Organization id → (path, kind) of the subtree ``path``, or of just the organizations
+    ``ids`` (a live count needs only those its rows name, not a province's 50,000)."""
     qs = Organization.objects.all()
     if path:
         qs = qs.filter(path__startswith=path)
-    return {pk: (p, k) for pk, p, k in qs.values_list("id", "path", "kind")}
+    if ids is None:
+        return {pk: (p, k) for pk, p, k in qs.values_list("id", "path", "kind")}
+    ids, out = sorted(set(ids)), {}
+    for i in range(0, len(ids), ID_CHUNK):
+        out.update({pk: (p, k) for pk, p, k in qs.filter(id__in=ids[i:i + ID_CHUNK]).values_list("id", "path", "kind")})
+    return out
+
+
+ID_CHUNK = 5000  # ids per IN list (SQLite allows 32,766 parameters a query)
 
 
 # --------------------------------------------------------------------------- figures
@@ -399,8 +410,11 @@ def _read_rollups(fig: Figures, node: Organization, inner: Period) -> None:
 
 
 def _count_live(fig: Figures, node: Organization, period: Period) -> None:
-    orgs = org_map(node.path)
-    for month, cells in fold(fine_rows(node.path, period), node, orgs).items():
+    # a root's subtree is (nearly) everything: counted without the join from every case to its
+    # organization for the path test, the rows of other trees (if any) are left out by ``fold``
+    rows = list(fine_rows("" if node.parent_id is None else node.path, period))
+    orgs = org_map(node.path, ids={r[0] for r in rows})
+    for month, cells in fold(rows, node, orgs).items():
         for ck, data in cells.items():
             _add(fig.cells.setdefault(ck, {}), data)
             if ck == ("total", ""):
@@ -440,7 +454,7 @@ def drill_url(measure: str, node: Organization, period: Period, facet: str = "to
         q = {"organization": key if facet == "child" else node.pk, "start": a, "end": b}
         if facet == "kind":
             q["group"] = key
-        return reverse("stats:aggregates") + "?" + urlencode(q)
+        return _path("stats:aggregates") + "?" + urlencode(q)
     if measure in ("rounds", "found", "prevented") or measure in PREVENTION_MEASURES:
         if measure in ("rounds", "found") and facet == "type":
             return None  # screening rounds and findings are not counted by dispute type
@@ -453,7 +467,7 @@ def drill_url(measure: str, node: Organization, period: Period, facet: str = "to
             q["type"] = key
         elif facet != "total":
             return None
-        return reverse("stats:records") + "?" + urlencode(q)
+        return _path("stats:records") + "?" + urlencode(q)
     q: dict = {"organization": node.pk, "accepted_from": a, "accepted_to": b}
     if measure in ("accepted", "acc_initiative", "acc_application", "acc_referred"):
         if measure != "accepted":
@@ -476,7 +490,13 @@ def drill_url(measure: str, node: Organization, period: Period, facet: str = "to
         q["source"] = key
     elif facet == "kind":
         q["org_group"] = key
-    return reverse("cases:list") + "?" + urlencode(q)
+    return _path("cases:list") + "?" + urlencode(q)
+
+
+@functools.lru_cache(maxsize=8)
+def _path(name: str) -> str:
+    """A list page's path, reversed once (a report table links ~900 figures)."""
+    return reverse(name)
 
 
 def month_label(m: dt.date) -> str:
