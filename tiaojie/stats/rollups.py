@@ -168,17 +168,25 @@ def queue_rebuild() -> bool:
     return True
 
 
-def mark_dirty(*days) -> None:
+def mark_dirty(*days, committed: bool = False) -> None:
     """Note, once the writer's transaction commits, that the figures of the months of ``days``
-    changed (an insert of append-only rows: nothing inside the writer's lock)."""
+    changed (an insert of append-only rows: nothing inside the writer's lock). ``committed``:
+    the change is already committed (a ``case_changed`` receiver): written now, as part of the
+    receivers' transaction."""
     from tiaojie.stats.models import RollupChange
 
     months = {month_start(d) for d in days if d}
     if not months:
         return
-    transaction.on_commit(lambda: RollupChange.objects.bulk_create([RollupChange(month=m) for m in months]),
-                          robust=True)
+
+    def write():
+        RollupChange.objects.bulk_create([RollupChange(month=m) for m in sorted(months)])
+
+    if committed:
+        write()
+    else:
+        transaction.on_commit(write, robust=True)
 
 
 def on_case_changed(sender, case, **kwargs) -> None:
-    mark_dirty(case.accepted_on, timezone.localdate())
+    mark_dirty(case.accepted_on, timezone.localdate(), committed=True)
