@@ -283,6 +283,14 @@ def test_refresh_now_is_queued_once_and_runs_in_the_background(world, data, logi
     assert [q.name() for q in OrmQ.objects.all()] == [rollups.REFRESH_TASK]
     r = c.post(reverse("stats:refresh"), follow=True)
     assert "正在刷新中" in r.content.decode() and OrmQ.objects.count() == 1
+    # the dashboard follows it instead of offering the button again: waiting, then running
+    rollups.rebuild_due(full=True)  # (what the worker will do; the pages read rollups now)
+    html = c.get(reverse("stats:dashboard")).content.decode()
+    assert 'id="refresh-state"' in html and "等待后台任务" in html and "立即刷新</button>" not in html
+    OrmQ.objects.update(lock=timezone.now() + dt.timedelta(minutes=30))  # a worker has taken it
+    html = c.get(reverse("stats:dashboard")).content.decode()
+    assert "正在后台刷新" in html and 'http-equiv="refresh"' in html
+    assert rollups.refresh_state() == {"running": True, "queued_at": None}
     # run by a worker (django-q2's sync mode runs the task in place): the change rows are consumed
     OrmQ.objects.all().delete()
     monkeypatch.setattr(Conf, "SYNC", True)
