@@ -109,10 +109,10 @@ def main():
                     cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + slow["sql"])
                     print("   " + "\n   ".join(r[0] for r in cur.fetchall()))
     if args.registrations and (not args.only or "regist" in args.only):
-        register_bench(args.registrations, users["bench_city"], city)
+        register_bench(args.registrations, users["bench_city"], city, verbose=args.explain)
 
 
-def register_bench(n, user, city):
+def register_bench(n, user, city, verbose=False):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -151,11 +151,17 @@ def register_bench(n, user, city):
           + ", ".join(f"{k} ×{v}" for k, v in kinds.most_common()))
     for q in sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))[:3]:
         print(f"   slow in one registration: {q['time']}s {q['sql'][:300]}")
-    t = time.perf_counter()
+    if verbose:  # every statement of one registration, in order
+        for q in ctx.captured_queries:
+            print(f"   {float(q['time']) * 1000:6.1f} ms  {q['sql'][:150]}")
+    t, cpu = time.perf_counter(), time.process_time()
     for i in range(2, n + 2):
         intake.register(user, app(i))
-    dt_ = time.perf_counter() - t
-    print(f"registrations: {n} in {dt_:.1f}s = {n / dt_:.1f}/s", flush=True)
+    dt_, cpu = time.perf_counter() - t, time.process_time() - cpu
+    # this process's CPU per registration (Python: validation, text analysis, ORM; not the
+    # database server's): what one core could do if the database answered at once
+    print(f"registrations: {n} in {dt_:.1f}s = {n / dt_:.1f}/s; client CPU {cpu / n * 1000:.1f} ms each "
+          f"(≤ {n / cpu:.0f}/s on one core)", flush=True)
 
 
 if __name__ == "__main__":

@@ -170,6 +170,27 @@ def test_screening_drilldown(world, login):
     assert r.context["page"].paginator.count == 1
 
 
+def test_dashboard_type_chart_leaves_out_types_without_accepted_cases(world, data, login):
+    """A screening round counts under no type: the chart gets no "未分类型" row with 0 for it."""
+    from tiaojie.screening.models import ScreeningRound
+
+    today = timezone.localdate()
+    ScreeningRound.objects.create(organization=world.orgs["v1"], cadence="week", period_key="x1",
+                                  period_start=today, period_end=today, screened_from=today, screened_to=today,
+                                  screeners="甲", places="村里", is_zero_report=True)
+    p = this_year()
+    assert "" in figures.compute(world.orgs["city"], p).facet("type")  # the round's cell, 0 accepted
+    dash = login(world.users["city"]).get(reverse("stats:dashboard"), {"start": p.start, "end": p.end})
+    chart = dash.context["chart_data"]
+    assert "汇总上报（未分类型）" not in chart["types"] and 0 not in chart["type_counts"]
+    assert sum(chart["type_counts"]) == dash.context["tot"]["accepted_all"] == 4
+    AggregateReport.objects.create(organization=world.orgs["v2"], month=p.start, accepted=6, successful=5,
+                                   amount=Decimal("20000"), by_type={"01": 4})  # types don't cover it: own row
+    chart = login(world.users["city"]).get(reverse("stats:dashboard"),
+                                           {"start": p.start, "end": p.end}).context["chart_data"]
+    assert chart["types"][0] == "汇总上报（未分类型）" and chart["type_counts"][0] == 6
+
+
 def test_report_xlsx_total_row(world, data, login):
     from io import BytesIO
 
@@ -262,6 +283,14 @@ def test_refresh_now_is_queued_once_and_runs_in_the_background(world, data, logi
     assert [q.name() for q in OrmQ.objects.all()] == [rollups.REFRESH_TASK]
     r = c.post(reverse("stats:refresh"), follow=True)
     assert "正在刷新中" in r.content.decode() and OrmQ.objects.count() == 1
+    # the dashboard follows it instead of offering the button again: waiting, then running
+    rollups.rebuild_due(full=True)  # (what the worker will do; the pages read rollups now)
+    html = c.get(reverse("stats:dashboard")).content.decode()
+    assert 'id="refresh-state"' in html and "等待后台任务" in html and "立即刷新</button>" not in html
+    OrmQ.objects.update(lock=timezone.now() + dt.timedelta(minutes=30))  # a worker has taken it
+    html = c.get(reverse("stats:dashboard")).content.decode()
+    assert "正在后台刷新" in html and 'http-equiv="refresh"' in html
+    assert rollups.refresh_state() == {"running": True, "queued_at": None}
     # run by a worker (django-q2's sync mode runs the task in place): the change rows are consumed
     OrmQ.objects.all().delete()
     monkeypatch.setattr(Conf, "SYNC", True)

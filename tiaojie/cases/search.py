@@ -206,7 +206,9 @@ def index_case(case) -> None:
             CaseSearch.objects.filter(case_id=pk).delete()
             return
         facts, claims = row
-    body, keys = document(facts, claims, Party.objects.filter(case_id=pk).values_list("name", "id_hash"))
+    parties = ([(p.name, p.id_hash) for p in case.parties.all()] if isinstance(case, Case)  # prefetched after commit
+               else Party.objects.filter(case_id=pk).values_list("name", "id_hash"))
+    body, keys = document(facts, claims, parties)
     # one upsert (INSERT … ON CONFLICT DO UPDATE on SQLite and PostgreSQL): new or changed alike
     CaseSearch.objects.bulk_create([CaseSearch(case_id=pk, body=body, keys=keys)], update_conflicts=True,
                                    unique_fields=["case"], update_fields=["body", "keys"])

@@ -85,8 +85,12 @@ class OrgChoiceField(forms.ModelChoiceField):
     widget = FastSelect
 
     def label_from_instance(self, obj):
-        depth = max(obj.path.count("/") - 2, 0)
-        return "　" * depth + obj.name
+        return self.label_of(obj.name, obj.path)
+
+    @staticmethod
+    def label_of(name: str, path: str) -> str:
+        """The option's label: the name indented by its depth (also for rows read as values)."""
+        return "　" * max(path.count("/") - 2, 0) + name
 
 
 class StyledForm(BootstrapMixin, forms.Form):

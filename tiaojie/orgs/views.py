@@ -513,7 +513,7 @@ def honours(request):
                 messages.success(request, f"已表彰{m.name}为{year}年度{h.get_title_display()}")
             return redirect(f"{request.path}?year={year}&min_cases={min_cases}")
     awarded = Honour.objects.filter(year=year, mediator__in=qs).select_related("mediator__organization", "awarded_by")
-    candidates = honour_candidates(qs, user=request.user, year=year, min_cases=min_cases)[:100]
+    candidates = honour_candidates(qs, user=request.user, year=year, min_cases=min_cases, limit=100)
     return render(request, "orgs/honours.html", {
         "year": year, "years": _years(), "min_cases": min_cases, "awarded": awarded, "candidates": candidates,
         "can_manage": can_manage, "titles": Honour.Title.choices})

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 
 from tiaojie.orgs.models import Organization
@@ -104,11 +105,14 @@ def board(node: Organization, today: dt.date | None = None) -> Board:
     orgs = list(Organization.objects.filter(path__startswith=node.path, is_active=True, kind__in=list(by_kind))
                 .values_list("pk", "path", "kind"))
     filed = {}
+    # one query for every kind's current period, unordered: the model's order made SQLite walk
+    # all rounds by date (0.4 s a kind on the demo city) instead of one pass over the table
+    owed_now = Q(pk__in=[])
     for o in owed:
-        for org_id, late, zero in (ScreeningRound.objects.filter(
-                period_key=o.period.key, organization__kind=o.kind, organization__path__startswith=node.path)
-                .values_list("organization_id", "late", "is_zero_report")):
-            filed[org_id] = (late, zero)
+        owed_now |= Q(period_key=o.period.key, organization__kind=o.kind)
+    for org_id, late, zero in (ScreeningRound.objects.filter(owed_now, organization__path__startswith=node.path)
+                               .order_by().values_list("organization_id", "late", "is_zero_report")):
+        filed[org_id] = (late, zero)
     children = {c.pk: c for c in Organization.objects.filter(parent=node, is_active=True)}
     rows: dict[int, Row] = {}
     total = Row(node)

@@ -38,6 +38,7 @@ node by facet (total / type / source / kind / child). The same two functions fee
 ``rollups.rebuild``), so a rollup can never disagree with a live count of the same data.
 """
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -130,17 +131,31 @@ def _case_type():
     return Coalesce(F("dispute_type__parent__code"), F("dispute_type__code"))
 
 
-def fine_rows(path: str, period: Period, org_ids=None):
+def _periods(period) -> list:
+    return list(period) if isinstance(period, (list, tuple)) else [period]
+
+
+def within(field: str, period) -> Q:
+    """``field`` (a date) inside ``period``: a Period, or a list of Periods (any of them)."""
+    q = Q(pk__in=[])
+    for p in _periods(period):
+        q |= Q(**{f"{field}__gte": p.start, f"{field}__lte": p.end})
+    return q
+
+
+def fine_rows(path: str, period, org_ids=None):
     """Yield (org_id, month, type_code, source, measure, value) for the subtree ``path``.
 
-    ``org_ids``: optionally restrict to these organizations (used by the live count of a leaf).
+    ``period``: a Period, or a list of Periods that share no month (the partial months at both
+    ends of a period are counted in one set of queries). ``org_ids``: optionally restrict to
+    these organizations (used by the live count of a leaf).
     """
     from tiaojie.routing.models import JudicialConfirmation
     from tiaojie.screening.models import Finding, HiddenDanger, ScreeningRound
     from tiaojie.stats.models import AggregateReport
     from tiaojie.warnings.models import PreventionOutcome
 
-    a, b = period.start, period.end
+    periods = _periods(period)
 
     def scoped(qs, prefix="organization__"):
         if path:
@@ -151,20 +166,19 @@ def fine_rows(path: str, period: Period, org_ids=None):
 
     cases = scoped(Case.objects.all())
     # 受理
-    for r in (cases.filter(accepted_on__gte=a, accepted_on__lte=b)
+    # 受理 and 办结 in one pass
+    for r in (cases.filter(within("accepted_on", periods))
               .values("organization_id", m=TruncMonth("accepted_on"), t=_case_type(), s=F("source"))
-              .annotate(n=Count("id")).order_by()):
+              .annotate(n=Count("id"), closed=Count("id", filter=Q(outcome__in=[Outcome.SUCCESS, Outcome.FAILED,
+                                                                                 Outcome.TERMINATED])))
+              .order_by()):
         yield r["organization_id"], r["m"], r["t"], r["s"], "accepted", r["n"]
         group = SOURCE_GROUP_KEYS[SOURCE_REPORT_GROUP[Source(r["s"])]]
         yield r["organization_id"], r["m"], r["t"], r["s"], f"acc_{group}", r["n"]
-    # 办结
-    for r in (cases.filter(accepted_on__gte=a, accepted_on__lte=b,
-                           outcome__in=[Outcome.SUCCESS, Outcome.FAILED, Outcome.TERMINATED])
-              .values("organization_id", m=TruncMonth("accepted_on"), t=_case_type(), s=F("source"))
-              .annotate(n=Count("id")).order_by()):
-        yield r["organization_id"], r["m"], r["t"], r["s"], "closed", r["n"]
+        if r["closed"]:
+            yield r["organization_id"], r["m"], r["t"], r["s"], "closed", r["closed"]
     # 调解成功 and everything about its agreement
-    ok = (success_cases(cases, period)
+    ok = (success_cases(cases, periods)
           .values("organization_id", m=TruncMonth("accepted_on"), t=_case_type(), s=F("source"))
           .annotate(succeeded=Count("id"), amount=Sum("agreement__amount"),
                     oral=Count("id", filter=Q(agreement__kind=Agreement.Kind.ORAL)),
@@ -188,7 +202,7 @@ def fine_rows(path: str, period: Period, org_ids=None):
     po = PreventionOutcome.objects.all()
     for rel, date, tpath, spath in (("case", "accepted_on", "case__dispute_type", "case__source"),
                                     ("hazard", "found_on", "hazard__dispute_type", None)):
-        qs = scoped(po.filter(**{f"{rel}__{date}__gte": a, f"{rel}__{date}__lte": b}), f"{rel}__organization__")
+        qs = scoped(po.filter(within(f"{rel}__{date}", periods)), f"{rel}__organization__")
         qs = qs.annotate(org=F(f"{rel}__organization_id"), m=TruncMonth(f"{rel}__{date}"),
                          t=Coalesce(F(f"{tpath}__parent__code"), F(f"{tpath}__code")),
                          **({"s": F(spath)} if spath else {}))
@@ -198,25 +212,28 @@ def fine_rows(path: str, period: Period, org_ids=None):
                 if r[name]:
                     yield r["org"], r["m"], r["t"], r.get("s", ""), name, r[name]
     # 排查
-    for r in (scoped(ScreeningRound.objects.filter(period_start__gte=a, period_start__lte=b))
+    for r in (scoped(ScreeningRound.objects.filter(within("period_start", periods)))
               .values("organization_id", m=TruncMonth("period_start")).annotate(n=Count("id")).order_by()):
         yield r["organization_id"], r["m"], "", "", "rounds", r["n"]
-    for r in (scoped(Finding.objects.filter(round__period_start__gte=a, round__period_start__lte=b),
+    for r in (scoped(Finding.objects.filter(within("round__period_start", periods)),
                      "round__organization__")
               .values(org=F("round__organization_id"), m=TruncMonth("round__period_start"))
               .annotate(n=Count("id")).order_by()):
         yield r["org"], r["m"], "", "", "found", r["n"]
-    for r in (scoped(prevented_hazards(HiddenDanger.objects.all(), period))
+    for r in (scoped(prevented_hazards(HiddenDanger.objects.all(), periods))
               .values("organization_id", m=TruncMonth("found_on"),
                       t=Coalesce(F("dispute_type__parent__code"), F("dispute_type__code")))
               .annotate(n=Count("id")).order_by()):
         yield r["organization_id"], r["m"], r["t"], "", "prevented", r["n"]
     # 汇总上报
-    for ag in scoped(AggregateReport.objects.filter(month__gte=a.replace(day=1), month__lte=b)).values(
+    months = Q(pk__in=[])
+    for p in periods:
+        months |= Q(month__gte=p.start.replace(day=1), month__lte=p.end)
+    for ag in scoped(AggregateReport.objects.filter(months)).values(
             "organization_id", "month", "accepted", "successful", "amount", "by_type", "success_by_type",
             "amount_by_type"):
-        if ag["month"] < a:
-            continue  # a monthly report counts only when its whole month is in the period
+        if not any(p.start <= ag["month"] <= p.end for p in periods):
+            continue  # a monthly report counts only when its month starts in the period
         org, m = ag["organization_id"], ag["month"]
         for code, measure, value in aggregate_cells(ag):
             yield org, m, code, "", measure, value
@@ -260,12 +277,12 @@ def prevented_hazards(qs, period: Period):
     """The hidden dangers counted as 预防纠纷 in the period (also the drill-down set)."""
     from tiaojie.screening.models import HiddenDanger
 
-    return qs.filter(status=HiddenDanger.Status.RESOLVED, found_on__gte=period.start, found_on__lte=period.end)
+    return qs.filter(within("found_on", period), status=HiddenDanger.Status.RESOLVED)
 
 
 def success_cases(qs, period: Period):
     """The cases counted as 调解成功 in the period (also the drill-down set)."""
-    return qs.filter(outcome=Outcome.SUCCESS, accepted_on__gte=period.start, accepted_on__lte=period.end).annotate(
+    return qs.filter(within("accepted_on", period), outcome=Outcome.SUCCESS).annotate(
         _performed=Exists(FollowUp.objects.filter(case=OuterRef("pk"), performance=FollowUp.Performance.FULL)),
         _followed=Exists(FollowUp.objects.filter(case=OuterRef("pk"))),
     )
@@ -281,11 +298,11 @@ def _child_key(node_path: str, node_id: int, org_path: str) -> str:
 def fold(rows, node: Organization, orgs: dict) -> dict:
     """Add fine rows up for ``node``: {month: {(facet, key): {measure: value}}}.
 
-    ``orgs`` maps organization id → (path, kind).
+    ``orgs`` maps organization id → (path, kind); rows of organizations it lacks are outside ``node``.
     """
     out: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     for org_id, month, t, s, measure, value in rows:
-        path, kind = orgs[org_id]
+        path, kind = orgs.get(org_id, ("", ""))
         if not path.startswith(node.path):
             continue
         cells = out[month]
@@ -298,11 +315,21 @@ def fold(rows, node: Organization, orgs: dict) -> dict:
     return out
 
 
-def org_map(path: str = "") -> dict:
+def org_map(path: str = "", ids=None) -> dict:
+    """Organization id → (path, kind) of the subtree ``path``, or of just the organizations
+    ``ids`` (a live count needs only those its rows name, not a province's 50,000)."""
     qs = Organization.objects.all()
     if path:
         qs = qs.filter(path__startswith=path)
-    return {pk: (p, k) for pk, p, k in qs.values_list("id", "path", "kind")}
+    if ids is None:
+        return {pk: (p, k) for pk, p, k in qs.values_list("id", "path", "kind")}
+    ids, out = sorted(set(ids)), {}
+    for i in range(0, len(ids), ID_CHUNK):
+        out.update({pk: (p, k) for pk, p, k in qs.filter(id__in=ids[i:i + ID_CHUNK]).values_list("id", "path", "kind")})
+    return out
+
+
+ID_CHUNK = 5000  # ids per IN list (SQLite allows 32,766 parameters a query)
 
 
 # --------------------------------------------------------------------------- figures
@@ -364,8 +391,8 @@ def compute(node: Organization, period: Period, *, live: bool = False) -> Figure
     inner, edges = split_months(period)
     if inner is not None:
         _read_rollups(fig, node, inner)
-    for edge in edges:
-        _count_live(fig, node, edge)
+    if edges:
+        _count_live(fig, node, edges)  # both partial months in one set of queries
     fig.source = "rollup" if inner is not None else "live"
     return fig
 
@@ -398,9 +425,12 @@ def _read_rollups(fig: Figures, node: Organization, inner: Period) -> None:
     fig.stale = RollupChange.objects.filter(month__gte=inner.start, month__lte=inner.end).exists()
 
 
-def _count_live(fig: Figures, node: Organization, period: Period) -> None:
-    orgs = org_map(node.path)
-    for month, cells in fold(fine_rows(node.path, period), node, orgs).items():
+def _count_live(fig: Figures, node: Organization, period) -> None:
+    # a root's subtree is (nearly) everything: counted without the join from every case to its
+    # organization for the path test, the rows of other trees (if any) are left out by ``fold``
+    rows = list(fine_rows("" if node.parent_id is None else node.path, period))
+    orgs = org_map(node.path, ids={r[0] for r in rows})
+    for month, cells in fold(rows, node, orgs).items():
         for ck, data in cells.items():
             _add(fig.cells.setdefault(ck, {}), data)
             if ck == ("total", ""):
@@ -440,7 +470,7 @@ def drill_url(measure: str, node: Organization, period: Period, facet: str = "to
         q = {"organization": key if facet == "child" else node.pk, "start": a, "end": b}
         if facet == "kind":
             q["group"] = key
-        return reverse("stats:aggregates") + "?" + urlencode(q)
+        return _path("stats:aggregates") + "?" + urlencode(q)
     if measure in ("rounds", "found", "prevented") or measure in PREVENTION_MEASURES:
         if measure in ("rounds", "found") and facet == "type":
             return None  # screening rounds and findings are not counted by dispute type
@@ -453,7 +483,7 @@ def drill_url(measure: str, node: Organization, period: Period, facet: str = "to
             q["type"] = key
         elif facet != "total":
             return None
-        return reverse("stats:records") + "?" + urlencode(q)
+        return _path("stats:records") + "?" + urlencode(q)
     q: dict = {"organization": node.pk, "accepted_from": a, "accepted_to": b}
     if measure in ("accepted", "acc_initiative", "acc_application", "acc_referred"):
         if measure != "accepted":
@@ -476,7 +506,13 @@ def drill_url(measure: str, node: Organization, period: Period, facet: str = "to
         q["source"] = key
     elif facet == "kind":
         q["org_group"] = key
-    return reverse("cases:list") + "?" + urlencode(q)
+    return _path("cases:list") + "?" + urlencode(q)
+
+
+@functools.lru_cache(maxsize=8)
+def _path(name: str) -> str:
+    """A list page's path, reversed once (a report table links ~900 figures)."""
+    return reverse(name)
 
 
 def month_label(m: dt.date) -> str:

@@ -27,9 +27,10 @@ class ScopePeriodForm(BootstrapMixin, forms.Form):
         self.user = user
         f = self.fields["organization"]
         f.queryset = visible_orgs(user)
-        picks = visible_orgs(user).exclude(kind=OrgKind.VILLAGE).order_by("path")
+        # (id, name, path) rows, not model instances: a province has ~2,600 non-village units
+        picks = visible_orgs(user).exclude(kind=OrgKind.VILLAGE).order_by("path").values_list("pk", "name", "path")
         chosen = (self.data or {}).get("organization")
-        f.widget.choices = [(o.pk, f.label_from_instance(o)) for o in picks]
+        f.widget.choices = [(pk, f.label_of(name, path)) for pk, name, path in picks]
         if chosen and str(chosen) not in {str(c[0]) for c in f.widget.choices}:
             o = visible_orgs(user).filter(pk=chosen).first() if str(chosen).isdigit() else None
             if o:

@@ -151,34 +151,59 @@ def rebuild_due(full: bool = False, progress=None) -> int:
 REFRESH_TASK = "统计汇总立即刷新"
 
 
-def queue_rebuild() -> bool:
-    """Queue ``rebuild_due`` on the heavy queue (立即刷新); False when one is already waiting."""
+def refresh_state() -> dict | None:
+    """The 立即刷新 under way, for the pages to show: {"running": bool, "queued_at": when a
+    waiting one was queued}, or None when none is waiting or running. Read from django-q2's
+    database queue (a worker that has taken a task locks it into the future until it is done);
+    with another broker (Redis) nothing can be told and None is returned."""
     from django.conf import settings
     from django_q.models import OrmQ
+
+    if "orm" not in settings.Q_CLUSTER:
+        return None
+    now = timezone.now()
+    for queued in OrmQ.objects.using("default").filter(key=settings.TIAOJIE_QUEUE_HEAVY).order_by("id")[:200]:
+        try:
+            if queued.name() != REFRESH_TASK:
+                continue
+        except Exception:  # an unreadable queue entry is django-q2's business, not ours
+            continue
+        running = queued.lock is not None and queued.lock > now
+        return {"running": running, "queued_at": None if running else queued.lock}
+    return None
+
+
+def queue_rebuild() -> bool:
+    """Queue ``rebuild_due`` on the heavy queue (立即刷新); False when one is already waiting
+    or running (the page says so and follows it: ``refresh_state``)."""
+    from django.conf import settings
     from django_q.tasks import async_task
 
-    if "orm" in settings.Q_CLUSTER:
-        for queued in OrmQ.objects.using("default").filter(key=settings.TIAOJIE_QUEUE_HEAVY)[:200]:
-            try:
-                if queued.name() == REFRESH_TASK:
-                    return False
-            except Exception:  # an unreadable queue entry is django-q2's business, not ours
-                continue
+    if refresh_state() is not None:
+        return False
     async_task("tiaojie.stats.rollups.rebuild_due", task_name=REFRESH_TASK, cluster=settings.TIAOJIE_QUEUE_HEAVY)
     return True
 
 
-def mark_dirty(*days) -> None:
+def mark_dirty(*days, committed: bool = False) -> None:
     """Note, once the writer's transaction commits, that the figures of the months of ``days``
-    changed (an insert of append-only rows: nothing inside the writer's lock)."""
+    changed (an insert of append-only rows: nothing inside the writer's lock). ``committed``:
+    the change is already committed (a ``case_changed`` receiver): written now, as part of the
+    receivers' transaction."""
     from tiaojie.stats.models import RollupChange
 
     months = {month_start(d) for d in days if d}
     if not months:
         return
-    transaction.on_commit(lambda: RollupChange.objects.bulk_create([RollupChange(month=m) for m in months]),
-                          robust=True)
+
+    def write():
+        RollupChange.objects.bulk_create([RollupChange(month=m) for m in sorted(months)])
+
+    if committed:
+        write()
+    else:
+        transaction.on_commit(write, robust=True)
 
 
 def on_case_changed(sender, case, **kwargs) -> None:
-    mark_dirty(case.accepted_on, timezone.localdate())
+    mark_dirty(case.accepted_on, timezone.localdate(), committed=True)

@@ -68,7 +68,10 @@ def dashboard(request):
                   "acc_initiative", "acc_application", "acc_referred")}
         tab = reports.table(fig)
         tnames = figures.type_names()
-        types = sorted(fig.facet("type").items(), key=lambda kv: -kv[1]["accepted_all"])
+        # the types with accepted cases (screening rounds count under no type: no "未分类型"
+        # row with 0 on the chart; aggregate reports not split by type keep their own row)
+        types = sorted(((k, v) for k, v in fig.facet("type").items() if v["accepted_all"]),
+                       key=lambda kv: -kv[1]["accepted_all"])
         # every month of the period on the trend line (a month with no case shows 0, not a gap)
         months = period.months() if len(period.months()) <= 120 else sorted(fig.by_month)
         # the same period a year earlier, beside this one (同比)
@@ -99,6 +102,7 @@ def dashboard(request):
         ctx.update(node=node, period=period, fig=fig, tot=tot, links=links, tab=tab, ranking=ranking,
                    chart_data=chart, earlier_period=earlier_period, before=before, change=change,
                    satisfaction=satisfaction(node, period),
+                   refresh=rollups.refresh_state() if fig.source == "rollup" else None,
                    query=request.GET.urlencode())
     return render(request, "stats/dashboard.html", ctx)
 
@@ -119,6 +123,7 @@ def report(request):
             return _xlsx(data, f"report-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx")
         changed = bool(sub) and reports.table(live, links=False)["total"]["values"] != tab["total"]["values"]
         ctx.update(node=node, period=period, fig=fig, tab=tab, sub=sub, changed=changed,
+                   refresh=rollups.refresh_state() if fig.source == "rollup" else None,
                    history=services.ReportSubmission.objects.filter(organization=node, start=period.start,
                                                                     end=period.end).order_by("-version"),
                    correction=CorrectionForm(), query=request.GET.urlencode())
@@ -152,7 +157,7 @@ def refresh(request):
     if not (request.user.is_superuser or request.user.role in ("city_admin", "county_staff")):
         raise PermissionDenied("只有市、县管理人员可以刷新统计汇总")
     if rollups.queue_rebuild():
-        messages.success(request, "已安排刷新统计汇总，一两分钟后刷新本页即可看到最新数据")
+        messages.success(request, "已安排刷新统计汇总：后台完成前本页显示进度并自动更新")
     else:
         messages.info(request, "统计汇总正在刷新中，请稍后刷新本页")
     nxt = request.POST.get("next") or request.GET.get("next")

@@ -85,19 +85,20 @@ def _flags(a: RiskAssessment) -> frozenset:
     return frozenset(k for k in ("vulnerable", "litigation", "petition", "abnormal_death") if getattr(a, k))
 
 
-def facts_for_case(case, a: RiskAssessment) -> risk.RiskFacts:
-    from tiaojie.cases.models import Case, Outcome, Party
+def facts_for_case(case, a: RiskAssessment, new: bool = False) -> risk.RiskFacts:
+    """What the rules read about a case; ``new``: just registered (no records to read yet)."""
+    from tiaojie.cases.models import Case, Outcome
 
     dt_ = case.dispute_type
     codes = tuple(c for c in (dt_.code, dt_.parent.code if dt_.parent_id else None) if c)
     from tiaojie.cases.models import Investigation, MediationSession
 
     # the session and investigation records in one query (kind 0: 调解记录, 1: 调查记录)
-    rows = (MediationSession.objects.filter(case=case).order_by().annotate(kind=Value(0))
-            .values_list("kind", "id", "content")
-            .union(Investigation.objects.filter(case=case).order_by().annotate(kind=Value(1))
-                   .values_list("kind", "id", "content"), all=True).order_by("kind", "id"))
-    rows = list(rows)
+    rows = [] if new else list(
+        MediationSession.objects.filter(case=case).order_by().annotate(kind=Value(0))
+        .values_list("kind", "id", "content")
+        .union(Investigation.objects.filter(case=case).order_by().annotate(kind=Value(1))
+               .values_list("kind", "id", "content"), all=True).order_by("kind", "id"))
     sessions = [c for k, _i, c in rows if k == 0]
     investigations = [c for k, _i, c in rows if k == 1]
     texts = [case.facts, case.claims, *sessions, *investigations]
@@ -106,7 +107,7 @@ def facts_for_case(case, a: RiskAssessment) -> risk.RiskFacts:
     # earlier mediations of the same people that failed: the parties' hashes first (a handful),
     # then their other cases through the id_hash index; as one nested subquery PostgreSQL scanned
     # every failed case instead (0.85 s a registration at a million cases)
-    hashes = list(Party.objects.filter(case=case).exclude(id_hash="").values_list("id_hash", flat=True))
+    hashes = sorted({p.id_hash for p in case.parties.all() if p.id_hash})  # prefetched when sent after commit
     failed = (Case.objects.filter(parties__id_hash__in=hashes, outcome__in=[Outcome.FAILED, Outcome.TERMINATED])
               .exclude(pk=case.pk).values("pk").distinct().count() if hashes else 0)
     if case.outcome in (Outcome.FAILED, Outcome.TERMINATED):
@@ -168,7 +169,7 @@ def reassess(case=None, hazard=None, actor=None, new: bool = False) -> RiskAsses
     else:
         a = _assessment_for_write(case, hazard)
     rules, combos = load_rules()
-    facts = facts_for_case(case, a) if case is not None else facts_for_hazard(hazard, a)
+    facts = facts_for_case(case, a, new=new) if case is not None else facts_for_hazard(hazard, a)
     result = risk.assess(facts, rules, combos)
     old = a.level
     a.computed_level = result.level
