@@ -462,3 +462,68 @@ def test_police_revisits_come_before_the_archive(city, history):
     for c in history.filter(pk__in=revisited, status="archived"):
         kinds = list(c.events.values_list("kind", flat=True))
         assert kinds[-1] == "archive" and kinds.index("referral_revisit") < kinds.index("archive"), c.number
+
+
+# ---------------------------------------------------------------- 2021 to today (issue 13 §1)
+def test_screening_goes_on_after_2020_at_the_reports_pace(city, db):
+    from tiaojie.demo.screening import HISTORY_END
+
+    today = timezone.localdate()
+    p = plan(small=True)
+    townships = p.counts["township"]
+    for year in range(HISTORY_END.year + 1, today.year):
+        rounds = ScreeningRound.objects.filter(period_start__year=year)
+        # every 旬 of every township, and village rounds where something was found
+        assert rounds.filter(organization__kind=OrgKind.TOWNSHIP).count() == 36 * townships, year
+        assert rounds.filter(organization__kind=OrgKind.VILLAGE, is_zero_report=False).exists(), year
+        found = Finding.objects.filter(round__in=rounds).count()
+        expected = p.per_case(p.found, year, today)
+        assert abs(found - expected) <= 0.25 * expected + 5, (year, found, expected)
+    later = HiddenDanger.objects.filter(found_on__year__gt=HISTORY_END.year, found_on__year__lt=today.year)
+    assert later.filter(status=HiddenDanger.Status.RESOLVED).count() >= 0.9 * later.count() > 0
+    assert not later.filter(status=HiddenDanger.Status.OPEN).exists()
+    this_year = HiddenDanger.objects.filter(found_on__year=today.year).count()
+    assert this_year >= 0.7 * p.per_case(p.hazards, today.year, today)
+    # warnings of those years' hidden dangers, all dealt with by now, in words that vary
+    warnings = Warning.objects.filter(assessment__hazard__in=later)
+    assert warnings.exists() and not warnings.exclude(status=Warning.Status.RESOLVED).exists()
+    from tiaojie.warnings.models import WarningEvent
+    notes = WarningEvent.objects.filter(warning__in=warnings).exclude(label__startswith="生成")
+    assert notes.values("note").distinct().count() >= 8
+    # hidden dangers read differently: no ending (template and how things stand) is common
+    endings = Counter(h.facts[-20:] for h in later)
+    assert endings.most_common(1)[0][1] <= 0.05 * later.count()
+    assert later.values("close_note").distinct().count() >= 8
+
+
+def test_parties_rate_closed_cases_once_the_public_channel_is_open(city, db, client):
+    from tiaojie.cases.panels import step_notes
+    from tiaojie.demo.ratings import PUBLIC_SINCE
+    from tiaojie.public.models import Rating
+    from tiaojie.stats import figures
+    from tiaojie.stats.satisfaction import satisfaction
+
+    ratings = Rating.objects.select_related("case", "party")
+    assert ratings.exists()
+    closed = Case.objects.filter(closed_on__gte=PUBLIC_SINCE)
+    rated = closed.filter(ratings__isnull=False).distinct().count()
+    assert 0.15 <= rated / closed.count() <= 0.5
+    assert not Rating.objects.filter(case__closed_on__lt=PUBLIC_SINCE).exists()
+    now = timezone.now()
+    for r in ratings[:300]:
+        assert r.party.case_id == r.case_id and r.party.kind == Party.Kind.PERSON
+        assert 1 <= r.score <= 5 and r.rated_at <= now
+        assert timezone.localtime(r.rated_at).date() >= r.case.closed_on
+        visit = r.case.follow_ups.first()
+        if visit is not None:
+            assert timezone.localtime(r.rated_at).date() <= visit.visited_on
+    scores = Counter(Rating.objects.values_list("score", flat=True))
+    assert scores[5] > scores[4] > scores[2] and len(scores) >= 4
+    # the statistics' satisfaction figure and the 回访 form show them
+    node = User.objects.get(username="city_admin").organization
+    s = satisfaction(node, figures.Period(PUBLIC_SINCE, timezone.localdate()))
+    assert s.ratings == Rating.objects.count() and 0.7 < s.rate < 1
+    waiting = Case.objects.filter(status=Status.SUCCEEDED, ratings__isnull=False).first()
+    if waiting is not None:
+        notes = step_notes(waiting, User.objects.get(username="city_admin"), "follow_up")
+        assert any("当事人网上评价" in n for n in notes)

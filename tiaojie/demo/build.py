@@ -53,9 +53,11 @@ from tiaojie.demo.geography import (
 )
 from tiaojie.demo.people import People, Weighted
 from tiaojie.demo.progress import Progress
+from tiaojie.demo.ratings import PUBLIC_SINCE, Rater
 from tiaojie.demo.screening import ScreeningBuilder
 from tiaojie.demo.writer import Clock, IdPool, RowWriter, reset_sequences, sqlite_bulk_mode
 from tiaojie.orgs.models import Mediator, Organization, OrgKind, Region, RegionLevel
+from tiaojie.public.models import Rating, TrackingCode, new_tracking_code
 from tiaojie.routing.models import JudicialConfirmation, Referral, ReferralRevisit
 
 PASSWORD = "tiaojie2026"
@@ -125,7 +127,7 @@ CURRENT_MIX = Weighted([("registered", 15), ("accepted", 10), ("mediating", 24),
 STATUS_LABEL = dict(Status.choices)
 # A case whose source is 调委会主动调解/排查发现, kept so that screening findings can point at it.
 Initiative = namedtuple("Initiative", "case_id org reg code facts number outcome status people_count stake "
-                                      "region_id place closed_on history")
+                                      "region_id place closed_on track")
 # A current-year case as written, for its risk assessment (screening builder, ``_case_risks``).
 CurrentRecord = namedtuple("CurrentRecord", "id org_id type_id facts claims sessions people_count stake outcome "
                                             "source status reg last number")
@@ -540,7 +542,7 @@ class CityBuilder:
         w = self.writer
         self.ids = {m: IdPool(m, self.using) for m in (Case, Party, Assignment, MediationSession, Agreement,
                                                        FollowUp, CaseEvent, Referral, ReferralRevisit,
-                                                       JudicialConfirmation)}
+                                                       JudicialConfirmation, Rating, TrackingCode)}
         w.register(Case, ["id", "number", "year", "seq", "organization_id", "numbered_by_id", "registered_by_id",
                           "registered_at",
                           "source", "channel", "dispute_type_id", "facts", "claims", "region_id", "place_detail",
@@ -571,9 +573,13 @@ class CityBuilder:
         w.register(JudicialConfirmation, ["id", "case_id", "effective_on", "applied_on", "applicants", "court_name",
                                           "court_org_id", "late_reason", "status", "answered_on", "answer_note",
                                           "decided_on", "number", "recorded_by_id", "created_at", "updated_at"])
+        w.register(Rating, ["id", "case_id", "party_id", "score", "comment", "rated_at"])
+        w.register(TrackingCode, ["id", "code", "created_at", "case_id"])
+        self.codes: set = set()
+        self.rater = Rater(self.rng)
         self.external_seq: dict = {}
         w.defer_indexes([Case, Party, Assignment, MediationSession, Agreement, FollowUp, CaseEvent, Referral,
-                         ReferralRevisit, JudicialConfirmation])
+                         ReferralRevisit, JudicialConfirmation, Rating, TrackingCode])
         self.counters: dict[tuple[int, int], int] = {}
         for o in self.orgs.values():
             o.active_mediators = [m for m in o.mediators if m[2]] or o.mediators
@@ -732,7 +738,8 @@ class CityBuilder:
             key = (o.obj.id, reg.year)
             seq = self.counters[key] = self.counters.get(key, 0) + 1
             outcome, amount = self._later_outcome(code)
-            counts[self._emit(o, reg.year, seq, reg, code, "archived", outcome, amount, history=True, cutoff=now)] += 1
+            counts[self._emit(o, reg.year, seq, reg, code, "archived", outcome, amount, history=True, cutoff=now,
+                              track="later")] += 1
             if i % 500 == 499:
                 bar.advance(500)
         bar.close()
@@ -834,7 +841,8 @@ class CityBuilder:
         With ``cutoff`` (and ``history``) the case lives its natural life and stops at the last step
         that happened before ``cutoff``: recent cases end up registered, in mediation, awaiting
         回访 and so on, as a real register would show them today. ``track`` ("history" for 2016–2020,
-        "current" for this year, None otherwise) keeps 主动调解 cases for the screening builder.
+        "later" for 2021 to last year, "current" for this year) keeps 主动调解 cases for the screening
+        builder.
         Written for speed (it runs 146,000 times): plain tuples, ``rng.random()`` draws, JSON by hand
         (the values are generated and contain no quotes or backslashes).
         """
@@ -864,7 +872,7 @@ class CityBuilder:
 
         # Parties
         parties, persons = [], []
-        n_parties = 2 if r() < 0.8 else 3
+        n_parties = 2 if r() < 0.88 else 3
         org_resp = ORG_RESPONDENT.get(code) or ORG_RESPONDENT.get(code[:2])
         roles = ("applicant", "respondent") if n_parties == 2 else (
             ("applicant", "respondent", "applicant") if r() < 0.6 else ("applicant", "respondent", "third"))
@@ -983,10 +991,9 @@ class CityBuilder:
                     splace = f"{a_name}家中"
                 else:
                     splace = f"{place}调解室" if o.kind == OrgKind.VILLAGE else f"{o.obj.name}调解室"
-                i = int(r() * (len(SESSION_LINES) - 1))
-                content = SESSION_LINES[i] + (SESSION_LINES[i + 1] if track == "history" else "")
+                content = pick(SESSION_LINES)
                 at_ts = ts(at)
-                sessions.append((sid, case_id, at_ts, splace, f"申请人{a_name}、被申请人{b_name}、调解员{team_names}",
+                sessions.append((sid, case_id, at_ts, splace, f"{a_name}、{b_name}，调解员{team_names}",
                                  content, pick(active)[1], actor_id, at_ts))
                 events.append(("record_session", f"调解记录（{at.date()}）", "mediating", "mediating", at,
                                "", f'{{"session": {sid}}}'))
@@ -1000,7 +1007,7 @@ class CityBuilder:
             closed_on = res.date()
             if outcome == Outcome.SUCCESS:
                 # 口头协议 for simple disputes without much money (人民调解法 Art.28), half of them.
-                written = amount >= 5000 or r() < 0.5
+                written = amount >= 5000 or r() < (0.4 if o.kind == OrgKind.VILLAGE else 0.6)
                 act = tpl["act"].format_map(ctx)
                 deadline = closed_on + dt.timedelta(days=pick(DEADLINE_DAYS))
                 money = (f"二、{b_name}于{deadline.year}年{deadline.month}月{deadline.day}日前向{a_name}支付"
@@ -1040,6 +1047,7 @@ class CityBuilder:
             visit = visit.replace(second=0, microsecond=0)
             if cutoff is not None and visit > cutoff:
                 stop = 3
+        sat = visit_at = None
         if stop >= 4 and status == "succeeded":
             perf = PERFORMANCE.pick(self.rng)
             sat = "satisfied" if r() < 0.88 else ("basic" if r() < 0.9 else "unsatisfied")
@@ -1049,7 +1057,7 @@ class CityBuilder:
                            actor_id))
             events.append(("follow_up", f"回访（{PERFORMANCE_LABEL[perf]}，{SATISFACTION_LABEL[sat]}）", "succeeded",
                            "followed_up", visit, note, f'{{"follow_up": {fid}}}'))
-            status, last = "followed_up", visit
+            status, last, visit_at = "followed_up", visit, visit
         if stop >= 5:
             if jc is not None:
                 last = max(last, jc)
@@ -1061,6 +1069,13 @@ class CityBuilder:
         if stop >= 5:
             events.append(("archive", "归档", status, "archived", arch, "", "{}"))
             status, archived_at, last = "archived", arch, arch
+        if closed_on is not None:
+            # 满意度: parties who rated on the public side once the case closed (before the 回访).
+            persons = [pp[0] for pp in parties if pp[3] == "person" and pp[2] == "applicant"][:1] + \
+                [pp[0] for pp in parties if pp[3] == "person" and pp[2] == "respondent"]
+            for pid, score, comment, at in self.rater.ratings(persons, outcome == Outcome.SUCCESS, res, visit_at,
+                                                              sat, cutoff or now):
+                add(Rating, (ids[Rating].take(), case_id, pid, score, comment, ts(at)))
         if agreement_row:
             add(Agreement, agreement_row)
         for s in sessions:
@@ -1079,8 +1094,18 @@ class CityBuilder:
                 prev = events[i][3]
             last = max(last, events[-1][4])
         take = ids[CaseEvent].take
+        # Past years' entries keep their label and reason but not the JSON detail (ids and values the
+        # case page shows from its own records; nothing reads them back): a fifth of the timeline's bytes.
+        past = track != "current"
         for kind, label, frm, to, at, reason, data in events:
-            add(CaseEvent, (take(), case_id, kind, label, frm, to, actor_id, actor_name, ts(at), reason, data))
+            add(CaseEvent, (take(), case_id, kind, label, frm, to, actor_id, actor_name, ts(at), reason,
+                            "{}" if past else data))
+        # 一案一码: drawn at registration; cases older than the public channel got theirs when it opened.
+        tcode = new_tracking_code()
+        while tcode in self.codes:
+            tcode = new_tracking_code()
+        self.codes.add(tcode)
+        add(TrackingCode, (ids[TrackingCode].take(), tcode, ts(max(reg, PUBLIC_OPENED)), case_id))
         number = format_number(o.obj, year, seq)
         if track == "current":
             self.current_records.append(CurrentRecord(
@@ -1088,8 +1113,7 @@ class CityBuilder:
                 stake, outcome if stop >= 3 else "", source, status, reg, last, number))
         if source == "initiative" and track:
             self.initiative.append(Initiative(case_id, o, reg, code, facts, number, outcome if stop >= 3 else "",
-                                              status, people_count, stake, region_id, place, closed_on,
-                                              track == "history"))
+                                              status, people_count, stake, region_id, place, closed_on, track))
         add(Case, (case_id, number, year, seq, o.obj.id, o.obj.id, actor_id, ts(reg), source,
                    (CHANNELS if history else CHANNELS_NOW).pick(self.rng), self.type_ids[code], facts, claims,
                    region_id, self._place_detail(code, place), arose, people_count, Decimal(stake), status,
@@ -1272,6 +1296,7 @@ PERFORMANCE_LABEL = dict(FollowUp.Performance.choices)
 SATISFACTION_LABEL = dict(FollowUp.Satisfaction.choices)
 DEADLINE_DAYS = (0, 3, 7, 10, 15, 30)
 DUE = dt.timedelta(days=30)
+PUBLIC_OPENED = dt.datetime.combine(PUBLIC_SINCE, dt.time(9, 0))
 # How far a target status gets along the case's life: 0 登记, 1 受理, 2 调解中, 3 结果, 4 回访, 5 归档.
 STOP = {"registered": 0, "accepted": 1, "mediating": 2, "overdue": 2, "succeeded": 3, "failed": 3,
         "followed_up": 4, "archived": 5}

@@ -225,7 +225,7 @@ class Plan:
     prevented: int = 0
     converted: int = 0
     escalated: int = 0
-    # Hidden dangers found in the current year.
+    # Hidden dangers found in the current year, at least (otherwise at the report's pace, ``per_case``).
     current_hazards: int = 0
     # Scale of the whole city's yearly pace this plan builds (1.0 for the full city).
     scale: float = 1.0
@@ -237,6 +237,10 @@ class Plan:
             days = 366 if year % 4 == 0 else 365
             n *= today.timetuple().tm_yday / days
         return round(n)
+
+    def per_case(self, n: int, year: int, today) -> int:
+        """``n`` (a 2016–2020 screening figure) scaled to the cases of ``year``: the report's pace."""
+        return round(n * self.later_cases(year, today) / max(1, self.cases))
 
     @property
     def hazards(self) -> int:
@@ -287,5 +291,5 @@ def plan(small: bool) -> Plan:
     found, prevented = SEED["found"] + 213, SEED["prevented"] + 71
     p.found, p.prevented = round(found * scale), round(prevented * scale)
     p.converted, p.escalated = max(2, round(262 * scale)), max(1, round(80 * scale))
-    p.current_hazards = max(24, round(1_800 * scale))
+    p.current_hazards = 24
     return p

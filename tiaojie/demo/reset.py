@@ -30,6 +30,7 @@ from tiaojie.cases.models import (
     Party,
 )
 from tiaojie.orgs.models import Mediator, Organization, Region
+from tiaojie.public.models import Rating, TrackingCode
 from tiaojie.routing.models import JudicialConfirmation, Referral, ReferralRevisit
 from tiaojie.screening.models import Finding, HiddenDanger, Reminder, ScreeningRound
 from tiaojie.warnings.models import (
@@ -45,8 +46,8 @@ from tiaojie.warnings.models import (
 # belongs to the network (an organization, a case or a hidden danger).
 SCREENING_TABLES = [WarningEvent, Warning, EscalationNote, Escalation, PreventionOutcome, RiskAssessment, Finding,
                     HiddenDanger, Reminder, ScreeningRound]
-CASE_TABLES = [ReferralRevisit, Referral, JudicialConfirmation, CaseEvent, FollowUp, Agreement, Investigation, MediationSession, Assignment, Party, Case,
-               CaseNumberCounter]
+CASE_TABLES = [ReferralRevisit, Referral, JudicialConfirmation, CaseEvent, FollowUp, Agreement, Investigation,
+               MediationSession, Assignment, Rating, TrackingCode, Party, Case, CaseNumberCounter]
 NETWORK_TABLES = [Mediator.committees.through, Mediator, Organization, Region]
 
 

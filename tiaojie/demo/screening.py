@@ -9,8 +9,11 @@ and writes with the city's ``RowWriter``:
   ``found`` (≈36,000): about 7,800 point at existing cases whose source is 排查发现 (``Finding.case``),
   the rest are hidden dangers, ≈28,000 of them resolved (预防纠纷), some converted into (existing)
   cases, a few escalated. Every hazard carries a risk assessment computed by the seeded rules.
+* 2021 to last year: the same at the report's pace (findings, hidden dangers, conversions and
+  escalations per accepted case as in 2016–2020, per year as many as the year's cases); these hidden
+  dangers raise their warnings as the current year's do, all dealt with by now.
 * The current year: every period of every screening organization up to today, with the latest
-  periods partly unfiled (overdue), a thin year of hidden dangers and warnings in every state,
+  periods partly unfiled (overdue), hidden dangers at the same pace and warnings in every state,
   risk assessments of the current-year cases, and fixed records for the demo logins.
 
 ``after_finish()`` adds what goes through the ORM (疑难重大 escalations, overdue reminders).
@@ -49,6 +52,8 @@ YEAR_WEIGHTS = {2016: 0.17, 2017: 0.19, 2018: 0.20, 2019: 0.21, 2020: 0.23}
 HAZARD_KIND_SHARES = {OrgKind.VILLAGE: 0.70, OrgKind.TOWNSHIP: 0.22, OrgKind.COUNTY_CENTER: 0.05,
                       OrgKind.TRADE: 0.03}
 LATE_SHARE = 0.04
+# Stats keys per era: 2016–2020 keeps the plain names the summary and tests know.
+ERA_PREFIX = {"history": "", "later": "later_", "current": "cur_"}
 LL = risk.LEVEL_LABELS
 WARN_LEVELS = ("yellow", "orange", "red")
 CLOSED_CASE = {"succeeded", "followed_up", "archived", "failed", "terminated"}
@@ -159,18 +164,24 @@ class ScreeningBuilder:
         self._setup()
         if not self.cadences:
             return
+        today = self.today
+        self.current_first = min(dt.date(today.year, 1, 1), today - dt.timedelta(days=60))
         self._history()
+        self._later()
+        self.era = "current"
         self._current()
         self._case_risks()
         s = self.stats
         self.summary = {
             "found": s["found"], "prevented": s["prevented"], "found_cases": s["found_cases"],
-            "converted": s["converted"], "escalated": s["escalated"], "hist_rounds": s["hist_rounds"],
-            "hist_zero": s["hist_zero"], "cur_rounds": s["cur_rounds"], "cur_zero": s["cur_zero"],
+            "converted": s["converted"], "escalated": s["escalated"], "hist_rounds": s["rounds"],
+            "hist_zero": s["zero"], "cur_rounds": s["cur_rounds"], "cur_zero": s["cur_zero"],
             "cur_late": s["cur_late"], "cur_overdue": s["cur_overdue"], "cur_pending": s["cur_pending"], "cur_hazards": s["cur_hazards"],
-            "open_hazards": s["open_hazards"], "warnings": s["warnings"], "open_warnings": s["open_warnings"],
+            "open_hazards": s["open_hazards"], "warnings": s["cur_warnings"], "open_warnings": s["open_warnings"],
             "levels": {k: s["level:" + k] for k in risk.LEVELS if s["level:" + k]},
             "prevention": {k: s["prev:" + k] for k in ("suicide", "criminal", "petition", "fight")},
+            "later": {k: s["later_" + k] for k in ("rounds", "zero", "found", "found_cases", "hazards", "prevented",
+                                                  "converted", "escalated", "warnings")},
         }
 
     def after_finish(self) -> None:
@@ -181,9 +192,42 @@ class ScreeningBuilder:
         if self.using == DEFAULT_DB_ALIAS:
             self.summary["reminders"] = check_overdue_rounds(self.today)
 
-    # ---------------------------------------------------------------- 2016–2020
+    # ---------------------------------------------------------------- 2016–2020 and 2021 to last year
     def _history(self):
-        r, p, city = self.r, self.plan, self.city
+        """2016–2020 on the seed's figures (found, prevented, converted, escalated)."""
+        p = self.plan
+        # Too few initiative cases (never with the seed's mix): the rest are found as hazards.
+        self._past("history", HISTORY_START, HISTORY_END, YEAR_WEIGHTS, p.converted, p.case_findings,
+                   {"resolved": p.prevented, "escalated": p.escalated}, top_up=True)
+
+    def _later(self):
+        """2021 to last year at the report's pace: as many findings, hidden dangers, conversions and
+        escalations per case accepted as in 2016–2020, each year as many cases as it had; the hidden
+        dangers' warnings are raised (and, by now, resolved) as the current year's are."""
+        p = self.plan
+        last_year = self.today.year - 1
+        if last_year <= HISTORY_END.year:
+            return
+        years = {y: p.later_cases(y, self.today) for y in range(HISTORY_END.year + 1, last_year + 1)}
+
+        def share(x):
+            return sum(p.per_case(x, y, self.today) for y in years)
+
+        # The current year's first periods (it reaches back at least 60 days) are left to it.
+        self.later_end = {cad: period_containing(cad, self.current_first).start - dt.timedelta(days=1)
+                          for cad, _ in self.cadences.values()}
+        self._past("later", dt.date(HISTORY_END.year + 1, 1, 1), dt.date(last_year, 12, 31), years,
+                   share(p.converted), share(p.case_findings),
+                   {"resolved": share(p.prevented), "escalated": share(p.escalated)})
+
+    def _past(self, era, first, last, year_weights, n_converted, n_case_findings, hazard_statuses, top_up=False):
+        """Screening of finished years: every period of the townships, county centers and trade
+        committees; village rounds only for the weeks with findings. Findings registered at once
+        point at existing 排查发现 cases of those years; ``n_converted`` hidden dangers later became
+        such cases; the other hidden dangers get ``hazard_statuses`` ({status: count})."""
+        r, city = self.r, self.city
+        self.era = era
+        ends = getattr(self, "later_end", {}) if era == "later" else {}
         rounds: dict = {}
 
         def get(o, period, grace):
@@ -193,39 +237,42 @@ class ScreeningBuilder:
                 rd = rounds[key] = Round(o, period, grace)
             return rd
 
-        # Townships, county centers, trade committees: every period of the five years.
+        def inside(per):
+            return per.start >= first and per.end <= min(last, ends.get(per.cadence, last))
+
+        # Townships, county centers, trade committees: every period of those years.
         for kind, (cad, grace) in self.cadences.items():
             if kind == OrgKind.VILLAGE:
                 continue
-            periods = periods_between(cad, HISTORY_START, HISTORY_END)
+            periods = [per for per in periods_between(cad, first, last) if inside(per)]
             for o in city.by_kind[kind]:
                 for per in periods:
                     get(o, per, grace)
         # Findings registered at once as cases, and hazards that later became cases.
-        pool = [e for e in city.initiative if e.history and e.org.kind in self.cadences]
+        pool = [e for e in city.initiative if e.track == era and e.org.kind in self.cadences]
         self.rng.shuffle(pool)
         n_conv, n_cases = 0, 0
         for e in pool:
             cad, grace = self.cadences[e.org.kind]
             per = period_containing(cad, e.reg.date())
-            if n_conv < p.converted:
+            if n_conv < n_converted:
                 gap = (per.end - per.start).days + grace + 3 + int(r() * 20)
                 hp = period_containing(cad, e.reg.date() - dt.timedelta(days=gap))
-                if hp.start >= HISTORY_START:
+                if inside(hp):
                     rd = get(e.org, hp, grace)
                     rd.hazards.append(Hazard(e.org, e.code, "converted", case=e))
                     rd.no_late = True
                     n_conv += 1
-            elif n_cases < p.case_findings:
-                if per.start >= HISTORY_START and per.end <= HISTORY_END:
+            elif n_cases < n_case_findings:
+                if inside(per):
                     get(e.org, per, grace).cases.append(e)
                     n_cases += 1
             else:
                 break
-        # Too few initiative cases (never with the seed's mix): the rest are found as hazards.
-        shortfall = p.case_findings - n_cases + p.converted - n_conv
-        statuses = ["resolved"] * (p.prevented + max(0, shortfall)) + ["escalated"] * p.escalated
-        years, weights = list(YEAR_WEIGHTS), list(YEAR_WEIGHTS.values())
+        statuses = [s for s, k in hazard_statuses.items() for _ in range(k)]
+        if top_up:
+            statuses += ["resolved"] * max(0, n_case_findings - n_cases + n_converted - n_conv)
+        years, weights = list(year_weights), list(year_weights.values())
         for status in statuses:
             kind = self.hazard_kind.pick(self.rng)
             o = self.org_pick[kind].pick(self.rng)
@@ -234,12 +281,12 @@ class ScreeningBuilder:
                 y = self.rng.choices(years, weights)[0]
                 start = dt.date(y, 1, 1).toordinal()
                 per = period_containing(cad, dt.date.fromordinal(start + int(r() * (366 if y % 4 == 0 else 365))))
-                if per.start >= HISTORY_START and per.end <= HISTORY_END:
+                if inside(per):
                     break
             get(o, per, grace).hazards.append(Hazard(o, city._pick_type(o), status))
         for rd in sorted(rounds.values(), key=lambda x: (x.org.obj.id, x.period.start)):
             self._file_history(rd)
-            self._emit_round(rd, history=True)
+            self._emit_round(rd, era=era)
 
     def _file_history(self, rd: Round):
         r, per = self.r, rd.period
@@ -257,7 +304,7 @@ class ScreeningBuilder:
     # ---------------------------------------------------------------- the current year
     def _current(self):
         r, city, today = self.r, self.city, self.today
-        first = min(dt.date(today.year, 1, 1), today - dt.timedelta(days=60))
+        first = self.current_first
         rounds: dict = {}
         by_org: dict = {}
         for kind, (cad, grace) in self.cadences.items():
@@ -290,7 +337,7 @@ class ScreeningBuilder:
                 by_org[key] = mine
         # Findings registered as cases (the current year's 排查发现 cases).
         for e in city.initiative:
-            if e.history or e.org.kind not in self.cadences or r() >= 0.6:
+            if e.track != "current" or e.org.kind not in self.cadences or r() >= 0.6:
                 continue
             cad, _ = self.cadences[e.org.kind]
             rd = rounds.get((e.org.obj.id, period_containing(cad, e.reg.date()).start))
@@ -300,7 +347,7 @@ class ScreeningBuilder:
         # Hidden dangers: random ones, then the demo logins' own.
         start = dt.date(today.year, 1, 1).toordinal()
         span = today.toordinal() - start + 1
-        for _ in range(self.plan.current_hazards):
+        for _ in range(max(self.plan.current_hazards, self.plan.per_case(self.plan.hazards, today.year, today))):
             for _try in range(30):
                 kind = self.hazard_kind.pick(self.rng)
                 o = self.org_pick[kind].pick(self.rng)
@@ -321,7 +368,7 @@ class ScreeningBuilder:
                 overdue = rd.period.due(rd.grace) < self.today
                 self.stats["cur_overdue" if overdue else "cur_pending"] += 1
                 continue
-            self._emit_round(rd, history=False)
+            self._emit_round(rd, era="current")
 
     def _file_current(self, rd: Round):
         r, per, now = self.r, rd.period, self.now
@@ -345,8 +392,9 @@ class ScreeningBuilder:
         rd.late = rd.filed_at.date() > due
 
     # ---------------------------------------------------------------- one round with its findings
-    def _emit_round(self, rd: Round, *, history: bool):
+    def _emit_round(self, rd: Round, *, era: str):
         r, o, per, add, ts = self.r, rd.org, rd.period, self.add, self.ts
+        history = era != "current"
         rid = self.ids[ScreeningRound].take()
         n_found = len(rd.cases) + len(rd.hazards)
         filed = rd.filed_at
@@ -358,30 +406,31 @@ class ScreeningBuilder:
         if n_found:
             notes = f"本期排查发现矛盾纠纷{n_found}起，其中登记为案件{len(rd.cases)}起、列为隐患{len(rd.hazards)}起。"
         else:
-            notes = HT.ZERO_NOTE
+            notes = self.pick(HT.ZERO_NOTES)
         user_id = o.user[0] if o.user else None
         add(ScreeningRound, (rid, o.obj.id, per.cadence, per.key, per.start, per.end, per.start, screened_to,
                              screeners, places, not n_found, notes, user_id, ts(filed), rd.late, 1))
         s = self.stats
-        prefix = "hist_" if history else "cur_"
+        prefix = ERA_PREFIX[era]
         s[prefix + "rounds"] += 1
         s[prefix + "zero"] += not n_found
         s[prefix + "late"] += rd.late
         if history:
-            s["found"] += n_found
-            s["found_cases"] += len(rd.cases)
+            s[prefix + "found"] += n_found
+            s[prefix + "found_cases"] += len(rd.cases)
         for e in rd.cases:
             add(Finding, (self.ids[Finding].take(), rid, e.facts, e.case_id, None))
             if history and e.outcome == "success" and e.code in ("0104", "0401", "1001") and r() < 0.06:
                 closed = dt.datetime.combine(e.closed_on or e.reg.date(), dt.time(16))
                 self._prevention(e.case_id, None, closed, criminal=1 + int(r() * 2))
         for h in rd.hazards:
-            hid, facts = self._hazard(h, rd, history)
+            hid, facts = self._hazard(h, rd, era)
             add(Finding, (self.ids[Finding].take(), rid, facts, None, hid))
 
     # ---------------------------------------------------------------- one hidden danger
-    def _hazard(self, h: Hazard, rd: Round, history: bool):
+    def _hazard(self, h: Hazard, rd: Round, era: str):
         r, city, o, add, ts = self.r, self.city, h.org, self.add, self.ts
+        history = era != "current"
         P = self.people
         code = h.code
         created = rd.filed_at
@@ -506,16 +555,18 @@ class ScreeningBuilder:
                              "abnormal_death" in flagset, ts(created)))
         s = self.stats
         s["level:" + level] += 1
+        prefix = ERA_PREFIX[era]
         if history:
-            s["prevented"] += status == "resolved"
-            s["converted"] += status == "converted"
-            s["escalated"] += status == "escalated"
+            s[prefix + "hazards"] += 1
+            s[prefix + "prevented"] += status == "resolved"
+            s[prefix + "converted"] += status == "converted"
+            s[prefix + "escalated"] += status == "escalated"
         else:
             s["cur_hazards"] += 1
             s["open_hazards"] += status == "open"
-            if level in WARN_LEVELS:
-                self._warning(aid, level, o, "隐患：" + facts[:40], result.explanation, created,
-                              closed_at, h.fixed[8] if h.fixed else "random")
+        if era != "history" and level in WARN_LEVELS:  # 2016–2020 hazards raised no warnings
+            self._warning(aid, level, o, "隐患：" + facts[:40], result.explanation, created,
+                          closed_at, h.fixed[8] if h.fixed else "random", stat=prefix + "warnings")
         if status == "resolved" and level in ("orange", "red") and r() < 0.3:
             self._hazard_prevention(hid, result, code, n, closed_at)
         return hid, facts
@@ -541,8 +592,9 @@ class ScreeningBuilder:
 
     def _prevention(self, case_id, hazard_id, at, suicide=0, criminal=0, petition=0, fight=0):
         s = self.stats
+        prefix = "" if self.era == "history" else ERA_PREFIX[self.era]
         for k, v in (("suicide", suicide), ("criminal", criminal), ("petition", petition), ("fight", fight)):
-            s["prev:" + k] += bool(v)
+            s[prefix + "prev:" + k] += bool(v)
         self.add(PreventionOutcome, (self.ids[PreventionOutcome].take(), case_id, hazard_id, bool(suicide), suicide,
                                      bool(criminal), criminal, bool(petition), petition, bool(fight), fight,
                                      self.ts(at)))
@@ -563,7 +615,7 @@ class ScreeningBuilder:
             return self.org_by_id.get(o.obj.parent_id, o)
         return o
 
-    def _warning(self, aid, level, origin, title, explanation, raised, closed_at, target):
+    def _warning(self, aid, level, origin, title, explanation, raised, closed_at, target, stat="cur_warnings"):
         """A warning as ``_maybe_raise_warning`` raises it, taken to ``target`` (open, acknowledged,
         measures, resolved; "random" picks by age) with its timeline."""
         policy = self.policies.get(level)
@@ -617,7 +669,7 @@ class ScreeningBuilder:
         take = self.ids[WarningEvent].take
         for at, label, actor, note in events:
             add(WarningEvent, (take(), wid, ts(at.replace(microsecond=0)), label, actor, note))
-        self.stats["warnings"] += 1
+        self.stats[stat] += 1
         self.stats["open_warnings"] += status != "resolved"
 
     # ---------------------------------------------------------------- current-year cases

@@ -15,12 +15,14 @@ from contextlib import contextmanager
 from django.core.management.color import no_style
 from django.db import connections
 
+PAGE_SIZE = 16384  # SQLite page size of a database the demo builds (SQLite's default is 4096)
+
 
 @contextmanager
 def sqlite_bulk_mode(using: str):
     """For a build outside any transaction on SQLite: no foreign-key enforcement, a rollback
-    journal instead of WAL (a one-transaction load through WAL writes every page twice) and no
-    fsync until the end. Restores WAL, NORMAL sync and foreign keys afterwards. The generator
+    journal instead of WAL (a one-transaction load through WAL writes every page twice), no
+    fsync until the end and 16 KB pages. Restores WAL, NORMAL sync and foreign keys afterwards. The generator
     assigns every key itself; the small city (its tests) is built with enforcement on, inside a
     transaction, so a wrong key fails there."""
     conn = connections[using]
@@ -32,6 +34,12 @@ def sqlite_bulk_mode(using: str):
         cur.execute("PRAGMA foreign_keys = OFF")
         cur.execute("PRAGMA journal_mode = DELETE")
         cur.execute("PRAGMA synchronous = OFF")
+        cur.execute("PRAGMA page_size")
+        if cur.fetchone()[0] < PAGE_SIZE:
+            # Larger pages waste less at each page's end (rows of a few hundred bytes): about 3.5 % of
+            # the full city. Set before the load, when the database holds little: the VACUUM is cheap.
+            cur.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+            cur.execute("VACUUM")
     try:
         yield True
     finally:
