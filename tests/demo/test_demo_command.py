@@ -527,3 +527,19 @@ def test_parties_rate_closed_cases_once_the_public_channel_is_open(city, db, cli
     if waiting is not None:
         notes = step_notes(waiting, User.objects.get(username="city_admin"), "follow_up")
         assert any("当事人网上评价" in n for n in notes)
+
+
+def test_warning_titles_end_at_a_word_boundary(city, db):
+    """A seeded case warning's title is the case number and the facts cut at a punctuation mark (…),
+    as the risk engine titles them, never in the middle of a word."""
+    from tiaojie.warnings.models import Warning
+    from tiaojie.warnings.services import short_title
+
+    rows = list(Warning.objects.filter(assessment__case__isnull=False)
+                .values_list("title", "assessment__case__number", "assessment__case__facts")[:2000])
+    assert rows
+    cut = 0
+    for title, number, facts in rows:
+        assert title == f"{number} {short_title(facts)}", title
+        cut += title.endswith("…")
+    assert cut  # long facts were cut

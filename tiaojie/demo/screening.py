@@ -44,7 +44,7 @@ from tiaojie.warnings.models import (
     Warning,
     WarningEvent,
 )
-from tiaojie.warnings.services import load_rules, text_signals
+from tiaojie.warnings.services import load_rules, short_title, text_signals
 
 HISTORY_START, HISTORY_END = dt.date(2016, 1, 1), dt.date(2020, 12, 31)
 YEAR_WEIGHTS = {2016: 0.17, 2017: 0.19, 2018: 0.20, 2019: 0.21, 2020: 0.23}
@@ -565,7 +565,7 @@ class ScreeningBuilder:
             s["cur_hazards"] += 1
             s["open_hazards"] += status == "open"
         if era != "history" and level in WARN_LEVELS:  # 2016–2020 hazards raised no warnings
-            self._warning(aid, level, o, "隐患：" + facts[:40], result.explanation, created,
+            self._warning(aid, level, o, "隐患：" + short_title(facts), result.explanation, created,
                           closed_at, h.fixed[8] if h.fixed else "random", stat=prefix + "warnings")
         if status == "resolved" and level in ("orange", "red") and r() < 0.3:
             self._hazard_prevention(hid, result, code, n, closed_at)
@@ -720,7 +720,7 @@ class ScreeningBuilder:
                     if closed_at > self.now:
                         closed_at = None
                 origin = self.org_by_id[c.org_id]
-                self._warning(aid, level, origin, f"{c.number} {c.facts[:40]}", result.explanation, at, closed_at,
+                self._warning(aid, level, origin, f"{c.number} {short_title(c.facts)}", result.explanation, at, closed_at,
                               "random")
 
     # ---------------------------------------------------------------- 疑难重大 (ORM, after the writer)

@@ -285,7 +285,7 @@ def _maybe_raise_warning(a: RiskAssessment) -> Warning | None:
         return None
     subject = a.subject
     now = timezone.now()
-    title = (f"{subject.number} " if a.case_id else "隐患：") + _title(subject.facts)
+    title = (f"{subject.number} " if a.case_id else "隐患：") + short_title(subject.facts)
     w = Warning.objects.create(
         assessment=a, level=a.level, origin=subject.organization,
         responsible=responsible_org_for(a.level, subject.organization), title=title,
@@ -300,7 +300,7 @@ def _maybe_raise_warning(a: RiskAssessment) -> Warning | None:
     return w
 
 
-def _title(facts: str, limit: int = 40) -> str:
+def short_title(facts: str, limit: int = 40) -> str:
     """The first words of the facts, cut at a punctuation mark rather than inside a word."""
     text = " ".join((facts or "").split())
     if len(text) <= limit:
