@@ -9,6 +9,9 @@ from django.db.models import Avg, Count, Q
 
 from tiaojie.public.models import Rating
 
+# A rating of 4 or 5 (out of 5) counts as satisfied.
+SATISFIED = Q(score__gte=4)
+
 
 @dataclass
 class Satisfaction:
@@ -24,5 +27,5 @@ class Satisfaction:
 def satisfaction(node, period) -> Satisfaction:
     qs = Rating.objects.filter(case__organization__path__startswith=node.path,
                                rated_at__date__gte=period.start, rated_at__date__lte=period.end)
-    row = qs.aggregate(n=Count("id"), ok=Count("id", filter=Q(score__gte=4)), avg=Avg("score"))
+    row = qs.aggregate(n=Count("id"), ok=Count("id", filter=SATISFIED), avg=Avg("score"))
     return Satisfaction(row["n"], row["ok"], float(row["avg"]) if row["avg"] is not None else None)
