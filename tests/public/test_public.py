@@ -129,6 +129,7 @@ def test_apply_registers_through_intake_awaiting_acceptance(client, world, outbo
     # no case number yet: an application reference, shown to the applicant and to the staff
     assert not case.numbered and re.fullmatch(r"网申\d{8}-[2-9A-HJ-NP-Z]{6}", case.number)
     assert case.number in page and f"申请编号{case.number}" in notice.text
+    assert any(m["to"] == PHONE and f"申请编号{case.number}" in m["body"] for m in outbox)
     assert not Notice.objects.filter(user=world.users["v2"]).exists()
 
 
