@@ -209,3 +209,23 @@ def test_the_only_top_organization_sees_everything_without_a_condition(world):
     assert not Scope(world.users["county"]).whole_tree
     Organization.objects.create(name="另一个市司法局", abbr="另", kind="city_bureau", region=world.regions["city"])
     assert not Scope(city).whole_tree and Scope(city).q(Case, listing=True) is not None
+
+
+def test_the_scope_path_triggers_and_index_exist_after_migrating(db):
+    """A migration that rebuilds ``cases_case`` on SQLite drops its triggers and raw indexes: they
+    must be there after every migration (see cases/migrations/0009_case_scope_path.py)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
+            cur.execute("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'index')")
+            names = {r[0] for r in cur.fetchall()}
+            assert {"cases_case_scope_path_ai", "cases_case_scope_path_au", "orgs_organization_path_cases",
+                    "cases_case_scope_list"} <= names
+        else:
+            cur.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+            triggers = {r[0] for r in cur.fetchall()}
+            cur.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'cases_case'")
+            indexes = {r[0] for r in cur.fetchall()}
+            assert {"cases_case_scope_path", "orgs_organization_path_cases"} <= triggers
+            assert "cases_case_scope_list" in indexes

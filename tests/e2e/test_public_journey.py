@@ -92,6 +92,7 @@ def apply_online(page, base, outbox_file, tmp_path) -> str:
     page.locator("#submit-apply").click()
     page.locator("#apply-done").wait_for()
     assert "东安社区人民调解委员会" in page.locator("#apply-done").inner_text()
+    assert page.locator("#done-reference").inner_text().startswith("网申")  # no case number before acceptance
     return page.locator("#done-code").inner_text().strip()
 
 
@@ -118,7 +119,9 @@ def test_apply_accept_track_sign_rate(world, live_server, mobile, page, outbox_f
     page.locator("#transition-form button[type=submit]").click()
     page.wait_for_load_state()
     page.screenshot(path=str(artifacts / "public-accepted.png"), full_page=True)
-    assert Case.objects.get(pk=case.pk).status == Status.ACCEPTED, page.url
+    accepted = Case.objects.get(pk=case.pk)
+    assert accepted.status == Status.ACCEPTED and accepted.numbered and accepted.number != case.number, page.url
+    assert accepted.number.endswith("调字第0001号")  # the first of the committee's series
     assert any("已由东安社区人民调解委员会受理" in b for b in messages_to(outbox_file))
     user = world.users["v1"]
     case = Case.objects.get(pk=case.pk)
@@ -142,6 +145,7 @@ def test_apply_accept_track_sign_rate(world, live_server, mobile, page, outbox_f
     mobile.locator("#check-code").click()
     mobile.locator("#stage").wait_for()
     assert mobile.locator("#stage").inner_text() == "调解成功"
+    assert mobile.locator("#case-number").inner_text() == accepted.number
     assert "13987654321" not in mobile.content()
     mobile.locator("#go-sign").click()
     assert "孙小梅于一周内疏通排水沟" in mobile.locator("#agreement-text").inner_text()
@@ -189,5 +193,7 @@ def test_a_declined_application(world, live_server, mobile, outbox_file, tmp_pat
     mobile.fill("#id_code", code_from(outbox_file))
     mobile.locator("#check-code").click()
     assert mobile.locator("#stage").inner_text() == "不予受理"
+    declined = Case.objects.get(pk=case.pk)
+    assert not declined.numbered and mobile.locator("#case-number").inner_text() == declined.number  # 申请编号
     assert "人民法院立案受理" in mobile.content()
     assert "不予受理告知书" in mobile.locator("#docs").inner_text()

@@ -1,8 +1,6 @@
 """The outbox: templates as data, encrypted storage, backends (file, memory, HTTP SMS gateway
 against a local server), retries, the job and the staff bell."""
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.core.management import call_command
@@ -11,6 +9,8 @@ from django.urls import reverse
 from tiaojie.notify import services
 from tiaojie.notify.backends import MemoryBackend
 from tiaojie.notify.models import Message, MessageTemplate, Notice
+
+from .gateway import running_gateway
 
 pytestmark = pytest.mark.django_db
 
@@ -88,39 +88,10 @@ def test_the_job_is_scheduled():
     assert any(func == "tiaojie.jobs.send_notifications" for _n, func, _m, _q in jobs.SCHEDULES)
 
 
-class Gateway(BaseHTTPRequestHandler):
-    received: list = []
-    answer = (200, {"code": 0, "message": "ok"})
-
-    def do_POST(self):
-        n = int(self.headers.get("Content-Length", "0"))
-        Gateway.received.append({"auth": self.headers.get("Authorization"), "body": json.loads(self.rfile.read(n))})
-        status, body = Gateway.answer
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def gateway(settings):
-    server = HTTPServer(("127.0.0.1", 0), Gateway)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    Gateway.received = []
-    Gateway.answer = (200, {"code": 0})
-    settings.TIAOJIE_NOTIFY_BACKENDS = {"sms": "tiaojie.notify.backends.HttpSmsBackend"}
-    settings.TIAOJIE_SMS_URL = f"http://127.0.0.1:{server.server_port}/send"
-    settings.TIAOJIE_SMS_USER, settings.TIAOJIE_SMS_PASSWORD, settings.TIAOJIE_SMS_TOKEN = "acct", "secret", ""
-    settings.TIAOJIE_SMS_SIGN = "【调解】"
-    yield Gateway
-    server.shutdown()
-    server.server_close()
+    with running_gateway(settings) as g:
+        yield g
 
 
 def test_http_sms_gateway(gateway):
@@ -185,3 +156,104 @@ def test_staff_are_told_of_referrals_transfers_and_new_applications(world):
                              reason="村级调解未成，上交街道")
     n = Notice.objects.get(kind="transfer", user=world.users["township"])
     assert case.number in n.text and "待接收" in n.text
+
+
+# --- urgent messages: handed to the worker, never sent in the request ------------------------------
+
+def queued_tasks() -> list[dict]:
+    """The django-q2 tasks waiting in the ORM broker (what the worker will run)."""
+    from django_q.models import OrmQ
+
+    return [q.task for q in OrmQ.objects.order_by("id")]
+
+
+def run_as_worker(task: dict):
+    """What the worker does with a task: import the function and call it."""
+    from django.utils.module_loading import import_string
+
+    return import_string(task["func"])(*task["args"], **task["kwargs"])
+
+
+def test_an_urgent_message_is_handed_to_the_worker_after_commit(memory):
+    from tiaojie.testing import effects
+
+    with effects():
+        m = services.queue("otp", "13912345678", urgent=True, code="123456")
+        assert queued_tasks() == []  # nothing before the commit
+    tasks = queued_tasks()
+    assert [(t["func"], t["args"]) for t in tasks] == [("tiaojie.notify.services.send_one", (m.pk,))]
+    assert memory == []  # queued, not sent
+    assert run_as_worker(tasks[0]) is True
+    assert memory[0]["to"] == "13912345678" and "123456" in memory[0]["body"]
+    assert services.send_pending() == 0  # the periodic job finds nothing left
+
+
+def test_an_ordinary_message_waits_for_the_job(memory):
+    from tiaojie.testing import effects
+
+    with effects():
+        services.queue("application_received", "13912345678", org_name="东安", code="X")
+    assert queued_tasks() == [] and memory == []
+    assert services.send_pending() == 1
+
+
+def test_a_lost_task_is_covered_by_the_job(memory, monkeypatch):
+    from tiaojie.testing import effects
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr("django_q.tasks.async_task", broker_down)
+    with effects():
+        services.queue("otp", "13912345678", urgent=True, code="654321")
+    assert memory == []
+    assert services.send_pending() == 1 and "654321" in memory[0]["body"]
+
+
+def test_a_claimed_message_is_not_sent_twice(memory):
+    m = services.queue("otp", "13912345678", code="1")
+    claimed = services.claim(m.pk)
+    assert claimed is not None and claimed.attempts == 1
+    # another worker (or the periodic job) meanwhile: the message is set aside for the lease
+    assert services.claim(m.pk) is None
+    assert services.send_pending() == 0 and services.send_one(m.pk) is False and memory == []
+    # the first sender died: once the lease ends the job sends it
+    Message.objects.filter(pk=m.pk).update(next_attempt_at=m.created_at)
+    assert services.send_pending() == 1 and len(memory) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_lock_is_held_while_a_slow_gateway_answers(settings):
+    """The message row is written before and after the gateway call, not during it: the page
+    (another connection) queues and writes while the gateway sleeps (on SQLite a transaction
+    around the call would hold the database's write lock for as long)."""
+    import threading
+    import time
+
+    from django.db import connections
+
+    from tiaojie.testing import reseed
+
+    reseed()
+    with running_gateway(settings, delay=1.5) as gw:
+        settings.TIAOJIE_SMS_TIMEOUT = 10
+        m = services.queue("otp", "13912345678", code="777888")
+        result = {}
+
+        def worker():
+            try:
+                result["sent"] = services.send_one(m.pk)
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=worker)
+        thread.start()
+        while not gw.received and thread.is_alive():
+            time.sleep(0.02)
+        # mid-call: the claim committed (the attempt counted), and the outbox takes writes
+        mid = Message.objects.get(pk=m.pk)
+        assert (mid.attempts, mid.state) == (1, Message.State.PENDING)
+        services.queue("otp", "13900000000", code="1")
+        assert thread.is_alive(), "a write waited for the gateway"
+        thread.join(timeout=20)
+    assert result == {"sent": True} and Message.objects.get(pk=m.pk).state == Message.State.SENT

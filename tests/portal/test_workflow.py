@@ -155,3 +155,31 @@ def test_organization_parties_are_masked(world):
     for gone in ("鑫源", "钱多多", "刘大海"):
         assert gone not in text
     assert "某公司" in t.facts and "800元" in t.outcome
+
+
+def test_each_step_writes_a_line_on_the_case_timeline(world, closed_case):
+    v1, city = world.users["v1"], world.users["city"]
+    version = closed_case.version
+
+    def lines():
+        return [(e.kind, e.label, e.actor_id, e.reason) for e in closed_case.events.filter(kind__startswith="typical_")]
+
+    t = services.nominate(v1, closed_case)
+    assert lines() == [("typical_nominate", "推荐为典型案例（东安社区人民调解委员会）", v1.pk, "")]
+    t = services.save(v1, t, version=t.version, **texts(t))  # a saved draft is no step of its own
+    t = services.save(v1, t, version=t.version, submit=True, **texts(t))
+    t = services.send_back(city, t, version=t.version, reason="调解过程过于简略")
+    t = services.save(v1, t, version=t.version, submit=True, **texts(t))
+    t = services.approve(city, t, version=t.version)
+    services.send_back(city, t, version=t.version, reason="仍含可识别信息")
+    assert [(k, label, actor, reason) for k, label, actor, reason in lines()[1:]] == [
+        ("typical_submit", "典型案例报送审核", v1.pk, ""),
+        ("typical_return", "典型案例退回修改", city.pk, "调解过程过于简略"),
+        ("typical_submit", "典型案例报送审核", v1.pk, ""),
+        ("typical_publish", "典型案例经审核发布", city.pk, ""),
+        ("typical_withdraw", "典型案例撤回发布", city.pk, "仍含可识别信息"),
+    ]
+    assert all(e.data == {"typical": t.pk} for e in closed_case.events.filter(kind__startswith="typical_"))
+    # notes, not changes: the case's version (the forms staff hold open) is untouched
+    closed_case.refresh_from_db()
+    assert closed_case.version == version

@@ -126,6 +126,10 @@ def test_apply_registers_through_intake_awaiting_acceptance(client, world, outbo
     assert any(code in m["body"] and m["to"] == PHONE for m in outbox)
     notice = Notice.objects.get(user=world.users["v1"], text__contains="网上调解申请")  # (and a 预警 notice)
     assert case.number in notice.text and notice.url == reverse("cases:detail", args=[case.pk])
+    # no case number yet: an application reference, shown to the applicant and to the staff
+    assert not case.numbered and re.fullmatch(r"网申\d{8}-[2-9A-HJ-NP-Z]{6}", case.number)
+    assert case.number in page and f"申请编号{case.number}" in notice.text
+    assert any(m["to"] == PHONE and f"申请编号{case.number}" in m["body"] for m in outbox)
     assert not Notice.objects.filter(user=world.users["v2"]).exists()
 
 
@@ -192,8 +196,9 @@ def _public_case(world):
 def test_the_applicant_is_told_of_acceptance(world, outbox):
     case = _public_case(world)
     with effects():
-        transitions.accept(case, world.users["v1"], version=version_of(case))
+        case = transitions.accept(case, world.users["v1"], version=version_of(case))
     send_pending()
+    assert case.numbered and "调字第" in case.number
     assert any(m["to"] == PHONE and "已由东安社区人民调解委员会受理" in m["body"] and case.number in m["body"]
                for m in outbox)
     assert not any(m["to"] == "13987654321" for m in outbox)

@@ -9,7 +9,8 @@ applications (群众端申请) all build an ``Application`` and call ``register(
    analysis (``tiaojie.intake``: type suggestions, risk signals with quoted phrases, amount and
    people read from the text), asks routing for its proposal (``ports.routing()``), and decides
    the handling organization. It writes nothing, so pages use it to preview.
-2. ``register`` then numbers the case in the handling organization's series, saves the case and
+2. ``register`` then numbers the case in the handling organization's series (an online
+   application only gets an application reference: it is numbered when accepted), saves the case and
    its parties, keeps what was known at registration (``IntakeRecord``: channel, analysis,
    whether the type suggestion was taken; the routing inputs on the case itself), records the
    routing decision and the timeline, all in one transaction; risk assessment, rollups and the
@@ -18,6 +19,7 @@ applications (群众端申请) all build an ``Application`` and call ``register(
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -319,7 +321,8 @@ def _choose(user, app: Application, proposal: ports.RouteProposal):
 
 
 def register(user, app: Application) -> Case:
-    """Register the dispute of ``app`` (登记); the case gets its number here. Returns the case
+    """Register the dispute of ``app`` (登记); the case gets its number here (an online application
+    when it is accepted, ``numbered_at_registration``). Returns the case
     with ``case.intake_warnings`` (notes that did not block: identifiers, possible duplicates)."""
     prepared = prepare(user, app)
     return register_prepared(user, prepared)
@@ -330,7 +333,10 @@ def register_prepared(user, prepared: Prepared) -> Case:
     app, fields, org = prepared.app, prepared.fields, prepared.organization
     now = timezone.now()
     year = timezone.localtime(now).year
-    seq, number = next_case_number(org, year)
+    if numbered_at_registration(app):
+        seq, number = next_case_number(org, year)
+    else:
+        seq, number = None, application_reference(now)
     case = Case.objects.create(
         number=number, year=year, seq=seq, organization=org, numbered_by=org, registered_by=user,
         registered_at=now, time_limit_days=_mediation_days(), **fields,
@@ -410,6 +416,26 @@ def next_case_number(org, year: int) -> tuple[int, str]:
     if Case.objects.filter(number=number).exists():
         raise TransitionError(f"案号“{number}”已被其他单位使用，请管理员检查{org.name}的简称或案号格式", "organization")
     return counter.last, number
+
+
+def numbered_at_registration(app: Application) -> bool:
+    """A case takes its number when registered, except an online application: it is numbered
+    when the committee accepts it (``transitions.accept``), so a declined one takes none."""
+    return app.via != Via.PUBLIC
+
+
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def application_reference(now) -> str:
+    """申请编号 of an online application awaiting acceptance, kept in ``Case.number`` until then:
+    "网申", the local date and six random characters (no series, so nothing to lock or to leave a gap in)."""
+    day = timezone.localtime(now).strftime("%Y%m%d")
+    for _ in range(10):
+        ref = f"网申{day}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+        if not Case.objects.filter(number=ref).exists():
+            return ref
+    raise RuntimeError("could not draw a unique application reference")
 
 
 PARTY_FIELDS = ("role", "kind", "name", "gender", "ethnicity", "birth_date", "occupation", "id_type",

@@ -166,9 +166,12 @@ class Case(models.Model):
     scope = ScopeRule("organization", links=("transfers__from_org", "referral__referring_org",
                                               "judicial_confirmation__court_org"), path="scope_path")
 
+    # An online application awaiting acceptance has no number in any committee's series yet: ``number``
+    # holds its application reference (申请编号, ``intake.application_reference``) and ``seq`` is empty
+    # until 受理 takes the next number (``transitions.accept``); a declined one never consumes one.
     number = models.CharField("案号", max_length=60, unique=True)
     year = models.PositiveSmallIntegerField("年度")
-    seq = models.PositiveIntegerField("序号")
+    seq = models.PositiveIntegerField("序号", null=True, blank=True)
     # Indexed by (organization, status) below, which also serves lookups by organization alone.
     organization = models.ForeignKey("orgs.Organization", verbose_name="承办调委会", on_delete=models.PROTECT,
                                      related_name="cases", db_index=False)
@@ -228,6 +231,15 @@ class Case(models.Model):
 
     def __str__(self):
         return self.number
+
+    @property
+    def numbered(self) -> bool:
+        """Whether ``number`` is a case number (案号) rather than an application reference (申请编号)."""
+        return self.seq is not None
+
+    @property
+    def number_label(self) -> str:
+        return "案号" if self.numbered else "申请编号"
 
     @property
     def follow_up_due_on(self) -> dt.date | None:

@@ -11,7 +11,7 @@ its changes and the step records one event on the timeline, all in one transacti
 ``case_changed`` signal.
 
 Status steps (the only code that assigns ``Case.status``):
-登记 → 受理 (accept) | 不予受理 (reject)
+登记 → 受理 (accept: an online application takes its case number here) | 不予受理 (reject)
 受理 → 指派调解员 (assign) → 调解中: 调解记录 (record_session), 调查记录 (record_investigation),
        更换/回避 (replace_mediator), 延期 (extend)
 调解中 → 调解成功 (succeed, with a written or oral agreement) | 调解不成 (fail) | 终止 (terminate)
@@ -325,8 +325,24 @@ def accept(case, user, *, version, note: str = "", time_limit_days: int | None =
             days = dates.limit("case_mediation")
             c.due_on = dates.deadline("case_mediation", c.accepted_on)
         c.time_limit_days = days
-        act.record(reason=note, data={"due_on": c.due_on.isoformat()}, fields=["accepted_on", "time_limit_days", "due_on"])
+        fields, data, label = ["accepted_on", "time_limit_days", "due_on"], {"due_on": c.due_on.isoformat()}, None
+        if not c.numbered:  # an online application takes its number in the committee's series now
+            data["reference"] = c.number
+            _number(c)
+            fields += ["number", "year", "seq", "numbered_by"]
+            data["number"] = c.number
+            label = f"受理（案号{c.number}）"
+        act.record(label=label, reason=note, data=data, fields=fields)
     return act.case
+
+
+def _number(c: Case) -> None:
+    """Give an accepted online application the next number of its committee's series for this year."""
+    from tiaojie.cases.intake import next_case_number  # intake registers through this module
+
+    year = timezone.localtime().year
+    c.seq, c.number = next_case_number(c.organization, year)
+    c.year, c.numbered_by = year, c.organization
 
 
 def reject(case, user, *, version, reason: str) -> Case:

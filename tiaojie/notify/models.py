@@ -2,7 +2,8 @@
 
 A message is queued in the same transaction as the change it reports and sent later by the
 ``send_notifications`` job through the backend the settings name for its channel (短信 / 邮件),
-with retries; a page never waits for a gateway. Addresses and bodies (which may carry a one-time
+with retries (one-time codes at once by the worker, ``services.dispatch``); a page never waits
+for a gateway. Addresses and bodies (which may carry a one-time
 code) are stored encrypted like parties' identifiers.
 """
 from django.conf import settings

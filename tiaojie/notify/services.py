@@ -1,9 +1,13 @@
 """Queue messages and send what is due (the ``send_notifications`` job), and staff notices.
 
 ``queue(template_code, to, **context)`` renders the admin-edited template and stores the message
-in the outbox, in the caller's transaction; ``urgent=True`` (one-time codes) also tries to send
-it right after commit. ``send_pending()`` sends every message due, retrying a failure after
-1, 2, 4, 8 … minutes up to ``TIAOJIE_NOTIFY_MAX_ATTEMPTS`` (default 6), then marks it failed.
+in the outbox, in the caller's transaction; a page never talks to a gateway. ``urgent=True``
+(one-time codes) also hands the message to the worker right after commit (``dispatch``: a
+django-q2 task on the safety queue, which the worker picks up within a second); the periodic
+job is the fallback when the task is lost. ``send_pending()`` sends every message due, retrying a
+failure after 1, 2, 4, 8 … minutes up to ``TIAOJIE_NOTIFY_MAX_ATTEMPTS`` (default 6), then marks
+it failed. A sender first claims the message in a short transaction and talks to the gateway
+outside it, so a slow gateway holds no lock (on SQLite: no write lock over the whole database).
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import string
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from tiaojie.notify.backends import backend_for
@@ -46,36 +51,68 @@ def queue(template_code: str, to: str, *, channel: str = Channel.SMS, urgent: bo
     m.save()
     if urgent:
         pk = m.pk
-        transaction.on_commit(lambda: send_one(pk), robust=True)
+        transaction.on_commit(lambda: dispatch(pk), robust=True)
     return m
+
+
+SEND_TASK = "tiaojie.notify.services.send_one"
+
+
+def dispatch(pk: int) -> None:
+    """Ask the worker to send message ``pk`` now (queuing a task is one insert, never a gateway
+    call); if the task cannot be queued, the periodic job sends the message within a minute."""
+    from django_q.tasks import async_task
+
+    try:
+        async_task(SEND_TASK, pk, task_name=f"发送消息{pk}", cluster=settings.TIAOJIE_QUEUE_SAFETY)
+    except Exception:  # the broker is down: the message waits in the outbox for the job
+        log.exception("message %s: could not queue the sending task", pk)
 
 
 def max_attempts() -> int:
     return int(getattr(settings, "TIAOJIE_NOTIFY_MAX_ATTEMPTS", 6))
 
 
-def send_one(pk: int) -> bool:
-    """Send one pending message now (locked, so two workers never send it twice)."""
+def lease() -> dt.timedelta:
+    """How long a claimed message is left to its sender before another may try it again (longer
+    than any gateway's time limit)."""
+    return dt.timedelta(seconds=max(60.0, 4 * float(getattr(settings, "TIAOJIE_SMS_TIMEOUT", 5))))
+
+
+def claim(pk: int) -> Message | None:
+    """Take message ``pk`` for sending, if it is pending and either never tried or due: the attempt
+    is counted and the message set aside for ``lease()`` in one short transaction (row-locked), so
+    two senders never send it twice and a sender that dies leaves it to the next run."""
+    now = timezone.now()
     with transaction.atomic():
-        m = Message.objects.select_for_update().filter(pk=pk, state=Message.State.PENDING).first()
+        m = (Message.objects.select_for_update()
+             .filter(Q(attempts=0) | Q(next_attempt_at__lte=now), pk=pk, state=Message.State.PENDING).first())
         if m is None:
-            return False
-        now = timezone.now()
+            return None
         m.attempts += 1
-        try:
-            backend_for(m.channel).send(m.to, m.subject, m.body)
-        except Exception as exc:  # any failure of a gateway is retried later
-            m.last_error = f"{type(exc).__name__}: {exc}"[:300]
-            if m.attempts >= max_attempts():
-                m.state = Message.State.FAILED
-                log.warning("message %s failed for good: %s", m.pk, m.last_error)
-            else:
-                m.next_attempt_at = now + dt.timedelta(minutes=2 ** (m.attempts - 1))
-            m.save(update_fields=["attempts", "last_error", "state", "next_attempt_at"])
-            return False
-        m.state, m.sent_at, m.last_error = Message.State.SENT, now, ""
-        m.save(update_fields=["attempts", "state", "sent_at", "last_error"])
-        return True
+        m.next_attempt_at = now + lease()
+        m.save(update_fields=["attempts", "next_attempt_at"])
+    return m
+
+
+def send_one(pk: int) -> bool:
+    """Send one pending message now (the worker's task, and each message of ``send_pending``)."""
+    m = claim(pk)
+    if m is None:
+        return False
+    try:
+        backend_for(m.channel).send(m.to, m.subject, m.body)
+    except Exception as exc:  # any failure of a gateway is retried later
+        error = f"{type(exc).__name__}: {exc}"[:300]
+        if m.attempts >= max_attempts():
+            Message.objects.filter(pk=pk).update(state=Message.State.FAILED, last_error=error)
+            log.warning("message %s failed for good: %s", pk, error)
+        else:
+            Message.objects.filter(pk=pk).update(
+                last_error=error, next_attempt_at=timezone.now() + dt.timedelta(minutes=2 ** (m.attempts - 1)))
+        return False
+    Message.objects.filter(pk=pk).update(state=Message.State.SENT, sent_at=timezone.now(), last_error="")
+    return True
 
 
 def send_pending(limit: int = 500) -> int:

@@ -1,6 +1,7 @@
 """Writes of typical cases (典型案例): nominate (automatic anonymisation), edit, submit, approve and
 publish, return. Each checks the role (``core.permissions``), the scope (``core.scope``) and the
-version the user edited; nothing else writes a ``TypicalCase``.
+version the user edited; nothing else writes a ``TypicalCase``. Nominating, submitting,
+publishing and returning (or withdrawing) each write a line on the source case's timeline.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tiaojie.cases.models import Case, Outcome, Party, Status
+from tiaojie.cases.transitions import system_note
 from tiaojie.core import validators
 from tiaojie.core.errors import DomainError, Refused, StaleRecord
 from tiaojie.core.permissions import require
@@ -100,10 +102,17 @@ def nominate(user, case: Case) -> TypicalCase:
             raise DomainError("该案件已推荐为典型案例")
         try:
             with transaction.atomic():
-                return TypicalCase.objects.create(case=case, nominated_by=user, nominated_org=case.organization,
-                                                  **draft_texts(case))
+                typical = TypicalCase.objects.create(case=case, nominated_by=user, nominated_org=case.organization,
+                                                     **draft_texts(case))
         except IntegrityError:
             raise DomainError("该案件已推荐为典型案例")
+        _timeline(typical, case, user, "typical_nominate", f"推荐为典型案例（{case.organization.name}）")
+        return typical
+
+
+def _timeline(typical: TypicalCase, case: Case, user, kind: str, label: str, reason: str = "") -> None:
+    """A line on the source case's timeline (a note: the case itself does not change, even archived)."""
+    system_note(case, kind, label, reason=reason, actor=user, data={"typical": typical.pk})
 
 
 def _clean(title, dispute_type, facts, process, outcome, comment, amount) -> dict:
@@ -137,6 +146,8 @@ def save(user, typical: TypicalCase, *, version, title, dispute_type, facts, pro
             locked.submitted_at = timezone.now()
         locked.version += 1
         locked.save()
+        if submit:
+            _timeline(locked, locked.case, user, "typical_submit", "典型案例报送审核")
     return locked
 
 
@@ -154,6 +165,7 @@ def approve(user, typical: TypicalCase, *, version) -> TypicalCase:
         locked.return_reason = ""
         locked.version += 1
         locked.save()
+        _timeline(locked, locked.case, user, "typical_publish", "典型案例经审核发布")
     return locked
 
 
@@ -166,9 +178,12 @@ def send_back(user, typical: TypicalCase, *, version, reason: str) -> TypicalCas
         locked = _locked(typical, version)
         if locked.status not in (TypicalCase.Status.PENDING, TypicalCase.Status.PUBLISHED):
             raise DomainError("只有待审核或已发布的典型案例才能退回")
+        withdrawn = locked.status == TypicalCase.Status.PUBLISHED
         locked.status = TypicalCase.Status.RETURNED
         locked.return_reason = reason
         locked.published_at = None
         locked.version += 1
         locked.save()
+        _timeline(locked, locked.case, user, "typical_withdraw" if withdrawn else "typical_return",
+                  "典型案例撤回发布" if withdrawn else "典型案例退回修改", reason)
     return locked

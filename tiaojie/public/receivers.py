@@ -101,6 +101,17 @@ def rating_notes(case: Case, user) -> list[str]:
 register_step_note("follow_up", rating_notes)
 
 
+def application_notes(case: Case, user) -> list[str]:
+    if case.numbered:
+        return []
+    return [f"网上申请（申请编号{case.number}）：受理时取得{case.organization.name}本年度的下一个案号；"
+            "不予受理的不占用案号，申请人都会收到短信通知"]
+
+
+register_step_note("accept", application_notes)
+register_step_note("reject", application_notes)
+
+
 # --- staff notices for records of other parts (this is the lowest app above them all) -------------
 
 def _on_warning(sender, instance, created, **kwargs):

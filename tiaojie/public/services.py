@@ -281,8 +281,9 @@ def suggestions(facts: str, claims: str = "") -> tuple[list, Decimal | None]:
 def apply(*, phone: str, address: str | None, me: dict, other: dict, facts: str, claims: str, region,
           place_detail: str, arose_on, dispute_type, consent: bool, files=(), amount_at_stake=None) -> Case:
     """Register an online application through the one intake function (群众网上申请): a case
-    awaiting acceptance (已登记待受理) at the committee routing proposes. With no type chosen the
-    best suggestion from the facts is taken (the committee checks it when it accepts)."""
+    awaiting acceptance (已登记待受理) at the committee routing proposes, with an application
+    reference (申请编号) and no case number yet: it is numbered when the committee accepts it.
+    With no type chosen the best suggestion from the facts is taken (the committee checks it)."""
     if not consent:
         raise DomainError("请阅读并同意个人信息处理告知", "consent")
     files = list(files or ())
@@ -305,7 +306,8 @@ def apply(*, phone: str, address: str | None, me: dict, other: dict, facts: str,
                                          address=address)
         _attachments(case, files)
         tc = ensure_tracking_code(case)
-        notify.queue("application_received", phone, org_name=case.organization.name, code=tc.code)
+        notify.queue("application_received", phone, org_name=case.organization.name, code=tc.code,
+                     reference=case.number)
         notify_staff_new_application(case)
     if address:
         hit("apply_addr", address)
@@ -324,7 +326,7 @@ def notify_staff_new_application(case: Case) -> None:
     from django.urls import reverse
 
     notify.notify_users(staff_of(case.organization), "application",
-                        f"新的网上调解申请：{case.number}（{case.dispute_type}），请受理或说明不予受理的理由",
+                        f"新的网上调解申请（申请编号{case.number}，{case.dispute_type}），请受理或说明不予受理的理由",
                         reverse("cases:detail", args=[case.pk]))
 
 

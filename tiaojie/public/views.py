@@ -89,29 +89,45 @@ def apply_phone(request):
             _err(form, e, "phone")
         else:
             request.session["p_apply_pending"] = phone
-            messages.info(request, f"验证码已发送至{phone[:3]}****{phone[-4:]}，5分钟内有效")
+            messages.info(request, f"验证码已发送至{_masked(phone)}，5分钟内有效")
             return redirect("public:apply_verify")
     return render(request, "public/phone.html", {"form": form, "title": "申请调解", "step": "验证手机号码"})
+
+
+def _masked(phone: str) -> str:
+    return f"{phone[:3]}****{phone[-4:]}"
+
+
+def _code_step(request, *, phone: str, title: str, again: str, check, done):
+    """The one-time-code step of applying and of tracking: the code form for ``phone``.
+    ``check(code)`` raises ``DomainError`` for a wrong or expired code (shown at the field and
+    counted towards the CAPTCHA); after a right one the session gets a new key and
+    ``done(result of check)`` gives the response."""
+    form = forms.CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = check(form.cleaned_data["code"])
+        except DomainError as e:
+            services.failed(client_ip(request) or "-")
+            _err(form, e, "code")
+        else:
+            request.session.cycle_key()
+            return done(result)
+    return render(request, "public/verify.html", {"form": form, "title": title, "masked": _masked(phone),
+                                                  "again": again})
 
 
 def apply_verify(request):
     phone = request.session.get("p_apply_pending")
     if not phone:
         return redirect("public:apply")
-    form = forms.CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.check_code(phone, "apply", form.cleaned_data["code"])
-        except DomainError as e:
-            services.failed(client_ip(request) or "-")
-            _err(form, e, "code")
-        else:
-            request.session.cycle_key()
-            request.session["p_apply"] = {"phone": phone, "at": time.time()}
-            return redirect("public:apply_form")
-    return render(request, "public/verify.html", {"form": form, "title": "申请调解",
-                                                  "masked": f"{phone[:3]}****{phone[-4:]}",
-                                                  "again": reverse("public:apply")})
+
+    def done(_):
+        request.session["p_apply"] = {"phone": phone, "at": time.time()}
+        return redirect("public:apply_form")
+
+    return _code_step(request, phone=phone, title="申请调解", again=reverse("public:apply"),
+                      check=lambda code: services.check_code(phone, "apply", code), done=done)
 
 
 def apply_form(request):
@@ -139,10 +155,11 @@ def apply_form(request):
         except DomainError as e:
             _err(form, e)
         else:
-            request.session["p_done"] = {"code": case.tracking.code, "org": case.organization.name}
+            request.session["p_done"] = {"code": case.tracking.code, "org": case.organization.name,
+                                          "reference": case.number}
             request.session.pop("p_apply", None)
             return redirect("public:apply_done")
-    return render(request, "public/apply.html", {"form": form, "phone": f"{phone[:3]}****{phone[-4:]}",
+    return render(request, "public/apply.html", {"form": form, "phone": _masked(phone),
                                                  "consent_version": services.CONSENT_VERSION})
 
 
@@ -187,24 +204,18 @@ def track_verify(request):
     pending = request.session.get("p_track_pending")
     if not pending:
         return redirect("public:track")
-    form = forms.CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case, party_ids = services.finish_tracking(pending["code"], pending["phone"], form.cleaned_data["code"])
-        except DomainError as e:
-            services.failed(client_ip(request) or "-")
-            _err(form, e, "code")
-        else:
-            request.session.cycle_key()
-            tracked = request.session.get("p_track", {})
-            tracked[pending["code"]] = {"parties": party_ids, "at": time.time()}
-            request.session["p_track"] = tracked
-            request.session.pop("p_track_pending", None)
-            return redirect("public:case", code=pending["code"])
-    phone = pending["phone"]
-    return render(request, "public/verify.html", {"form": form, "title": "查询案件",
-                                                  "masked": f"{phone[:3]}****{phone[-4:]}",
-                                                  "again": reverse("public:track") + f"?code={pending['code']}"})
+
+    def done(found):
+        _case, party_ids = found
+        tracked = request.session.get("p_track", {})
+        tracked[pending["code"]] = {"parties": party_ids, "at": time.time()}
+        request.session["p_track"] = tracked
+        request.session.pop("p_track_pending", None)
+        return redirect("public:case", code=pending["code"])
+
+    return _code_step(request, phone=pending["phone"], title="查询案件",
+                      again=reverse("public:track") + f"?code={pending['code']}",
+                      check=lambda code: services.finish_tracking(pending["code"], pending["phone"], code), done=done)
 
 
 def _tracked(request, code: str):

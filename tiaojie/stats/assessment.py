@@ -8,8 +8,8 @@ Indicator values (0–1) for a unit's subtree and a period:
   never filed counts against the unit as much as a late one;
 * 案件未超期率 — 1 − open cases past their time limit today ÷ open cases under a time limit;
 * 预警按时处置率 — warnings raised in the period (by origin) resolved before their deadline ÷ raised;
-* 群众满意度 — the parties' ratings on the public side given in the period rated 4 or 5 ÷ all ratings
-  (``satisfaction``; seeded inactive: a bureau turns it on in admin once enough parties rate).
+* 群众满意率 — the parties' own ratings given in the period on cases the unit handles, rated 4 or 5
+  ÷ all (``stats.satisfaction``; seeded inactive: the city turns it on in admin).
 
 Score of one indicator = weight × min(1, value ÷ target). A unit with no data for an indicator
 is not scored on it; the total is rescaled to 100 over the indicators it was scored on.
@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from tiaojie.cases.models import Case
 from tiaojie.orgs.models import Organization, OrgKind
-from tiaojie.stats import figures, satisfaction
+from tiaojie.stats import figures
 from tiaojie.stats.models import Indicator
 
 LEVELS = {"county": (OrgKind.COUNTY_CENTER, "县（市、区）"), "township": (OrgKind.TOWNSHIP, "乡镇（街道）")}
@@ -81,6 +81,16 @@ def _reports_due(path: str, units: dict, period: figures.Period, today) -> dict:
     return due
 
 
+def _ratings(path: str, units: dict, period: figures.Period) -> dict:
+    """Ratings given within ``period`` on the cases each unit handles: {unit: {n, ok}}."""
+    from tiaojie.public.models import Rating
+    from tiaojie.stats.satisfaction import SATISFIED
+
+    return _grouped(Rating.objects.filter(case__organization__path__startswith=path, rated_at__date__gte=period.start,
+                                          rated_at__date__lte=period.end),
+                    "case__organization", units, n=Count("id"), ok=Count("id", filter=SATISFIED))
+
+
 def assess(node: Organization, period: figures.Period, level: str) -> tuple[list, list[Score]]:
     """Scores of the units of ``level`` inside ``node``'s subtree, best first."""
     from tiaojie.screening.models import ScreeningRound
@@ -111,8 +121,7 @@ def assess(node: Organization, period: figures.Period, level: str) -> tuple[list
                                             raised_at__date__lte=period.end),
                      "origin", units, n=Count("id"),
                      ok=Count("id", filter=Q(resolved_at__isnull=False, resolved_at__lte=F("respond_by"))))
-    rated = _grouped(satisfaction.ratings_in(path, period), "case__organization", units,
-                     n=Count("id"), ok=Count("id", filter=satisfaction.SATISFIED))
+    rated = _ratings(path, units, period) if any(i.code == Indicator.Code.SATISFACTION for i in indicators) else {}
     scores = []
     for uid, org in units.items():
         f = figs.get(uid) or figures.derive({})
@@ -121,7 +130,7 @@ def assess(node: Organization, period: figures.Period, level: str) -> tuple[list
             "screening_on_time": figures.ratio(rounds[uid]["n"] - rounds[uid]["late"], max(due[uid], rounds[uid]["n"])),
             "not_overdue": (1 - open_cases[uid]["overdue"] / open_cases[uid]["n"]) if open_cases[uid]["n"] else None,
             "warnings_on_time": figures.ratio(warns[uid]["ok"], warns[uid]["n"]),
-            "satisfaction": figures.ratio(rated[uid]["ok"], rated[uid]["n"]),
+            "satisfaction": figures.ratio(rated[uid]["ok"], rated[uid]["n"]) if uid in rated else None,
         }
         s = Score(org=org, values=values)
         got = possible = Decimal(0)

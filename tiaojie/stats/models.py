@@ -125,7 +125,7 @@ class Indicator(models.Model):
         FOLLOW_UP_RATE = "follow_up_rate", "回访率"
         NOT_OVERDUE = "not_overdue", "案件未超期率"
         WARNINGS_ON_TIME = "warnings_on_time", "预警按时处置率"
-        SATISFACTION = "satisfaction", "群众满意度"
+        SATISFACTION = "satisfaction", "群众满意率"
 
     code = models.CharField("指标", max_length=30, choices=Code.choices, unique=True)
     weight = models.DecimalField("权重（分）", max_digits=6, decimal_places=2)

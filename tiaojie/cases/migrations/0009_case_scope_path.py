@@ -10,6 +10,10 @@ filled here.
 Indexes: ``(scope_path, registered_at, id)`` for a subtree's list; on PostgreSQL with the pattern
 operator class (prefix LIKE) and the list's filter columns included, and the list order index
 ``(registered_at, id)`` made covering, so that the ids of a page are read from an index alone.
+
+On SQLite a later migration that alters a column of ``cases_case`` makes Django rebuild the table,
+which drops these triggers and the raw index: such a migration must install them again (the SQL
+below); ``tests/accounts/test_scope.py`` checks that they exist after migrating.
 """
 from django.db import migrations, models
 
@@ -74,7 +78,7 @@ def _run(statements):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("cases", "0007_redundant_indexes"),
+        ("cases", "0008_applications_numbered_on_acceptance"),
         ("orgs", "0007_remove_mediator_clear_identifiers"),
     ]
 
