@@ -67,6 +67,24 @@ def test_acceptance_takes_the_next_number(world):
     assert not Case.objects.filter(number=reference).exists()
 
 
+def test_a_warning_raised_on_an_application_takes_the_case_number_on_acceptance(world):
+    from tiaojie.warnings.models import Warning
+
+    with effects():
+        app = services.apply(phone=PHONE, address=None, me={"name": "刘大海"}, other={"name": "孙小梅"},
+                             facts="邻居孙小梅因排水沟与我家争吵，她丈夫把我父亲打倒在地，我们报了警，对方扬言要烧我家房子。",
+                             claims="赔偿医药费", region=world.regions["v1"], place_detail="", arose_on="2026-11-01",
+                             dispute_type=DisputeType.objects.get(code="02"), consent=True)
+    w = Warning.objects.get(assessment__case=app)
+    assert w.title.startswith(app.number + " ")  # the application reference, while it waits
+    desk_user = next(u for u in world.users.values() if u.organization_id == app.organization_id and u.role != "viewer")
+    with effects():
+        transitions.accept(app, desk_user, version=version_of(app))
+    case = Case.objects.get(pk=app.pk)
+    w.refresh_from_db()
+    assert w.title.startswith(case.number + " ") and "网申" not in w.title
+
+
 def test_a_declined_application_leaves_no_gap(world):
     year = timezone.localdate().year
     desk(world)

@@ -15,7 +15,20 @@ def reassess_case(sender, case, actor=None, kind="", **kwargs):
 
     if kind in MOVES:
         hand_over_warnings(case)
+    if kind == "accept":
+        retitle_warnings(case)
     reassess(case=case, actor=actor, new=kind == "register")
+
+
+def retitle_warnings(case) -> int:
+    """An online application takes its case number when accepted: warnings raised on it while it
+    carried its application reference are titled with the number from then on."""
+    from tiaojie.warnings.models import Warning
+    from tiaojie.warnings.services import short_title
+
+    title = f"{case.number} {short_title(case.facts)}"
+    return Warning.objects.filter(assessment__case=case).exclude(title=title).exclude(
+        title__startswith=f"{case.number} ").update(title=title)
 
 
 def hand_over_warnings(case) -> int:
