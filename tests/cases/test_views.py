@@ -598,3 +598,21 @@ def test_registration_asks_for_identity_proofs(world, login):
     case = new_case(world)
     html = login(world.users["v1"]).get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert 'id="proofs-missing"' in html and "刘大海" in html
+
+
+def test_a_refusal_points_the_applicant_somewhere(world, login):
+    client = login(world.users["v1"])
+    case = new_case(world)
+    r = act(client, case, "reject", {"reason": "双方已就该纠纷向法院起诉", "pointer": "", "pointer_detail": "卫东区人民法院"})
+    assert r.status_code == 200 and "请同时选择建议的途径" in r.content.decode()
+    case.refresh_from_db()
+    assert case.outcome == ""  # nothing written
+    r = act(client, case, "reject", {"reason": "双方已就该纠纷向法院起诉。", "pointer": "人民法院",
+                                     "pointer_detail": "卫东区人民法院"})
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.close_reason == "双方已就该纠纷向法院起诉；建议向卫东区人民法院寻求解决"
+    other = new_case(world)
+    act(client, other, "reject", {"reason": "不属于民间纠纷", "pointer": "有关行政机关"})
+    other.refresh_from_db()
+    assert other.close_reason == "不属于民间纠纷；建议向有关行政机关寻求解决"

@@ -373,7 +373,32 @@ def text(label, required=True, rows=None, limit_name: str = "reason", **kw):
 
 
 class RejectForm(TransitionForm):
+    """不予受理: the reason, and where the applicant may turn instead (the pointer is written into
+    the reason, so the 不予受理告知书 and the applicant's SMS carry it)."""
+
+    POINTERS = [("", "（不作具体建议）"), ("其他人民调解委员会", "其他人民调解委员会"), ("人民法院", "人民法院（起诉）"),
+                ("劳动人事争议仲裁委员会", "劳动人事争议仲裁委员会"), ("仲裁机构", "仲裁机构（合同约定仲裁）"),
+                ("有关行政机关", "有关行政机关"), ("信访部门", "信访部门")]
+
     reason = text("不予受理理由", rows=3, help_text="例如：一方明确拒绝调解；已进入诉讼或仲裁程序；不属于民间纠纷")
+    pointer = forms.ChoiceField(label="建议当事人向", choices=POINTERS, required=False,
+                                help_text="告知申请人可以向哪里寻求解决，写入告知书和短信")
+    pointer_detail = limit(forms.CharField(label="具体单位（选填）", required=False,
+                                           help_text="例如：卫东区医疗纠纷人民调解委员会、卫东区人民法院"), "name", "具体单位")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("pointer_detail") and not data.get("pointer"):
+            self.add_error("pointer", "填写了具体单位，请同时选择建议的途径")
+        return data
+
+    def transition_kwargs(self) -> dict:
+        d = self.cleaned_data
+        reason = d["reason"].strip().rstrip("。；;.")
+        if d.get("pointer"):
+            where = d.get("pointer_detail", "").strip() or d["pointer"]
+            reason = f"{reason}；建议向{where}寻求解决"
+        return {"reason": reason}
 
 
 def eligible_mediators(case: Case):
