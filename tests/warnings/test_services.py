@@ -138,3 +138,14 @@ def test_case_prevention_outcome_recorded_when_closed(client, world):
     assert p.criminal and p.criminal_persons == 2 and not p.petition
     client.force_login(world.users["v2"])
     assert client.get(url).status_code == 404
+
+
+def test_a_warning_title_never_ends_inside_a_word():
+    from tiaojie.warnings.services import short_title
+
+    facts = "网格员走访时了解到平顶山市恒信建筑工程有限公司承建的吴洞村项目拖欠郑萍等10名农民工工资共计八万余元"
+    title = short_title(facts)
+    assert title.endswith("…") and len(title) <= 41 and facts.startswith(title[:-1])
+    assert not title.endswith("农…") and "农民" not in title  # 农民工 is one word: left out whole
+    assert short_title("双方因排水沟发生争执，多次协商未果，情绪激动，村调委会介入调解后仍未解决，申请调解") == "双方因排水沟发生争执，多次协商未果，情绪激动，村调委会介入调解后仍未解决…"
+    assert short_title("短的事实") == "短的事实"

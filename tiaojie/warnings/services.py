@@ -301,7 +301,9 @@ def _maybe_raise_warning(a: RiskAssessment) -> Warning | None:
 
 
 def short_title(facts: str, limit: int = 40) -> str:
-    """The first words of the facts, cut at a punctuation mark rather than inside a word."""
+    """The first words of the facts, cut at a punctuation mark in the second half of ``limit``, else
+    after the last whole word (intake's tokenizer, with the dispute-term dictionary) — never inside a
+    word such as 农民工."""
     text = " ".join((facts or "").split())
     if len(text) <= limit:
         return text
@@ -310,7 +312,14 @@ def short_title(facts: str, limit: int = 40) -> str:
         at = cut.rfind(mark)
         if at >= limit // 2:
             return cut[:at] + "…"
-    return cut + "…"
+    from tiaojie.intake.classifier import tokenizer
+
+    out = ""
+    for word in tokenizer().lcut(text[:limit + 12], HMM=False):
+        if len(out) + len(word) > limit:
+            break
+        out += word
+    return (out if len(out) >= limit // 2 else cut) + "…"
 
 
 def follow_case(case) -> int:
