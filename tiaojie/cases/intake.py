@@ -219,6 +219,17 @@ class Preview:
                     or (a is not None and (a.signals or a.people_count or a.amount_yuan)))
 
 
+def suggested_types(analysis, top: int = 3) -> list:
+    """The analysis's best ``top`` type suggestions with their active ``DisputeType`` (None where
+    the code has none), best first: [(TypeSuggestion, DisputeType | None)]."""
+    suggested = list(getattr(analysis, "types", None) or [])[:top]
+    if not suggested:
+        return []
+    known = {t.code: t for t in DisputeType.objects.filter(code__in=[s.code for s in suggested], is_active=True)
+             .select_related("parent")}
+    return [(s, known.get(s.code)) for s in suggested]
+
+
 def preview(user, app: Application) -> Preview:
     """A preview of ``prepare`` for a form still being filled in: the text analysis of the facts,
     the routing proposal (when type and place are known; the registrar's type, else the best
@@ -236,10 +247,7 @@ def preview(user, app: Application) -> Preview:
         return Preview(error=e.message)
     analysis = analyze({"facts": facts, "claims": claims})
     out = Preview(analysis=analysis)
-    suggested = list(getattr(analysis, "types", None) or [])[:3]
-    if suggested:
-        known = {t.code: t for t in DisputeType.objects.filter(code__in=[s.code for s in suggested], is_active=True)}
-        out.types = [(s, known.get(s.code)) for s in suggested]
+    out.types = suggested_types(analysis)
     region = None
     try:
         region = clean_case_field("region", app.region)

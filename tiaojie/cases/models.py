@@ -175,7 +175,7 @@ class Case(models.Model):
     # Indexed by (organization, status) below, which also serves lookups by organization alone.
     organization = models.ForeignKey("orgs.Organization", verbose_name="承办调委会", on_delete=models.PROTECT,
                                      related_name="cases", db_index=False)
-    # The organization's path, written by database triggers (migration 0008), never by Python:
+    # The organization's path, written by database triggers (migration 0009), never by Python:
     # the scope of a subtree is one index range (tiaojie.core.scope).
     scope_path = models.CharField("承办单位路径（数据库维护）", max_length=255, blank=True, default="", editable=False)
     numbered_by = models.ForeignKey("orgs.Organization", verbose_name="编号单位", on_delete=models.PROTECT,

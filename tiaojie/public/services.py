@@ -265,16 +265,12 @@ def suggestions(facts: str, claims: str = "") -> tuple[list, Decimal | None]:
     if not text:
         return [], None
     analysis = intake.analyze({"facts": text[:validators.limit("facts")], "claims": (claims or "")[:validators.limit("claims")]})
-    scored = [(s.code, s.score) for s in getattr(analysis, "types", None) or []]
-    found = {t.code: t for t in DisputeType.objects.filter(code__in=[c for c, _ in scored], is_active=True)
-             .select_related("parent")}
     types, seen = [], set()
-    for code, score in scored:
-        t = found.get(code)
+    for s, t in intake.suggested_types(analysis, top=5):
         t = t.parent if t is not None and t.parent_id else t      # the top-level type: plain words
         if t is not None and t.pk not in seen and len(types) < 3:
             seen.add(t.pk)
-            types.append((t, round(score * 100)))
+            types.append((t, round(s.score * 100)))
     return types, getattr(analysis, "amount_yuan", None)
 
 
