@@ -164,3 +164,35 @@ def test_decrypt_failure_is_logged_recorded_and_shown(world, login, settings, ca
     page = c.get(reverse("accounts:security")).content.decode()
     assert 'id="decrypt-failures"' in page
     assert c.get(reverse("admin:security_decryptfailure_changelist")).status_code == 200
+
+
+def test_compact_tokens_and_values_written_as_fernet_tokens(world, settings):
+    from cryptography.fernet import Fernet
+
+    from tiaojie.security import keys
+
+    old, new = new_key(), new_key()
+    settings.TIAOJIE_DATA_KEY = old
+    token = crypto.encrypt("410403198001010011")
+    # format byte, key byte, 12-byte nonce, 18 bytes sealed with a 16-byte tag: 48 bytes, 64 characters
+    assert len(token) == 64 and not token.startswith(crypto.FERNET_PREFIX) and "=" not in token
+    assert len(crypto.encrypt("13912345678")) == 55
+    assert crypto.decrypt_strict(token) == "410403198001010011" and crypto.is_current(token)
+    # a value written before the compact tokens (Fernet) still reads, and is not current
+    legacy = Fernet(keys.fernet_key(old)).encrypt(b"13912345678").decode()
+    assert legacy.startswith(crypto.FERNET_PREFIX) and len(legacy) == 100
+    assert crypto.decrypt_strict(legacy) == "13912345678" and not crypto.is_current(legacy)
+    # under a newer key both still read; rotation writes compact tokens under the newest key
+    settings.TIAOJIE_DATA_KEY = f"{new},{old}"
+    assert not crypto.is_current(token)
+    for t, value in ((token, "410403198001010011"), (legacy, "13912345678")):
+        rotated = crypto.rotate(t)
+        assert crypto.is_current(rotated) and crypto.decrypt_strict(rotated) == value
+    # a changed character or an unknown key is an error, never a wrong value
+    tampered = token[:30] + ("A" if token[30] != "A" else "B") + token[31:]
+    for bad in (tampered, token[:-4], "not a token", crypto.encrypt.__name__):
+        with pytest.raises(crypto.DecryptError):
+            crypto.decrypt_strict(bad)
+    settings.TIAOJIE_DATA_KEY = new_key()
+    with pytest.raises(crypto.DecryptError):
+        crypto.decrypt_strict(token)

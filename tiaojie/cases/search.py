@@ -1,8 +1,8 @@
 """Full-text search over cases with the database's own machinery: similar past cases and
 possible duplicates for the registration form, and the index that serves them.
 
-The index (``CaseSearch``, one row a case) holds the jieba words of the facts and claims
-(``body``, space-joined) and keyed hashes of the parties' names and ID numbers (``keys``: the
+The index (``CaseSearch``, one row a case) holds the distinct jieba words of the facts and claims
+(``body``, space-joined; without names, numbers and common words: ``index_words``) and keyed hashes of the parties' names and ID numbers (``keys``: the
 identifiers are never stored in clear). Migration 0005 puts each database's own full-text index
 over it: SQLite an FTS5 table (``cases_search_fts``, triggers keep it in step), PostgreSQL stored
 ``tsvector`` columns (configuration 'simple' over the space-joined words) with GIN indexes.
@@ -96,6 +96,14 @@ def document_words(text: str) -> list[str]:
     return [w.lower() for w in jieba.cut_for_search(_normalize(text)) if _WORD.fullmatch(w)]
 
 
+def index_words(text: str, names=()) -> list[str]:
+    """The distinct words of ``text`` a search can ask for, in order: ``document_words`` without the
+    parties' ``names``, numbers and the common words of dispute descriptions (``query_terms`` never
+    asks for those), each once (the searches test whether a case holds a word, not how often)."""
+    words = document_words(without_names(text, names))
+    return [w for w in dict.fromkeys(words) if not w.isdigit() and w not in STOP_WORDS]
+
+
 def query_terms(text: str, top: int = QUERY_TERMS) -> list[str]:
     """The most informative words of ``text`` (TF-IDF with jieba's general word weights; numbers
     and the common words of dispute descriptions left out), best first. (Part-of-speech tagging
@@ -183,8 +191,10 @@ def id_hash_of(id_number: str) -> str:
 
 
 def document(facts: str, claims: str, parties) -> tuple[str, str]:
-    """(body, keys) of a case's index row; ``parties``: (name, id_hash) pairs."""
-    body = " ".join(document_words(f"{facts or ''}\n{claims or ''}"))
+    """(body, keys) of a case's index row; ``parties``: (name, id_hash) pairs. The names are in the
+    keys, hashed, and not in the body (the search for similar facts leaves them out)."""
+    parties = list(parties)
+    body = " ".join(index_words(f"{facts or ''}\n{claims or ''}", [name for name, _ in parties]))
     keys = []
     for name, h in parties:
         for k in (name_key(name), id_key(h)):
@@ -497,7 +507,7 @@ def possible_duplicates(user, *, names=(), id_hashes=(), region=None, text: str 
         return []
     rows = dict(CaseSearch.objects.filter(case_id__in=ids).values_list("case_id", "keys"))
     bodies = dict(CaseSearch.objects.filter(case_id__in=ids).values_list("case_id", "body"))
-    words = set(document_words(text))
+    words = set(index_words(text, names))
     cases = Case.objects.select_related("organization", "region", "dispute_type__parent").in_bulk(ids)
     visible = set(Case.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
     found, others = [], {}

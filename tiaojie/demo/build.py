@@ -583,7 +583,7 @@ class CityBuilder:
         self.counters: dict[tuple[int, int], int] = {}
         for o in self.orgs.values():
             o.active_mediators = [m for m in o.mediators if m[2]] or o.mediators
-        # Phone numbers are encrypted once into a pool and shared (Fernet costs ~15 µs a value);
+        # Phone numbers are encrypted once into a pool and shared (encryption costs µs a value);
         # ID numbers are encrypted per party so that the duplicate-ID warning stays meaningful.
         self.phone_pool = []
         for _ in range(500 if self.small else 20_000):
@@ -905,6 +905,8 @@ class CityBuilder:
 
         # Texts
         tpl = pick(template_for(code))
+        if "calm" in tpl and case_id % 10 < CALM_SHARE * 10:  # by the id: the random stream stays as it was
+            tpl = {**tpl, **tpl["calm"]}
         arose = reg.date() - dt.timedelta(days=int(-12 * math.log(1.0 - r())))
         stake = max(amount, int(amount / (0.6 + 0.4 * r()) / 10) * 10) if amount else (
             self._raw_amount(code) if outcome != Outcome.SUCCESS else 0)
@@ -1100,12 +1102,14 @@ class CityBuilder:
         for kind, label, frm, to, at, reason, data in events:
             add(CaseEvent, (take(), case_id, kind, label, frm, to, actor_id, actor_name, ts(at), reason,
                             "{}" if past else data))
-        # 一案一码: drawn at registration; cases older than the public channel got theirs when it opened.
-        tcode = new_tracking_code()
-        while tcode in self.codes:
+        # 一案一码: drawn at registration; cases still running when the public channel opened got theirs
+        # then; a case closed before it has none (given on demand, ``public.services.ensure_tracking_code``).
+        if last >= PUBLIC_OPENED:
             tcode = new_tracking_code()
-        self.codes.add(tcode)
-        add(TrackingCode, (ids[TrackingCode].take(), tcode, ts(max(reg, PUBLIC_OPENED)), case_id))
+            while tcode in self.codes:
+                tcode = new_tracking_code()
+            self.codes.add(tcode)
+            add(TrackingCode, (ids[TrackingCode].take(), tcode, ts(max(reg, PUBLIC_OPENED)), case_id))
         number = format_number(o.obj, year, seq)
         if track == "current":
             self.current_records.append(CurrentRecord(
@@ -1290,6 +1294,7 @@ encrypt, lookup_hash = crypto.encrypt, crypto.lookup_hash
 ORG_RESPONDENT, template_for = texts.ORG_RESPONDENT, texts.template_for
 SESSION_LINES, FAIL_REASONS, FOLLOW_UP_NOTES = texts.SESSION_LINES, texts.FAIL_REASONS, texts.FOLLOW_UP_NOTES
 PERFORMANCE_METHODS = texts.PERFORMANCE_METHODS
+CALM_SHARE = texts.CALM_SHARE
 FACT_OPENERS, FACT_TAILS, SOURCE_LINES, CLAIM_PREFIXES = (texts.FACT_OPENERS, texts.FACT_TAILS, texts.SOURCE_LINES,
                                                           texts.CLAIM_PREFIXES)
 PERFORMANCE_LABEL = dict(FollowUp.Performance.choices)

@@ -272,6 +272,46 @@ POLICE_REVISIT = [
     "回访{a}，对方已按约定付款，未发现新的矛盾苗头。",
 ]
 
+# Calm retellings of the templates whose facts carry a sign of escalation (violence, threats, a
+# group, a death, strong emotion, a long-running quarrel): most disputes a committee sees are
+# ordinary, so most cases of such a type are told this way and only some keep the sharper account
+# (``CALM_SHARE``). Keyed by (type code, index in TEMPLATES); the facts, or a template's fields that
+# change with them; attached to the template as ``calm``. An assault or a death is not retold.
+CALM_SHARE = 0.8
+CALM_FACTS: dict[tuple[str, int], str | T] = {
+    ("02", 0): T(facts="申请人{a}与被申请人{b}系{vil}前后院邻居。{month}，{b}翻建房屋时将滴水檐伸至{a}家院内，雨天排水冲刷{a}家院墙墙基，"
+                     "{a}要求改建，{b}认为不影响对方，双方协商未果。",
+                     resp="被申请人翻建房屋未考虑相邻方排水，应承担主要责任。"),
+    ("02", 1): "{a}与{b}两家相邻，共用一条出行通道。{month}，{b}在通道上堆放柴草、建材，致{a}家农用车无法通行，{a}要求清理，{b}迟迟未清理。",
+    ("02", 2): T(facts="{month}，{a}家饲养的狗在{vil}村道上咬伤{b}家孩子，{b}家人要求{a}承担医疗费，{a}认为孩子先逗狗，"
+                     "只愿承担一部分，双方意见不一。",
+                     claims="请求对方赔偿医疗费。", resp="{a}饲养犬只未尽管束义务，应承担孩子医疗费用。",
+                     act="{a}今后拴养犬只，双方互谅互让"),
+    ("01", 0): T(facts="申请人{a}与被申请人{b}系夫妻，婚后因家庭琐事、生活习惯不同产生隔阂。{month}，{a}回娘家居住，"
+                     "双方就是否离婚、子女抚养及共同财产分割各执己见。",
+                     act="双方和好，{b}接{a}回家共同生活，今后遇事协商解决"),
+    ("0101", 0): "申请人{a}育有子女{n}人。{month}，{a}生病住院，子女之间就医疗费用分担及轮流照顾问题意见不一，{b}以分家时分得财产较少为由拒绝承担。",
+    ("0103", 0): "{a}与{b}系兄弟，父母去世后留有{vil}宅院一处及存款若干。{month}，{b}在未与其他继承人协商的情况下将宅院出租，{a}认为侵害其继承权，要求分配租金并析产。",
+    ("0104", 0): "{a}与{b}经人介绍订婚，{a}家按当地习俗给付彩礼。{month}，双方因性格不合解除婚约，{a}家要求返还彩礼，{b}家以已购买嫁妆为由只同意返还一部分。",
+    ("03", 0): "{a}与{b}系{vil}宅基地相邻户。{month}，{b}新建房屋时地基向{a}一侧越界约{n}0厘米，{a}认为侵占其宅基地，要求{b}退让，双方对界址说法不一。",
+    ("03", 1): "{a}于多年前购买{b}位于{vil}的房屋一处，因未办理过户手续，{month}{b}之子以房屋系家庭共有为由要求收回，{a}不同意。",
+    ("0401", 0): "{month}，{b}因做生意资金周转向{a}借款，出具借条一张，约定一年内归还。借款到期后{b}以生意亏损为由未能归还，{a}上门催要未果。",
+    ("06", 1): "{month}，{a}在{vil}被{b}驾驶的三轮车撞伤，住院治疗{n}天。{b}垫付部分医疗费后不再支付，{a}家属索要未果。",
+    ("07", 1): "{a}与{b}因山坡林地的承包经营权发生争议。{month}，{b}在争议林地内砍伐树木，{a}认为林地归其承包，要求{b}赔偿。",
+    ("08", 0): "{month}，{vil}部分土地被征收用于道路建设，{a}认为其地上附着物清点有遗漏，补偿款分配不公，与{b}发生争议。",
+    ("09", 0): "{b}在{vil}附近经营养殖场，粪污处理不到位，{month}以来气味刺鼻、蚊蝇滋生，{a}与{b}交涉要求整改，{b}表示资金有困难。",
+    ("1001", 0): T(facts="{a}等{n}名农民工在{b}承建的工地务工，{month}工程完工后，{b}以发包方未拨付工程款为由拖欠工资，工人讨要未果。",
+                       act="工人领取工资后与{b}的劳务关系了结"),
+    ("13", 0): T(facts="{a}在{b}做膝关节手术后恢复不理想，{month}复查认为手术存在瑕疵，{a}要求医院赔偿后续治疗费用，"
+                     "医院认为属正常并发症。",
+                     resp="经医学专家咨询，{b}在术后观察和告知方面存在不足，应承担相应责任。",
+                     act="{b}负责{a}后续复查，双方不再就此事发生争议"),
+    ("17", 0): "{month}，{a}通过网络平台向{b}购买农资，收货后发现与描述不符，要求退款遭拒。",
+    ("99", 0): "{a}与{b}因{vil}集体收益分配问题产生分歧，{month}以来协商未果。",
+}
+for (_code, _i), _calm in CALM_FACTS.items():
+    TEMPLATES[_code][_i]["calm"] = _calm if isinstance(_calm, dict) else T(facts=_calm)
+
 # Fragments combined around a template's core facts so that no two case files read alike: an
 # opening (who told whom), a development, and how the dispute reached the committee (by source).
 FACT_OPENERS = ["", "", "", "据{a}反映，", "经调解员初步了解，", "据双方陈述，", "经走访核实，", "据村（居）委会介绍，"]

@@ -61,6 +61,11 @@ def fernet_key(raw: str) -> bytes:
     return base64.urlsafe_b64encode(hashlib.sha256(("tiaojie-personal-data:" + raw).encode()).digest())
 
 
+def aead_key(raw: str) -> bytes:
+    """The AES-256-GCM key for one configured key string (the compact tokens of ``crypto``)."""
+    return hashlib.sha256(("tiaojie-personal-data-aead:" + raw).encode()).digest()
+
+
 def hash_key(raw: str) -> bytes:
     """The HMAC key for look-up hashes from the configured hash key string."""
     return hashlib.sha256(("tiaojie-personal-data:" + raw).encode()).digest()
