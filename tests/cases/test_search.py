@@ -90,6 +90,20 @@ def test_reindex_rebuilds_every_row(world):
     assert CaseSearch.objects.count() == 2
 
 
+def test_only_open_cases_keep_name_and_id_keys(world):
+    # the keys serve the look-up of duplicates among open cases: closing a case empties them, and
+    # the rebuild writes none for a closed case
+    closed = close_successfully(register(world, facts=DRAIN), world.users["v1"], world.mediators["m1"])
+    still_open = register(world, facts=FIGHT, parties=other_parties())
+    assert CaseSearch.objects.get(case=closed).keys == "" and CaseSearch.objects.get(case=still_open).keys
+    assert "院墙" in CaseSearch.objects.get(case=closed).body.split()      # the facts stay searchable
+    CaseSearch.objects.all().delete()
+    search.reindex_cases()
+    assert CaseSearch.objects.get(case=closed).keys == "" and CaseSearch.objects.get(case=still_open).keys
+    dups = search.possible_duplicates(world.users["v1"], names=["周文斌"], region=world.regions["v1"], text=FIGHT)
+    assert [d.case for d in dups] == [still_open]
+
+
 # --- similar cases -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("scope_first", [20000, 0], ids=["scope-first", "index-first"])

@@ -190,13 +190,15 @@ def id_hash_of(id_number: str) -> str:
     return lookup_hash((id_number or "").strip().upper())
 
 
-def document(facts: str, claims: str, parties) -> tuple[str, str]:
+def document(facts: str, claims: str, parties, is_open: bool = True) -> tuple[str, str]:
     """(body, keys) of a case's index row; ``parties``: (name, id_hash) pairs. The names are in the
-    keys, hashed, and not in the body (the search for similar facts leaves them out)."""
+    keys, hashed, and not in the body (the search for similar facts leaves them out). Only an open
+    case has keys: they serve the look-up of duplicates among open cases, where a common name's
+    closed cases would only crowd the matches (no step reopens a closed case)."""
     parties = list(parties)
     body = " ".join(index_words(f"{facts or ''}\n{claims or ''}", [name for name, _ in parties]))
     keys = []
-    for name, h in parties:
+    for name, h in parties if is_open else ():
         for k in (name_key(name), id_key(h)):
             if k and k not in keys:
                 keys.append(k)
@@ -209,30 +211,34 @@ def index_case(case) -> None:
     """Write the index row of ``case`` (a Case or its id) from what is saved now."""
     pk = getattr(case, "pk", case)
     if isinstance(case, Case):
-        facts, claims = case.facts, case.claims
+        facts, claims, status = case.facts, case.claims, case.status
     else:
-        row = Case.objects.filter(pk=pk).values_list("facts", "claims").first()
+        row = Case.objects.filter(pk=pk).values_list("facts", "claims", "status").first()
         if row is None:
             CaseSearch.objects.filter(case_id=pk).delete()
             return
-        facts, claims = row
+        facts, claims, status = row
     parties = ([(p.name, p.id_hash) for p in case.parties.all()] if isinstance(case, Case)  # prefetched after commit
                else Party.objects.filter(case_id=pk).values_list("name", "id_hash"))
-    body, keys = document(facts, claims, parties)
+    body, keys = document(facts, claims, parties, status in OPEN_STATUSES)
     # one upsert (INSERT … ON CONFLICT DO UPDATE on SQLite and PostgreSQL): new or changed alike
     CaseSearch.objects.bulk_create([CaseSearch(case_id=pk, body=body, keys=keys)], update_conflicts=True,
                                    unique_fields=["case"], update_fields=["body", "keys"])
 
 
 # The steps that change what the index holds (facts, claims, the parties' names and ID numbers);
-# the other steps leave the row as it is.
+# the steps that close a case drop its keys; the other steps leave the row as it is.
 INDEXED_STEPS = {"register", "correct"}
+CLOSING_STEPS = {"reject", "succeed", "fail", "terminate"}
 
 
 def on_case_changed(sender, case, kind="", **kwargs) -> None:
-    """``case_changed`` receiver (sent after commit): registration and 更正登记信息 rewrite the row."""
+    """``case_changed`` receiver (sent after commit): registration and 更正登记信息 rewrite the row;
+    a closing step empties its keys (see ``document``)."""
     if kind in INDEXED_STEPS:
         index_case(case)
+    elif kind in CLOSING_STEPS:
+        CaseSearch.objects.filter(case_id=getattr(case, "pk", case)).exclude(keys="").update(keys="")
 
 
 def reindex_cases(batch: int = 2000, progress=None, since=None) -> int:
@@ -245,7 +251,7 @@ def reindex_cases(batch: int = 2000, progress=None, since=None) -> int:
     total = cases.count()
     done, last = 0, 0
     while True:
-        rows = list(cases.filter(pk__gt=last).order_by("pk").values_list("pk", "facts", "claims")[:batch])
+        rows = list(cases.filter(pk__gt=last).order_by("pk").values_list("pk", "facts", "claims", "status")[:batch])
         if not rows:
             break
         ids = [r[0] for r in rows]
@@ -253,8 +259,8 @@ def reindex_cases(batch: int = 2000, progress=None, since=None) -> int:
         for case_id, name, h in Party.objects.filter(case_id__in=ids).values_list("case_id", "name", "id_hash"):
             parties.setdefault(case_id, []).append((name, h))
         objs = []
-        for pk, facts, claims in rows:
-            body, keys = document(facts, claims, parties.get(pk, ()))
+        for pk, facts, claims, status in rows:
+            body, keys = document(facts, claims, parties.get(pk, ()), status in OPEN_STATUSES)
             objs.append(CaseSearch(case_id=pk, body=body, keys=keys))
         with transaction.atomic():
             CaseSearch.objects.filter(case_id__in=ids).delete()
