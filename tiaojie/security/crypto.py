@@ -156,12 +156,18 @@ def is_current(token: str) -> bool:
         return False
 
 
+# The look-up hash keeps the first 128 bits of the HMAC-SHA-256 (32 hex characters): far beyond any
+# chance of two identifiers colliding, and half the bytes of a column and an index that every party,
+# mediator and user carries (migration security/0002 shortened the stored ones).
+HASH_CHARS = 32
+
+
 def lookup_hash(value: str) -> str:
     """A keyed hash to find equal identifiers without storing them in clear."""
     value = (value or "").strip().upper()
     if not value:
         return ""
-    return hmac.new(_hash_key(), value.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_hash_key(), value.encode(), hashlib.sha256).hexdigest()[:HASH_CHARS]
 
 
 _reported: set[str] = set()
