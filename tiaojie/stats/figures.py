@@ -301,17 +301,22 @@ def fold(rows, node: Organization, orgs: dict) -> dict:
     ``orgs`` maps organization id → (path, kind); rows of organizations it lacks are outside ``node``.
     """
     out: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    seen: dict = {}  # organization id → (kind group, child key), or None outside ``node``
     for org_id, month, t, s, measure, value in rows:
-        path, kind = orgs.get(org_id, ("", ""))
-        if not path.startswith(node.path):
+        where = seen.get(org_id, False)
+        if where is False:
+            path, kind = orgs.get(org_id, ("", ""))
+            where = seen[org_id] = ((kind_group(kind), _child_key(node.path, node.pk, path))
+                                    if path.startswith(node.path) else None)
+        if where is None:
             continue
         cells = out[month]
         cells[("total", "")][measure] += value
         cells[("type", t or "")][measure] += value
         if s:
             cells[("source", s)][measure] += value
-        cells[("kind", kind_group(kind))][measure] += value
-        cells[("child", _child_key(node.path, node.pk, path))][measure] += value
+        cells[("kind", where[0])][measure] += value
+        cells[("child", where[1])][measure] += value
     return out
 
 
@@ -330,6 +335,22 @@ def org_map(path: str = "", ids=None) -> dict:
 
 
 ID_CHUNK = 5000  # ids per IN list (SQLite allows 32,766 parameters a query)
+
+
+def subtree_map(path: str, ids) -> dict:
+    """``org_map`` of the organizations ``ids`` of the subtree ``path``, from this process's copy
+    of the subtree (``core.cache``: cleared when an organization is saved or deleted here, at most
+    ``cache.SECONDS`` old in other processes, like the list's drop-downs); an organization missing
+    from the copy (created since) is read afresh. A province's live edge months name ~10,000
+    organizations: their look-up by id took ~200 ms a dashboard at 1M cases."""
+    from tiaojie.core.cache import cached
+
+    every = cached(("org_map", path), lambda: org_map(path))
+    missing = [i for i in ids if i not in every]
+    out = {i: every[i] for i in ids if i in every}
+    if missing:
+        out.update(org_map(path, ids=missing))
+    return out
 
 
 # --------------------------------------------------------------------------- figures
@@ -429,7 +450,7 @@ def _count_live(fig: Figures, node: Organization, period) -> None:
     # a root's subtree is (nearly) everything: counted without the join from every case to its
     # organization for the path test, the rows of other trees (if any) are left out by ``fold``
     rows = list(fine_rows("" if node.parent_id is None else node.path, period))
-    orgs = org_map(node.path, ids={r[0] for r in rows})
+    orgs = subtree_map(node.path, {r[0] for r in rows})
     for month, cells in fold(rows, node, orgs).items():
         for ck, data in cells.items():
             _add(fig.cells.setdefault(ck, {}), data)
