@@ -142,3 +142,9 @@ def test_cursor_round_trip():
     at = dt.datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=dt.UTC)
     cur = pag.parse_cursor(pag.cursor_token((at, 42)), before=True)
     assert cur.values == (at, 42) and cur.before
+
+
+def test_a_page_past_the_end_with_a_cursor_is_the_last_page_as_without(many, login):
+    client = login(many.users["county"])
+    assert numbers(client.get("/cases/?page=999&after=1_2")) == numbers(client.get("/cases/?page=999")) \
+        == expected_for(many.users["county"])[60:]

@@ -153,11 +153,11 @@ class CappedPaginator(Paginator):
         (otherwise by its number, as ``Paginator.get_page``)."""
         if cursor is not None and self.keys:
             try:
-                number = self.validate_number(number)
+                valid = self.validate_number(number)
             except InvalidPage:
-                number = None
-            if number is not None:
-                page = self._page_from(number, cursor)
+                valid = None
+            if valid is not None:
+                page = self._page_from(valid, cursor)
                 if page is not None:
                     return page
         return super().get_page(number)
