@@ -31,11 +31,15 @@ def main():
     ap.add_argument("--registrations", type=int, default=200)
     ap.add_argument("--only", default="", help="run only pages whose name contains one of these (comma-separated)")
     ap.add_argument("--explain", action="store_true")
+    ap.add_argument("--no-freeze", action="store_true",
+                    help="leave out the WSGI entry point's gc.freeze() (tiaojie/wsgi.py) to compare")
     args = ap.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tiaojie.settings")
     import django
 
     django.setup()
+    if not args.no_freeze:
+        import tiaojie.wsgi  # noqa: F401  as a gunicorn worker starts: the app loaded, then gc.freeze()
     from django.conf import settings
     from django.db import connection
     from django.db.models import Count
@@ -60,12 +64,23 @@ def main():
     two_char = next((r["name"] for r in two if len(r["name"]) == 2), "王伟")
     full = Party.objects.filter(kind="person", case__organization__path__startswith=city.path,
                                 name__regex=r"^.{3}$").order_by("-id").values_list("name", flat=True).first() or "刘大海"
+    # 下一页 from page 199: the cursor of its last row (keyset paging, tiaojie.core.paging)
+    from tiaojie.cases.selectors import visible_cases
+    from tiaojie.core.paging import CappedPaginator
+
+    cursors, deep = {}, {}
+    for who in users:
+        pag = CappedPaginator(visible_cases(users[who]), 30)
+        deep[who] = min(200, pag.num_pages)  # a scope with fewer pages: its last page
+        last = visible_cases(users[who]).values_list("registered_at", "id")[(deep[who] - 1) * 30 - 1]
+        cursors[who] = pag.cursor_token(last)
     today = dt.date.today()
     odd_start, odd_end = dt.date(today.year - 1, 3, 17), dt.date(today.year, 2, 11)
     pages = [
         ("city: list", "bench_city", "/cases/"),
         ("city: list by type 02", "bench_city", "/cases/?dispute_type=02"),
         ("city: list page 200", "bench_city", "/cases/?page=200"),
+        ("city: list page 200 by 下一页 (cursor)", "bench_city", f"/cases/?page={deep['bench_city']}&after={cursors['bench_city']}"),
         ("city: list status mediating", "bench_city", "/cases/?status=mediating"),
         (f"city: search 2-char name {two_char}", "bench_city", f"/cases/?q={two_char}"),
         (f"city: search full name {full}", "bench_city", f"/cases/?q={full}"),
@@ -73,6 +88,8 @@ def main():
         ("province: list", "bench_province", "/cases/"),
         ("province: list by type 02", "bench_province", "/cases/?dispute_type=02"),
         ("province: list page 200", "bench_province", "/cases/?page=200"),
+        ("province: list page 200 by 下一页 (cursor)", "bench_province",
+         f"/cases/?page={deep['bench_province']}&after={cursors['bench_province']}"),
         (f"province: search 2-char name {two_char}", "bench_province", f"/cases/?q={two_char}"),
         (f"province: search full name {full}", "bench_province", f"/cases/?q={full}"),
         ("province: search facts 宅基地", "bench_province", "/cases/?q=宅基地"),
@@ -82,6 +99,7 @@ def main():
     print(f"database: {connection.vendor} {settings.DATABASES['default']['NAME']}; cases {n_cases:,}; "
           f"parties {Party.objects.count():,}; organizations {Organization.objects.count():,}; "
           f"city {city.name} ({Case.objects.filter(organization__path__startswith=city.path).count():,} cases)")
+    print(f"load average {os.getloadavg()[0]:.2f}; gc.freeze() {'no' if args.no_freeze else 'yes'}")
     print(f"{'page':52s} {'p50':>8s} {'p95':>8s} {'max':>8s} queries")
     clients = {}
     for name, who, url in pages:
@@ -91,16 +109,19 @@ def main():
         if c is None:
             c = clients[who] = Client()
             c.force_login(users[who])
-        times = []
+        times, cpus = [], []
         for _ in range(args.runs + 1):
             with CaptureQueriesContext(connection) as ctx:
-                t = time.perf_counter()
+                t, cpu = time.perf_counter(), time.process_time()
                 r = c.get(url, secure=True)
                 times.append(time.perf_counter() - t)
+                cpus.append(time.process_time() - cpu)
             assert r.status_code == 200, (url, r.status_code)
-        times = times[1:]
+        times, cpus = times[1:], cpus[1:]
+        # client CPU: this process's own (view, ORM, template), not the database server's
         print(f"{name:52s} {pct(times, 50) * 1000:7.0f}ms {pct(times, 95) * 1000:7.0f}ms "
-              f"{max(times) * 1000:7.0f}ms {len(ctx.captured_queries)}", flush=True)
+              f"{max(times) * 1000:7.0f}ms {len(ctx.captured_queries)}  (client CPU p50 {pct(cpus, 50) * 1000:.0f} ms,"
+              f" max {max(cpus) * 1000:.0f} ms)", flush=True)
         if args.explain:
             slow = max(ctx.captured_queries, key=lambda q: float(q["time"]))
             print(f"   slowest query {slow['time']}s: {slow['sql'][:1500]}")

@@ -7,9 +7,10 @@ from tiaojie.testing import PASSWORD, build_world
 def _fresh_tables():
     """The holiday and time-limit tables are cached per process; a test that changes them must
     not leak into the next one."""
-    from tiaojie.core import dates
+    from tiaojie.core import cache, dates
 
     dates.clear_calendar_cache()
+    cache.clear()  # per-process copies (drop-downs, organization maps) of a rolled-back test's rows
     yield
     dates.clear_calendar_cache()
 

@@ -31,6 +31,7 @@ from tiaojie.core.forms import (  # noqa: F401 (re-exported for the case forms' 
     amount_field,
     limit,
 )
+from tiaojie.core.paging import PAGING_PARAMS
 from tiaojie.core.scope import Scope
 from tiaojie.orgs.models import Mediator, Organization, OrgKind, Region
 
@@ -132,7 +133,7 @@ class CaseFilterForm(BootstrapMixin, forms.Form):
         """The current filters as a query string (for paging and export links)."""
         from urllib.parse import urlencode
 
-        return urlencode([(k, v) for k, v in self.data.items() if k != "page" and v])
+        return urlencode([(k, v) for k, v in self.data.items() if k not in PAGING_PARAMS and v])
 
 
 class RegionField(forms.ModelChoiceField):

@@ -17,7 +17,7 @@ from tiaojie.cases.models import Agreement, Assignment, Party
 from tiaojie.cases.transitions import TRANSITIONS, StaleCase, TransitionError
 from tiaojie.core import access, permissions, xlsx
 from tiaojie.core.errors import DomainError, Refused
-from tiaojie.core.paging import CappedPaginator
+from tiaojie.core.paging import CappedPaginator, cursor_from
 from tiaojie.core.scope import Scope
 from tiaojie.core.validators import PartyError
 
@@ -40,11 +40,13 @@ def _filtered(request):
 @login_required
 def case_list(request):
     form, qs = _filtered(request)
-    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    page_range = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    paginator = CappedPaginator(qs, PAGE_SIZE)
+    # 下一页/上一页 carry the boundary row (keyset paging); a page number alone is read by offset
+    page = paginator.get_page(request.GET.get("page"), cursor=cursor_from(paginator, request.GET))
+    query = form.query_string()
     more_open = bool(form.errors) or any(request.GET.get(k) for k in form.fields if k != "q")
-    return render(request, "cases/list.html", {"form": form, "page": page, "query": form.query_string(),
-                                               "page_range": page_range, "more_open": more_open})
+    return render(request, "cases/list.html", {"form": form, "page": page, "query": query,
+                                               "pager": paginator.links(page, query), "more_open": more_open})
 
 
 @login_required

@@ -14,6 +14,11 @@ class StatsConfig(AppConfig):
         from tiaojie.stats import mediators, rollups
 
         case_changed.connect(rollups.on_case_changed, dispatch_uid="stats_case_changed")
+        from tiaojie.core.cache import clear_on_change
+        from tiaojie.orgs.models import Organization
+
+        # the organization maps of live counts (figures.subtree_map)
+        clear_on_change(Organization, prefix="org_map")
         provide_mediator_figures(figures=mediators.mediator_figures, honour_candidates=mediators.honour_candidates)
         for label, dates in _WATCHED.items():
             model = self.apps.get_model(label)

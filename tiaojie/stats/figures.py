@@ -143,12 +143,14 @@ def within(field: str, period) -> Q:
     return q
 
 
-def fine_rows(path: str, period, org_ids=None):
+def fine_rows(path: str, period, org_ids=None, detail: bool = True):
     """Yield (org_id, month, type_code, source, measure, value) for the subtree ``path``.
 
     ``period``: a Period, or a list of Periods that share no month (the partial months at both
     ends of a period are counted in one set of queries). ``org_ids``: optionally restrict to
-    these organizations (used by the live count of a leaf).
+    these organizations (used by the live count of a leaf). ``detail=False``: the case measures
+    (the bulk of the rows) by month and source only, with no organization (None) or type ("") —
+    enough for the totals of the subtree ``path``, in a few rows instead of one per case.
     """
     from tiaojie.routing.models import JudicialConfirmation
     from tiaojie.screening.models import Finding, HiddenDanger, ScreeningRound
@@ -165,21 +167,22 @@ def fine_rows(path: str, period, org_ids=None):
         return qs
 
     cases = scoped(Case.objects.all())
-    # 受理
+    by = {"o": F("organization_id"), "t": _case_type()} if detail else {}
     # 受理 and 办结 in one pass
     for r in (cases.filter(within("accepted_on", periods))
-              .values("organization_id", m=TruncMonth("accepted_on"), t=_case_type(), s=F("source"))
+              .values(m=TruncMonth("accepted_on"), s=F("source"), **by)
               .annotate(n=Count("id"), closed=Count("id", filter=Q(outcome__in=[Outcome.SUCCESS, Outcome.FAILED,
                                                                                  Outcome.TERMINATED])))
               .order_by()):
-        yield r["organization_id"], r["m"], r["t"], r["s"], "accepted", r["n"]
+        key = r.get("o"), r["m"], r.get("t", ""), r["s"]
+        yield (*key, "accepted", r["n"])
         group = SOURCE_GROUP_KEYS[SOURCE_REPORT_GROUP[Source(r["s"])]]
-        yield r["organization_id"], r["m"], r["t"], r["s"], f"acc_{group}", r["n"]
+        yield (*key, f"acc_{group}", r["n"])
         if r["closed"]:
-            yield r["organization_id"], r["m"], r["t"], r["s"], "closed", r["closed"]
+            yield (*key, "closed", r["closed"])
     # 调解成功 and everything about its agreement
     ok = (success_cases(cases, periods)
-          .values("organization_id", m=TruncMonth("accepted_on"), t=_case_type(), s=F("source"))
+          .values(m=TruncMonth("accepted_on"), s=F("source"), **by)
           .annotate(succeeded=Count("id"), amount=Sum("agreement__amount"),
                     oral=Count("id", filter=Q(agreement__kind=Agreement.Kind.ORAL)),
                     written=Count("id", filter=Q(agreement__kind=Agreement.Kind.WRITTEN)),
@@ -188,7 +191,7 @@ def fine_rows(path: str, period, org_ids=None):
                     confirmed=Count("id", filter=Q(judicial_confirmation__status=JudicialConfirmation.Status.CONFIRMED)))
           .order_by())
     for r in ok:
-        key = r["organization_id"], r["m"], r["t"], r["s"]
+        key = r.get("o"), r["m"], r.get("t", ""), r["s"]
         for name in ("succeeded", "oral", "written", "performed", "followed", "confirmed"):
             if r[name]:
                 yield (*key, name, r[name])
@@ -301,17 +304,22 @@ def fold(rows, node: Organization, orgs: dict) -> dict:
     ``orgs`` maps organization id → (path, kind); rows of organizations it lacks are outside ``node``.
     """
     out: dict = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    seen: dict = {}  # organization id → (kind group, child key), or None outside ``node``
     for org_id, month, t, s, measure, value in rows:
-        path, kind = orgs.get(org_id, ("", ""))
-        if not path.startswith(node.path):
+        where = seen.get(org_id, False)
+        if where is False:
+            path, kind = orgs.get(org_id, ("", ""))
+            where = seen[org_id] = ((kind_group(kind), _child_key(node.path, node.pk, path))
+                                    if path.startswith(node.path) else None)
+        if where is None:
             continue
         cells = out[month]
         cells[("total", "")][measure] += value
         cells[("type", t or "")][measure] += value
         if s:
             cells[("source", s)][measure] += value
-        cells[("kind", kind_group(kind))][measure] += value
-        cells[("child", _child_key(node.path, node.pk, path))][measure] += value
+        cells[("kind", where[0])][measure] += value
+        cells[("child", where[1])][measure] += value
     return out
 
 
@@ -330,6 +338,22 @@ def org_map(path: str = "", ids=None) -> dict:
 
 
 ID_CHUNK = 5000  # ids per IN list (SQLite allows 32,766 parameters a query)
+
+
+def subtree_map(path: str, ids) -> dict:
+    """``org_map`` of the organizations ``ids`` of the subtree ``path``, from this process's copy
+    of the subtree (``core.cache``: cleared when an organization is saved or deleted here, at most
+    ``cache.SECONDS`` old in other processes, like the list's drop-downs); an organization missing
+    from the copy (created since) is read afresh. A province's live edge months name ~10,000
+    organizations: their look-up by id took ~200 ms a dashboard at 1M cases."""
+    from tiaojie.core.cache import cached
+
+    every = cached(("org_map", path), lambda: org_map(path))
+    missing = [i for i in ids if i not in every]
+    out = {i: every[i] for i in ids if i in every}
+    if missing:
+        out.update(org_map(path, ids=missing))
+    return out
 
 
 # --------------------------------------------------------------------------- figures
@@ -378,21 +402,23 @@ def ratio(a, b) -> float | None:
     return a / b if b else None
 
 
-def compute(node: Organization, period: Period, *, live: bool = False) -> Figures:
+def compute(node: Organization, period: Period, *, live: bool = False, totals: bool = False) -> Figures:
     """Figures of ``node``'s subtree for ``period``. For a large scope (one with rollups) the
     whole months come from the rollups and only the partial months at either end are counted
-    live, so any period costs about the same; small scopes, or ``live``, are counted live."""
+    live, so any period costs about the same; small scopes, or ``live``, are counted live.
+    ``totals``: only the total facet (``Figures.total`` and ``by_month``; the dashboard's year
+    earlier), counted without a row per organization and type."""
     from tiaojie.stats.models import Rollup
 
     fig = Figures(node=node, period=period)
     if live or not Rollup.objects.filter(node=node).exists():
-        _count_live(fig, node, period)
+        _count_live(fig, node, period, totals)
         return fig
     inner, edges = split_months(period)
     if inner is not None:
-        _read_rollups(fig, node, inner)
+        _read_rollups(fig, node, inner, totals)
     if edges:
-        _count_live(fig, node, edges)  # both partial months in one set of queries
+        _count_live(fig, node, edges, totals)  # both partial months in one set of queries
     fig.source = "rollup" if inner is not None else "live"
     return fig
 
@@ -412,11 +438,13 @@ def split_months(period: Period) -> tuple[Period | None, list[Period]]:
     return Period(first, last), edges
 
 
-def _read_rollups(fig: Figures, node: Organization, inner: Period) -> None:
+def _read_rollups(fig: Figures, node: Organization, inner: Period, totals: bool = False) -> None:
     from tiaojie.stats.models import Rollup, RollupChange, RollupState
 
-    for month, facet, key, data in (Rollup.objects.filter(node=node, month__gte=inner.start, month__lte=inner.end)
-                                    .values_list("month", "facet", "key", "data")):
+    rows = Rollup.objects.filter(node=node, month__gte=inner.start, month__lte=inner.end)
+    if totals:
+        rows = rows.filter(facet="total")
+    for month, facet, key, data in rows.values_list("month", "facet", "key", "data"):
         _add(fig.cells.setdefault((facet, key), {}), data)
         if facet == "total":
             _add(fig.by_month.setdefault(month, {}), data)
@@ -425,11 +453,18 @@ def _read_rollups(fig: Figures, node: Organization, inner: Period) -> None:
     fig.stale = RollupChange.objects.filter(month__gte=inner.start, month__lte=inner.end).exists()
 
 
-def _count_live(fig: Figures, node: Organization, period) -> None:
+def _count_live(fig: Figures, node: Organization, period, totals: bool = False) -> None:
+    if totals:  # every row is inside the subtree (the path test in SQL): added up as they come
+        total, by_month = fig.cells.setdefault(("total", ""), {}), fig.by_month
+        for _org, month, _t, _s, measure, value in fine_rows(node.path, period, detail=False):
+            total[measure] = total.get(measure, 0) + value
+            m = by_month.setdefault(month, {})
+            m[measure] = m.get(measure, 0) + value
+        return
     # a root's subtree is (nearly) everything: counted without the join from every case to its
     # organization for the path test, the rows of other trees (if any) are left out by ``fold``
     rows = list(fine_rows("" if node.parent_id is None else node.path, period))
-    orgs = org_map(node.path, ids={r[0] for r in rows})
+    orgs = subtree_map(node.path, {r[0] for r in rows})
     for month, cells in fold(rows, node, orgs).items():
         for ck, data in cells.items():
             _add(fig.cells.setdefault(ck, {}), data)

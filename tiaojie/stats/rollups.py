@@ -9,6 +9,7 @@ django-q2 job) rebuilds the changed months and the recent ones, or everything wi
 and then removes only the change rows it read before counting.
 """
 import datetime as dt
+import json
 import logging
 from collections import defaultdict
 
@@ -42,19 +43,21 @@ def next_month(m: dt.date) -> dt.date:
 
 
 def rebuild(months: list[dt.date], progress=None) -> int:
-    """Recount ``months`` (first days) for every large node; returns rows written."""
-    from tiaojie.stats.models import Rollup, RollupState
+    """Recount ``months`` (first days) for every large node; returns rows written.
 
+    Contiguous months are counted together, at most ``CHUNK_MONTHS`` at a time (one set of
+    queries each, memory bounded). Each fine row is added into the cells of its organization's
+    large ancestors (worked out once per organization, not per row); the cells are written by
+    COPY on PostgreSQL."""
     months = sorted(set(months))
     if not months:
         return 0
     orgs = figures.org_map()
-    nodes = large_nodes(orgs)
+    ups, groups = _ancestry(orgs)
     written = 0
-    # Contiguous runs of months become one period each (one set of queries per run).
     runs, run = [], [months[0]]
     for m in months[1:]:
-        if m == next_month(run[-1]):
+        if m == next_month(run[-1]) and len(run) < CHUNK_MONTHS:
             run.append(m)
         else:
             runs.append(run)
@@ -63,38 +66,84 @@ def rebuild(months: list[dt.date], progress=None) -> int:
     for i, run in enumerate(runs):
         period = Period(run[0], next_month(run[-1]) - dt.timedelta(days=1))
         started = timezone.now()
-        cells: dict = defaultdict(lambda: defaultdict(int))
-        for org_id, month, t, s, measure, value in figures.fine_rows("", period):
-            path, kind = orgs[org_id]
-            group = figures.kind_group(kind)
-            for part in path.strip("/").split("/"):
-                node_id = int(part)
-                node_path = nodes.get(node_id)
-                if node_path is None:
-                    continue
-                keys = [("total", ""), ("type", t or ""), ("kind", group),
-                        ("child", figures._child_key(node_path, node_id, path))]
-                if s:
-                    keys.append(("source", s))
-                for facet, key in keys:
-                    cells[(node_id, month, facet, key)][measure] += value
-        with transaction.atomic():
-            Rollup.objects.filter(month__gte=period.start, month__lte=period.end).delete()
-            batch = []
-            for (node_id, month, facet, key), data in cells.items():
-                batch.append(Rollup(node_id=node_id, month=month, facet=facet, key=str(key), data=dict(data)))
-                if len(batch) >= BATCH:
-                    Rollup.objects.bulk_create(batch)
-                    written += len(batch)
-                    batch = []
-            Rollup.objects.bulk_create(batch)
-            written += len(batch)
-            for m in run:
-                RollupState.objects.update_or_create(month=m, defaults={"rebuilt_at": started, "dirty": False})
+        cells = _cells(figures.fine_rows("", period), ups, groups)
+        written += _replace(period, run, cells, started)
         if progress:
             progress(i + 1, len(runs))
     log.info("rollups rebuilt: %s months, %s rows", len(months), written)
     return written
+
+
+CHUNK_MONTHS = 12
+
+
+def _ancestry(orgs: dict) -> tuple[dict, dict]:
+    """For each organization: ((large node id, child key), …) over its large ancestors (itself
+    included), and its committee-kind group (``figures.fold`` decides the same per row)."""
+    nodes = large_nodes(orgs)
+    ups, groups = {}, {}
+    for org_id, (path, kind) in orgs.items():
+        groups[org_id] = figures.kind_group(kind)
+        pairs = []
+        for part in path.strip("/").split("/"):
+            node_id = int(part)
+            node_path = nodes.get(node_id)
+            if node_path is not None:
+                pairs.append((node_id, figures._child_key(node_path, node_id, path)))
+        ups[org_id] = tuple(pairs)
+    return ups, groups
+
+
+def _cells(rows, ups: dict, groups: dict) -> dict:
+    """{(node id, month, facet, key): {measure: value}} of fine rows (the facets of ``figures.fold``)."""
+    acc: dict = defaultdict(int)
+    for org_id, month, t, s, measure, value in rows:
+        up = ups.get(org_id)
+        if not up:
+            continue
+        t = t or ""
+        group = groups[org_id]
+        for node_id, child in up:
+            acc[(node_id, month, "total", "", measure)] += value
+            acc[(node_id, month, "type", t, measure)] += value
+            acc[(node_id, month, "kind", group, measure)] += value
+            acc[(node_id, month, "child", child, measure)] += value
+            if s:
+                acc[(node_id, month, "source", s, measure)] += value
+    cells: dict = {}
+    for (node_id, month, facet, key, measure), value in acc.items():
+        cell = cells.get((node_id, month, facet, key))
+        if cell is None:
+            cell = cells[(node_id, month, facet, key)] = {}
+        cell[measure] = value
+    return cells
+
+
+def _replace(period: Period, run: list, cells: dict, started) -> int:
+    """Replace the rollups of ``period`` by ``cells`` in one transaction; returns rows written."""
+    from django.db import connection
+
+    from tiaojie.stats.models import Rollup, RollupState
+
+    with transaction.atomic():
+        Rollup.objects.filter(month__gte=period.start, month__lte=period.end).delete()
+        if connection.vendor == "postgresql":
+            table = Rollup._meta.db_table
+            with connection.cursor() as cur, cur.connection.cursor().copy(
+                    f"COPY {table} (node_id, month, facet, key, data) FROM STDIN") as cp:
+                for (node_id, month, facet, key), data in cells.items():
+                    cp.write_row((node_id, month, facet, str(key), json.dumps(data)))
+        else:
+            batch = []
+            for (node_id, month, facet, key), data in cells.items():
+                batch.append(Rollup(node_id=node_id, month=month, facet=facet, key=str(key), data=data))
+                if len(batch) >= BATCH:
+                    Rollup.objects.bulk_create(batch)
+                    batch = []
+            Rollup.objects.bulk_create(batch)
+        for m in run:
+            RollupState.objects.update_or_create(month=m, defaults={"rebuilt_at": started, "dirty": False})
+    return len(cells)
 
 
 def all_months() -> list[dt.date]:

@@ -76,7 +76,7 @@ def dashboard(request):
         months = period.months() if len(period.months()) <= 120 else sorted(fig.by_month)
         # the same period a year earlier, beside this one (同比)
         earlier_period = period.year_earlier()
-        earlier = figures.compute(node, earlier_period)
+        earlier = figures.compute(node, earlier_period, totals=True)  # only its totals are shown
         before = earlier.total
         change = {k: _change(tot[k], before[k]) for k in ("found", "prevented", "accepted_all", "succeeded_all",
                                                            "amount_wan")}
