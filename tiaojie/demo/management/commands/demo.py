@@ -68,12 +68,17 @@ class Command(BaseCommand):
         aggregates.build(seed=seed, small=small, stderr=self.stderr)  # 统计汇总表
         summary.timings["统计汇总表"] = (time.monotonic() - t, 0.0)
         t = time.monotonic()
+        from django.db.models import Q
+
         from tiaojie.cases.models import Case
+        from tiaojie.demo.ratings import PUBLIC_SINCE
         from tiaojie.public.services import ensure_tracking_code
 
-        # 一案一码: the builder draws the codes of the cases it writes; the few written through the
-        # services afterwards (transfers, typical cases) get theirs here.
-        for case in Case.objects.using(database).filter(tracking__isnull=True):
+        # 一案一码: the builder draws the codes of the cases it writes (those running when the public
+        # channel opened or since); the few written through the services afterwards (transfers,
+        # typical cases) get theirs here. A case closed before the channel opened has none.
+        running = Q(closed_on__isnull=True) | Q(closed_on__gte=PUBLIC_SINCE)
+        for case in Case.objects.using(database).filter(running, tracking__isnull=True):
             ensure_tracking_code(case)
         summary.timings["一案一码"] = (time.monotonic() - t, 0.0)
         t = time.monotonic()
