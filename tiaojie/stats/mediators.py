@@ -11,25 +11,27 @@ Definitions (the one place they are written down):
 - ``satisfaction`` = follow-ups (回访) rated 满意 or 基本满意 ÷ all follow-ups of the cases;
 - ``complaints`` = follow-ups rated 不满意 (Tiaojie has no complaint register; an unsatisfied
   party at follow-up is the recorded complaint).
-Cases are read through the scope rule when a user is given (``Case.objects.visible_to``).
+Cases are read through the scope rule when a user is given (``Assignment.objects.visible_to``,
+its listing form: a city's own tree needs no condition at all).
 
-Queries: two per call (the mediators' active assignments in the period with their cases'
-outcome, dates and organization; the follow-ups of those cases), plus one per 5,000 cases
-seen only through a link (a transfer or referral from the user's subtree), whatever the
-number of mediators; the figures are added up in Python.
+The sums and the ranking are done by the database: one grouped query over the active
+assignments in the period (joined to their cases; each case's follow-ups counted by a
+correlated look-up on their case index), one row a mediator; the honours list is ranked,
+filtered (enough cases, no complaint) and cut to ``limit`` in that same query. A mediator has
+at most one active assignment on a case (``transitions.assign`` refuses a second one, and the
+constraint ``one_active_assignment_per_mediator`` holds it in the database), so counting the
+assignment rows counts each case once.
 """
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import CharField, F
-from django.db.models.functions import Cast
+from django.db.models import Count, F, FloatField, Func, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, NullIf
 
 from tiaojie.cases.models import Assignment, Case, FollowUp, Outcome
 from tiaojie.core import dates
-from tiaojie.core.scope import Scope
 
 MEDIATED = (Outcome.SUCCESS, Outcome.FAILED)
-ID_CHUNK = 5_000  # ids per IN list (SQLite allows 32,766 parameters a query)
 SATISFIED = (FollowUp.Satisfaction.SATISFIED, FollowUp.Satisfaction.BASIC)
 
 
@@ -57,6 +59,45 @@ class MediatorFigures:
         return self.satisfied / self.follow_ups if self.follow_ups else None
 
 
+FIELDS = tuple(MediatorFigures.__dataclass_fields__)
+
+
+class _DaysBetween(Func):
+    """Whole days from the date ``start`` to the date ``end``, never below zero (NULL if either is)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, start, end):
+        super().__init__(start, end)
+
+    def _parts(self, compiler):
+        (start, sp), (end, ep) = (compiler.compile(e) for e in self.get_source_expressions())
+        return start, end, [*ep, *sp]
+
+    def as_sql(self, compiler, connection, **extra):  # PostgreSQL: date − date is an integer of days
+        start, end, params = self._parts(compiler)
+        return f"GREATEST(({end}) - ({start}), 0)", params
+
+    def as_sqlite(self, compiler, connection, **extra):  # dates are ISO text: julianday() per row, no Python
+        start, end, params = self._parts(compiler)
+        return f"MAX(CAST(julianday({end}) - julianday({start}) AS INTEGER), 0)", params
+
+
+class _Codepoints(Func):
+    """A text column compared character by character (code points, as Python compares ``str``):
+    PostgreSQL's ``"C"`` collation; SQLite's default (BINARY on UTF-8) already is."""
+
+    def __init__(self, expression):
+        super().__init__(expression)
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f'({sql}) COLLATE "C"', params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return compiler.compile(self.get_source_expressions()[0])
+
+
 def _period(qs, prefix: str, date_from: dt.date | None, date_to: dt.date | None):
     """Registered within the dates (local days), as a range of instants: the index serves it,
     and SQLite converts no date per row (``__date`` called a Python function on every case)."""
@@ -67,37 +108,53 @@ def _period(qs, prefix: str, date_from: dt.date | None, date_to: dt.date | None)
     return qs
 
 
-def _visible(user, rows) -> set:
-    """The case ids of ``rows`` (case id, organization path) the user may see: a case of an
-    organization in the user's subtree is seen; the others (moved or referred cases seen through
-    a link) are checked through the scope rule, a few at a time."""
-    scope = Scope.of(user) if user is not None else None
-    if scope is None or scope.everything:
-        return {c for c, _ in rows}
-    if scope.nothing:
-        return set()
-    seen = {c for c, path in rows if path.startswith(scope.path)}
-    others = sorted({c for c, path in rows if not path.startswith(scope.path)})
-    for i in range(0, len(others), ID_CHUNK):
-        seen.update(Case.objects.visible_to(user).filter(pk__in=others[i:i + ID_CHUNK]).values_list("pk", flat=True))
-    return seen
-
-
 MANY = 200  # more mediators than this (a city's honours list): their cases are found from the period
 
 
-def _assignments(ids, mediators, date_from, date_to):
-    """The mediators' active assignments in the period. A few mediators: through the mediator
-    index. Many (a queryset given): from the period's cases (the registration-date index),
-    keeping the mediators' rows; given both, SQLite started from the mediators and walked every
-    assignment they ever had (2 s for a city's year on the demo)."""
+def _assignments(user, date_from, date_to, *, ids=None, mediators=None):
+    """The mediators' active assignments in the period, on cases the user may see. A few
+    mediators (``ids``): through the mediator index. Many (``mediators``, a queryset, and no ids
+    or more than ``MANY``): from the period's cases (the registration-date index), keeping the
+    mediators' rows; given both, SQLite started from the mediators and walked every assignment
+    they ever had (2 s for a city's year on the demo)."""
     qs = Assignment.objects.filter(active=True).order_by()
-    if mediators is not None and len(ids) > MANY and (date_from or date_to):
+    if user is not None:
+        qs = qs.visible_to(user, listing=True)
+    if mediators is not None and (ids is None or len(ids) > MANY) and (date_from or date_to):
         period = _period(Case.objects.order_by(), "", date_from, date_to).values("pk")
         # ``mediator_id + 0``: the same test, but no index on it for the planner to prefer
         return qs.filter(case_id__in=period).alias(_mediator=F("mediator_id") + 0).filter(
             _mediator__in=mediators.values("pk"))
-    return _period(qs.filter(mediator_id__in=ids), "case__", date_from, date_to)
+    return _period(qs.filter(mediator_id__in=ids if ids is not None else mediators.values("pk")), "case__",
+                   date_from, date_to)
+
+
+def _follow_ups(cond: Q | None = None):
+    """The number of follow-ups of the row's case (meeting ``cond``), NULL when none."""
+    qs = FollowUp.objects.filter(case_id=OuterRef("case_id")).order_by()
+    if cond is not None:
+        qs = qs.filter(cond)
+    return Subquery(qs.values("case_id").annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+
+
+def _grouped(assigned):
+    """One row a mediator: ``mediator_id`` and the sums of ``MediatorFigures``."""
+    both_dates = Q(case__accepted_on__isnull=False, case__closed_on__isnull=False)
+    return assigned.values("mediator_id").annotate(
+        caseload=Count("pk"),
+        mediated=Count("pk", filter=Q(case__outcome__in=MEDIATED)),
+        success=Count("pk", filter=Q(case__outcome=Outcome.SUCCESS)),
+        closed_with_dates=Count("pk", filter=both_dates),
+        total_days=Coalesce(Sum(_DaysBetween("case__accepted_on", "case__closed_on"), filter=both_dates), 0),
+        # each follow-up counts for every mediator of its case
+        follow_ups=Coalesce(Sum(_follow_ups()), 0),
+        satisfied=Coalesce(Sum(_follow_ups(Q(satisfaction__in=SATISFIED))), 0),
+        complaints=Coalesce(Sum(_follow_ups(Q(satisfaction=FollowUp.Satisfaction.UNSATISFIED))), 0),
+    ).order_by()
+
+
+def _figures(row: dict) -> MediatorFigures:
+    return MediatorFigures(**{f: row[f] for f in FIELDS})
 
 
 def mediator_figures(mediator_ids, *, user=None, date_from: dt.date | None = None,
@@ -110,37 +167,9 @@ def mediator_figures(mediator_ids, *, user=None, date_from: dt.date | None = Non
     out = {pk: MediatorFigures() for pk in ids}
     if not ids:
         return out
-    assigned = _assignments(ids, mediators, date_from, date_to)
-    # one row per assignment with what the figures need (a city's year is a few ten thousand),
-    # then the scope checked on just those cases
-    # the dates as ISO text (read with ``date.fromisoformat`` only for closed cases): SQLite's
-    # converter parsed two dates a row, 1.5 s for a city's year on a loaded machine
-    rows = list(assigned.annotate(_accepted=Cast("case__accepted_on", CharField()),
-                                  _closed=Cast("case__closed_on", CharField()))
-                .values_list("mediator_id", "case_id", "case__outcome", "_accepted", "_closed",
-                             "case__organization__path"))
-    visible = _visible(user, {(r[1], r[5]) for r in rows})
-    of_case: dict[int, set] = {}
-    for mid, case_id, outcome, accepted, closed, _path in rows:
-        if case_id not in visible or mid not in out or mid in of_case.get(case_id, ()):
-            continue
-        of_case.setdefault(case_id, set()).add(mid)
-        f = out[mid]
-        f.caseload += 1
-        if outcome in MEDIATED:
-            f.mediated += 1
-            f.success += outcome == Outcome.SUCCESS
-        if accepted is not None and closed is not None:
-            f.closed_with_dates += 1
-            f.total_days += max((dt.date.fromisoformat(closed[:10]) - dt.date.fromisoformat(accepted[:10])).days, 0)
-    # the follow-ups of those cases, each counted for every mediator of its case
-    for case_id, satisfaction in FollowUp.objects.filter(case_id__in=assigned.values("case_id")).values_list(
-            "case_id", "satisfaction"):
-        for mid in of_case.get(case_id, ()):
-            f = out[mid]
-            f.follow_ups += 1
-            f.satisfied += satisfaction in SATISFIED
-            f.complaints += satisfaction == FollowUp.Satisfaction.UNSATISFIED
+    for row in _grouped(_assignments(user, date_from, date_to, ids=ids, mediators=mediators)):
+        if row["mediator_id"] in out:
+            out[row["mediator_id"]] = _figures(row)
     return out
 
 
@@ -162,15 +191,19 @@ def honour_candidates(mediators, *, user=None, year: int, min_cases: int = 1, li
     """
     from tiaojie.orgs.models import Honour, Mediator
 
-    active = mediators.filter(status=Mediator.Status.ACTIVE)
-    names = dict(active.values_list("pk", "name"))
-    figs = mediator_figures(list(names), user=user, date_from=dt.date(year, 1, 1), date_to=dt.date(year, 12, 31),
-                            mediators=active)
-    ranked = sorted((pk for pk, f in figs.items() if f.caseload >= max(min_cases, 1) and f.complaints == 0),
-                    key=lambda pk: (-(figs[pk].success_rate or 0), -figs[pk].caseload, -(figs[pk].satisfaction or 0),
-                                    figs[pk].avg_days or 10**6, names[pk]))[:limit]
-    records = Mediator.objects.select_related("organization").in_bulk(ranked)
+    active = mediators.filter(status=Mediator.Status.ACTIVE).order_by()
+    assigned = _assignments(user, dt.date(year, 1, 1), dt.date(year, 12, 31), mediators=active)
+    rate = Coalesce(Cast("success", FloatField()) / NullIf("mediated", 0), Value(0.0))
+    satisfaction = Coalesce(Cast("satisfied", FloatField()) / NullIf("follow_ups", 0), Value(0.0))
+    avg_days = Coalesce(Cast("total_days", FloatField()) / NullIf("closed_with_dates", 0), Value(10.0 ** 6))
+    ranked = (_grouped(assigned).filter(caseload__gte=max(min_cases, 1), complaints=0)
+              .alias(_rate=rate, _satisfaction=satisfaction, _avg_days=avg_days, _name=_Codepoints(F("mediator__name")))
+              .order_by("-_rate", "-caseload", "-_satisfaction", "_avg_days", "_name", "mediator_id"))
+    rows = list(ranked[:limit] if limit is not None else ranked)
+    order = [r["mediator_id"] for r in rows]
+    records = Mediator.objects.select_related("organization").in_bulk(order)
     held: dict[int, list] = {}
-    for h in Honour.objects.filter(mediator__in=ranked, year=year):
+    for h in Honour.objects.filter(mediator__in=order, year=year):
         held.setdefault(h.mediator_id, []).append(h)
-    return [Candidate(records[pk], figs[pk], held.get(pk, []), rank=i) for i, pk in enumerate(ranked, start=1)]
+    return [Candidate(records[r["mediator_id"]], _figures(r), held.get(r["mediator_id"], []), rank=i)
+            for i, r in enumerate(rows, start=1)]
