@@ -14,10 +14,11 @@ Definitions (the one place they are written down):
 Cases are read through the scope rule when a user is given (``Assignment.objects.visible_to``,
 its listing form: a city's own tree needs no condition at all).
 
-The sums and the ranking are done by the database: one grouped query over the active
-assignments in the period (joined to their cases; each case's follow-ups counted by a
-correlated look-up on their case index), one row a mediator; the honours list is ranked,
-filtered (enough cases, no complaint) and cut to ``limit`` in that same query. A mediator has
+The sums and the ranking are done by the database, in one statement (``_sums``): the active
+assignments in the period (the ORM's query: scope, period, mediators) with their cases' outcome
+and days, and the follow-ups of those cases counted once per case, joined by case and grouped
+by mediator; the honours list is filtered (enough cases, no complaint), ranked and cut to
+``limit`` in that same statement. A mediator has
 at most one active assignment on a case (``transitions.assign`` refuses a second one, and the
 constraint ``one_active_assignment_per_mediator`` holds it in the database), so counting the
 assignment rows counts each case once.
@@ -25,8 +26,9 @@ assignment rows counts each case once.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, FloatField, Func, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db import connections
+from django.db.models import Case as Case_
+from django.db.models import F, Func, IntegerField, Q, When
 
 from tiaojie.cases.models import Assignment, Case, FollowUp, Outcome
 from tiaojie.core import dates
@@ -83,21 +85,6 @@ class _DaysBetween(Func):
         return f"MAX(CAST(julianday({end}) - julianday({start}) AS INTEGER), 0)", params
 
 
-class _Codepoints(Func):
-    """A text column compared character by character (code points, as Python compares ``str``):
-    PostgreSQL's ``"C"`` collation; SQLite's default (BINARY on UTF-8) already is."""
-
-    def __init__(self, expression):
-        super().__init__(expression)
-
-    def as_sql(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.get_source_expressions()[0])
-        return f'({sql}) COLLATE "C"', params
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return compiler.compile(self.get_source_expressions()[0])
-
-
 def _period(qs, prefix: str, date_from: dt.date | None, date_to: dt.date | None):
     """Registered within the dates (local days), as a range of instants: the index serves it,
     and SQLite converts no date per row (``__date`` called a Python function on every case)."""
@@ -129,32 +116,47 @@ def _assignments(user, date_from, date_to, *, ids=None, mediators=None):
                    date_from, date_to)
 
 
-def _follow_ups(cond: Q | None = None):
-    """The number of follow-ups of the row's case (meeting ``cond``), NULL when none."""
-    qs = FollowUp.objects.filter(case_id=OuterRef("case_id")).order_by()
-    if cond is not None:
-        qs = qs.filter(cond)
-    return Subquery(qs.values("case_id").annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+def _sums(assigned) -> tuple[str, list, object]:
+    """The statement (SQL, params, connection) of one row a mediator: ``mediator_id`` and the
+    sums of ``MediatorFigures``, by name.
 
-
-def _grouped(assigned):
-    """One row a mediator: ``mediator_id`` and the sums of ``MediatorFigures``."""
+    ``a``: the assignment rows (the ORM's statement: scope, period, mediators), each with its
+    case's outcome flags and days; ``f``: one row per case of ``a`` with its follow-ups counted
+    (each follow-up then counts for every mediator of its case). One pass over each, joined by
+    case; no look-up per row."""
     both_dates = Q(case__accepted_on__isnull=False, case__closed_on__isnull=False)
-    return assigned.values("mediator_id").annotate(
-        caseload=Count("pk"),
-        mediated=Count("pk", filter=Q(case__outcome__in=MEDIATED)),
-        success=Count("pk", filter=Q(case__outcome=Outcome.SUCCESS)),
-        closed_with_dates=Count("pk", filter=both_dates),
-        total_days=Coalesce(Sum(_DaysBetween("case__accepted_on", "case__closed_on"), filter=both_dates), 0),
-        # each follow-up counts for every mediator of its case
-        follow_ups=Coalesce(Sum(_follow_ups()), 0),
-        satisfied=Coalesce(Sum(_follow_ups(Q(satisfaction__in=SATISFIED))), 0),
-        complaints=Coalesce(Sum(_follow_ups(Q(satisfaction=FollowUp.Satisfaction.UNSATISFIED))), 0),
-    ).order_by()
+    rows = assigned.values(
+        _m=F("mediator_id"), _c=F("case_id"),
+        _mediated=Case_(When(case__outcome__in=MEDIATED, then=1), default=0),
+        _success=Case_(When(case__outcome=Outcome.SUCCESS, then=1), default=0),
+        _dated=Case_(When(both_dates, then=1), default=0),
+        _days=Case_(When(both_dates, then=_DaysBetween("case__accepted_on", "case__closed_on")), default=0))
+    connection = connections[rows.db]
+    a_sql, a_params = rows.query.get_compiler(connection=connection).as_sql()
+    q = connection.ops.quote_name
+    followup, case_id, satisfaction = q(FollowUp._meta.db_table), q("case_id"), q("satisfaction")
+    sql = (f"WITH a AS ({a_sql}), "
+           f"f AS (SELECT {case_id} AS _c, COUNT(*) AS _n, "
+           f"SUM(CASE WHEN {satisfaction} IN (%s, %s) THEN 1 ELSE 0 END) AS _s, "
+           f"SUM(CASE WHEN {satisfaction} = %s THEN 1 ELSE 0 END) AS _u "
+           f"FROM {followup} WHERE {case_id} IN (SELECT _c FROM a) GROUP BY {case_id}) "
+           "SELECT a._m AS mediator_id, COUNT(*) AS caseload, SUM(a._mediated) AS mediated, "
+           "SUM(a._success) AS success, SUM(a._dated) AS closed_with_dates, SUM(a._days) AS total_days, "
+           "COALESCE(SUM(f._n), 0) AS follow_ups, COALESCE(SUM(f._s), 0) AS satisfied, "
+           "COALESCE(SUM(f._u), 0) AS complaints "
+           "FROM a LEFT JOIN f ON f._c = a._c GROUP BY a._m")
+    return sql, [*a_params, *SATISFIED, FollowUp.Satisfaction.UNSATISFIED], connection
+
+
+def _fetch(sql: str, params: list, connection) -> list[dict]:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
 def _figures(row: dict) -> MediatorFigures:
-    return MediatorFigures(**{f: row[f] for f in FIELDS})
+    return MediatorFigures(**{f: int(row[f] or 0) for f in FIELDS})
 
 
 def mediator_figures(mediator_ids, *, user=None, date_from: dt.date | None = None,
@@ -167,7 +169,7 @@ def mediator_figures(mediator_ids, *, user=None, date_from: dt.date | None = Non
     out = {pk: MediatorFigures() for pk in ids}
     if not ids:
         return out
-    for row in _grouped(_assignments(user, date_from, date_to, ids=ids, mediators=mediators)):
+    for row in _fetch(*_sums(_assignments(user, date_from, date_to, ids=ids, mediators=mediators))):
         if row["mediator_id"] in out:
             out[row["mediator_id"]] = _figures(row)
     return out
@@ -186,20 +188,30 @@ def honour_candidates(mediators, *, user=None, year: int, min_cases: int = 1, li
 
     Only mediators on the register (在岗) with at least ``min_cases`` cases in the year and no
     complaint (不满意回访) are candidates. Order: success rate, then caseload, then
-    satisfaction, then fewer average days to close. ``limit``: only the first so many (a city
-    ranks thousands; only those shown are read as whole records).
+    satisfaction, then fewer average days to close (none: last), then the name (by code point)
+    and the id. ``limit``: only the first so many (a city ranks thousands; only those shown are
+    read as whole records).
     """
     from tiaojie.orgs.models import Honour, Mediator
 
     active = mediators.filter(status=Mediator.Status.ACTIVE).order_by()
     assigned = _assignments(user, dt.date(year, 1, 1), dt.date(year, 12, 31), mediators=active)
-    rate = Coalesce(Cast("success", FloatField()) / NullIf("mediated", 0), Value(0.0))
-    satisfaction = Coalesce(Cast("satisfied", FloatField()) / NullIf("follow_ups", 0), Value(0.0))
-    avg_days = Coalesce(Cast("total_days", FloatField()) / NullIf("closed_with_dates", 0), Value(10.0 ** 6))
-    ranked = (_grouped(assigned).filter(caseload__gte=max(min_cases, 1), complaints=0)
-              .alias(_rate=rate, _satisfaction=satisfaction, _avg_days=avg_days, _name=_Codepoints(F("mediator__name")))
-              .order_by("-_rate", "-caseload", "-_satisfaction", "_avg_days", "_name", "mediator_id"))
-    rows = list(ranked[:limit] if limit is not None else ranked)
+    sums, params, connection = _sums(assigned)
+    real = "DOUBLE PRECISION" if connection.vendor == "postgresql" else "REAL"  # both: an 8-byte float, as Python's
+    # names compared by code point, as Python compares str (PostgreSQL's "C"; SQLite's default already is)
+    name = 'm.name COLLATE "C"' if connection.vendor == "postgresql" else "m.name"
+    sql = (f"SELECT s.* FROM ({sums}) s JOIN {connection.ops.quote_name(Mediator._meta.db_table)} m "
+           "ON m.id = s.mediator_id WHERE s.caseload >= %s AND s.complaints = 0 ORDER BY "
+           f"CASE WHEN s.mediated > 0 THEN CAST(s.success AS {real}) / s.mediated ELSE 0 END DESC, "
+           "s.caseload DESC, "
+           f"CASE WHEN s.follow_ups > 0 THEN CAST(s.satisfied AS {real}) / s.follow_ups ELSE 0 END DESC, "
+           f"CASE WHEN s.closed_with_dates > 0 THEN CAST(s.total_days AS {real}) / s.closed_with_dates "
+           f"ELSE 1000000 END, {name}, s.mediator_id")
+    params = [*params, max(min_cases, 1)]
+    if limit is not None:
+        sql += " LIMIT %s"
+        params.append(limit)
+    rows = _fetch(sql, params, connection)
     order = [r["mediator_id"] for r in rows]
     records = Mediator.objects.select_related("organization").in_bulk(order)
     held: dict[int, list] = {}
