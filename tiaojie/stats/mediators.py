@@ -16,12 +16,11 @@ its listing form: a city's own tree needs no condition at all).
 
 The sums and the ranking are done by the database, in one statement (``_sums``): the active
 assignments in the period (the ORM's query: scope, period, mediators) with their cases' outcome
-and days, and the follow-ups of those cases counted once per case, joined by case and grouped
-by mediator; the honours list is filtered (enough cases, no complaint), ranked and cut to
-``limit`` in that same statement. A mediator has
-at most one active assignment on a case (``transitions.assign`` refuses a second one, and the
-constraint ``one_active_assignment_per_mediator`` holds it in the database), so counting the
-assignment rows counts each case once.
+and days, summed by mediator, beside the follow-ups of those cases summed by mediator; the
+honours list is filtered (enough cases, no complaint), ranked and cut to ``limit`` in that same
+statement. A mediator has at most one active assignment on a case (``transitions.assign``
+refuses a second one, and the constraint ``one_active_assignment_per_mediator`` holds it in the
+database), so counting the assignment rows counts each case once.
 """
 import datetime as dt
 from dataclasses import dataclass
@@ -121,9 +120,9 @@ def _sums(assigned) -> tuple[str, list, object]:
     sums of ``MediatorFigures``, by name.
 
     ``a``: the assignment rows (the ORM's statement: scope, period, mediators), each with its
-    case's outcome flags and days; ``f``: one row per case of ``a`` with its follow-ups counted
-    (each follow-up then counts for every mediator of its case). One pass over each, joined by
-    case; no look-up per row."""
+    case's outcome flags and days; ``c``: their sums by mediator; ``u``: the follow-ups of each
+    row's case (each follow-up counts for every mediator of its case, by the follow-ups' case
+    index) summed by mediator; ``c`` and ``u`` joined by mediator."""
     both_dates = Q(case__accepted_on__isnull=False, case__closed_on__isnull=False)
     rows = assigned.values(
         _m=F("mediator_id"), _c=F("case_id"),
@@ -136,15 +135,14 @@ def _sums(assigned) -> tuple[str, list, object]:
     q = connection.ops.quote_name
     followup, case_id, satisfaction = q(FollowUp._meta.db_table), q("case_id"), q("satisfaction")
     sql = (f"WITH a AS ({a_sql}), "
-           f"f AS (SELECT {case_id} AS _c, COUNT(*) AS _n, "
-           f"SUM(CASE WHEN {satisfaction} IN (%s, %s) THEN 1 ELSE 0 END) AS _s, "
-           f"SUM(CASE WHEN {satisfaction} = %s THEN 1 ELSE 0 END) AS _u "
-           f"FROM {followup} WHERE {case_id} IN (SELECT _c FROM a) GROUP BY {case_id}) "
-           "SELECT a._m AS mediator_id, COUNT(*) AS caseload, SUM(a._mediated) AS mediated, "
-           "SUM(a._success) AS success, SUM(a._dated) AS closed_with_dates, SUM(a._days) AS total_days, "
-           "COALESCE(SUM(f._n), 0) AS follow_ups, COALESCE(SUM(f._s), 0) AS satisfied, "
-           "COALESCE(SUM(f._u), 0) AS complaints "
-           "FROM a LEFT JOIN f ON f._c = a._c GROUP BY a._m")
+           "c AS (SELECT _m, COUNT(*) AS caseload, SUM(_mediated) AS mediated, SUM(_success) AS success, "
+           "SUM(_dated) AS closed_with_dates, SUM(_days) AS total_days FROM a GROUP BY _m), "
+           f"u AS (SELECT a._m, COUNT(*) AS _n, SUM(CASE WHEN fu.{satisfaction} IN (%s, %s) THEN 1 ELSE 0 END) AS _s, "
+           f"SUM(CASE WHEN fu.{satisfaction} = %s THEN 1 ELSE 0 END) AS _u "
+           f"FROM a JOIN {followup} fu ON fu.{case_id} = a._c GROUP BY a._m) "
+           "SELECT c._m AS mediator_id, c.caseload, c.mediated, c.success, c.closed_with_dates, c.total_days, "
+           "COALESCE(u._n, 0) AS follow_ups, COALESCE(u._s, 0) AS satisfied, COALESCE(u._u, 0) AS complaints "
+           "FROM c LEFT JOIN u ON u._m = c._m")
     return sql, [*a_params, *SATISFIED, FollowUp.Satisfaction.UNSATISFIED], connection
 
 
