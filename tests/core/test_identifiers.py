@@ -307,3 +307,14 @@ def test_full_width_input_is_normalized():
     full = "".join(chr(ord(c) + 0xFEE0) for c in idn)  # ４１０４０３…
     assert check_id_number(full, today=TODAY)[0] == idn
     assert check_credit_code("９１３５０１００Ｍ０００１００Ｙ４３")[0] == "91350100M000100Y43"
+
+
+def test_random_codes_draw_from_the_one_alphabet():
+    from tiaojie.core.identifiers import CODE_ALPHABET, random_code
+    from tiaojie.public.models import new_tracking_code
+
+    assert not set("01OIL") & set(CODE_ALPHABET)
+    codes = {random_code(6) for _ in range(200)}
+    assert len(codes) > 190 and all(len(c) == 6 and set(c) <= set(CODE_ALPHABET) for c in codes)
+    tracking = new_tracking_code()
+    assert len(tracking) == 10 and set(tracking) <= set(CODE_ALPHABET)

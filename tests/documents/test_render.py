@@ -114,3 +114,30 @@ def test_views_refuse_and_scope(world, login):
     assert other.get(reverse("documents:document", args=[case.pk, "termination_notice", "pdf"])).status_code == 404
     assert other.get(reverse("documents:case_documents", args=[case.pk])).status_code == 404
     assert other.get(reverse("documents:casefile", args=[case.pk])).status_code == 404
+
+
+def test_a_declined_online_application_prints_its_application_reference(world):
+    """A declined online application never had a case number: the 不予受理告知书 labels its
+    reference as 申请编号 in the number slot (PDF and .docx)."""
+    from tiaojie.cases import transitions
+    from tiaojie.cases.models import DisputeType
+    from tiaojie.public import services
+    from tiaojie.testing import effects
+
+    with effects():
+        app = services.apply(phone="13912345678", address=None, me={"name": "刘大海"},
+                             other={"name": "孙小梅", "phone": "13987654321"}, facts="邻里排水纠纷，多次协商未果。",
+                             claims="疏通排水沟", region=world.regions["v1"], place_detail="", arose_on="2026-11-01",
+                             dispute_type=DisputeType.objects.get(code="02"), consent=True)
+        transitions.reject(app, world.users["v1"], version=version_of(app), reason="该纠纷已由人民法院立案受理")
+    app.refresh_from_db()
+    assert not app.numbered and app.number.startswith("网申")
+    user = world.users["v1"]
+    pdf = flat(pdf_text(render(app, "rejection_notice", "pdf", user)[0]))
+    assert f"申请编号：{app.number}" in pdf and "案号" not in pdf
+    docx = flat(docx_text(render(app, "rejection_notice", "docx", user)[0]))
+    assert f"申请编号：{app.number}" in docx
+    # a numbered case prints its number bare
+    case = failed_case(world)
+    text = flat(pdf_text(render(case, "termination_notice", "pdf", world.users["township"])[0]))
+    assert case.number in text and "申请编号" not in text

@@ -257,3 +257,29 @@ def test_no_lock_is_held_while_a_slow_gateway_answers(settings):
         assert thread.is_alive(), "a write waited for the gateway"
         thread.join(timeout=20)
     assert result == {"sent": True} and Message.objects.get(pk=m.pk).state == Message.State.SENT
+
+
+def test_the_bell_count_is_bounded_and_never_stale(client, world):
+    """The bell counts at most BELL_MAX + 1 unread notices (one bounded query on the user's index),
+    read from the notices themselves: a new notice or a read one shows on the very next page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = world.users["v1"]
+    client.force_login(user)
+    services.notify_users([user] * 120, "warning", "预警提醒")
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(reverse("cases:list")).content.decode()
+    assert 'id="bell-count">99+<' in page and "99+ 条未读" in page
+    bell = [q["sql"] for q in ctx.captured_queries if "notify_notice" in q["sql"]]
+    assert len(bell) == 1 and "LIMIT" in bell[0].upper() and "ORDER BY" not in bell[0].upper()
+    assert services.bell_count(user) == services.BELL_MAX + 1
+    services.mark_read(user)
+    assert 'id="bell-count"' not in client.get(reverse("cases:list")).content.decode()
+    services.notify_users([user], "transfer", "案件移交待接收")
+    assert 'id="bell-count">1<' in client.get(reverse("cases:list")).content.decode()
+    services.notify_users([user, world.users["v2"]], "referral", "新的委派案件")
+    assert 'id="bell-count">2<' in client.get(reverse("cases:list")).content.decode()
+    services.mark_read(user, kind="transfer")
+    assert 'id="bell-count">1<' in client.get(reverse("cases:list")).content.decode()
+    assert services.bell_count(world.users["v2"]) == 1

@@ -18,7 +18,7 @@ from tiaojie.core.errors import DomainError
 from tiaojie.notify.models import Message, Notice
 from tiaojie.notify.services import send_pending
 from tiaojie.public import services
-from tiaojie.public.models import OneTimeCode, Rating, Signature, TrackingCode
+from tiaojie.public.models import Hit, OneTimeCode, Rating, Signature, TrackingCode
 from tiaojie.testing import effects, register_case, sample_case_fields, sample_parties, version_of
 
 from .conftest import last_code
@@ -143,6 +143,25 @@ def test_the_facts_suggest_type_and_amount_to_a_verified_applicant(client, world
     assert client.post(reverse("public:apply_help"), {"facts": "   "}).content.decode().strip() == ""
     assert client.post(reverse("public:apply_help"), {"facts": "纠" * 60000}).status_code == 200  # cut, not a 500
     assert client.get(reverse("public:apply_help")).status_code == 405
+    assert Case.objects.count() == 0
+
+
+def test_the_suggestions_are_rate_limited_per_phone_and_address(client, world, settings):
+    """/p/apply/help/ runs the text analysis on every ask: the public side's own limits count it."""
+    settings.TIAOJIE_PUBLIC_LIMITS = {"help_phone": (3, 60), "otp_phone_burst": (100, 1)}
+    _verify_phone(client)
+    url = reverse("public:apply_help")
+    for _ in range(3):
+        assert client.post(url, {"facts": "邻居排水沟堵塞"}).status_code == 200
+    r = client.post(url, {"facts": "邻居排水沟堵塞"})
+    assert r.status_code == 429 and "操作过于频繁" in r.content.decode()
+    assert Hit.objects.filter(key__startswith="help_phone:").count() == 3  # a refused ask is not counted
+    # the address has its own limit, whatever the phone
+    settings.TIAOJIE_PUBLIC_LIMITS = {"help_phone": (100, 60), "help_addr": (3, 60)}
+    assert client.post(url, {"facts": "邻居排水沟堵塞"}).status_code == 429
+    with pytest.raises(DomainError, match="频繁"):
+        services.help_for("13900000009", "127.0.0.1", "邻居排水沟堵塞")
+    assert services.help_for("13900000009", "10.0.0.9", "")[0] == []  # another address is not limited
     assert Case.objects.count() == 0
 
 

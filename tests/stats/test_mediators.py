@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from tests.funding.helpers import make_case
 from tiaojie.cases import transitions
+from tiaojie.cases.models import Case
 from tiaojie.orgs.models import Honour, Mediator
 from tiaojie.stats.mediators import honour_candidates, mediator_figures
 from tiaojie.testing import version_of
@@ -100,3 +101,74 @@ def test_figures_keep_to_the_scope_and_period_on_the_short_path(world):
     old = mediator_figures(ids, user=world.users["city"], date_from=dt.date(last_year, 1, 1),
                            date_to=dt.date(last_year, 12, 31))
     assert all(f.caseload == 0 for f in old.values())
+
+
+def _reference(user, year, mediator_ids):
+    """The straightforward computation, case by case in Python (what the database's sums must equal)."""
+    from tiaojie.cases.models import Assignment, Case, FollowUp
+    from tiaojie.stats.mediators import MediatorFigures
+
+    seen = set(Case.objects.visible_to(user).values_list("pk", flat=True))
+    out = {pk: MediatorFigures() for pk in mediator_ids}
+    for a in Assignment.objects.filter(active=True).select_related("case"):
+        c = a.case
+        if a.mediator_id not in out or c.pk not in seen or timezone.localtime(c.registered_at).year != year:
+            continue
+        f = out[a.mediator_id]
+        f.caseload += 1
+        f.mediated += c.outcome in ("success", "failed")
+        f.success += c.outcome == "success"
+        if c.accepted_on and c.closed_on:
+            f.closed_with_dates += 1
+            f.total_days += max((c.closed_on - c.accepted_on).days, 0)
+        for fu in FollowUp.objects.filter(case=c):
+            f.follow_ups += 1
+            f.satisfied += fu.satisfaction in ("satisfied", "basic")
+            f.complaints += fu.satisfaction == "unsatisfied"
+    return out
+
+
+def test_database_sums_and_ranking_equal_the_straightforward_computation(world):
+    year = timezone.localdate().year
+    make_case(world, performance="full", satisfaction="satisfied", days=10)
+    make_case(world, performance="full", satisfaction="basic", days=0)
+    make_case(world, outcome="failed", days=4)
+    make_case(world, outcome="mediating")
+    make_case(world, mediators=("mt", "m1"), performance="partial", satisfaction="basic", days=6)
+    make_case(world, mediators=("m1b",), performance="full", satisfaction="satisfied", days=5)   # ties with m2
+    make_case(world, org="v2", mediators=("m2",), performance="full", satisfaction="satisfied", days=5)
+    make_case(world, org="v2", mediators=("m2",), outcome="mediating")  # as m1b's replaced case below
+    make_case(world, org="v3", mediators=("m3",), performance="full", satisfaction="unsatisfied", days=2)
+    make_case(world, org="v3", mediators=("m3",), outcome="failed", days=30)
+    old = make_case(world, org="v2", mediators=("m2",), outcome="failed", days=3)  # last year: outside the period
+    Case.objects.filter(pk=old.pk).update(registered_at=timezone.now() - dt.timedelta(days=400))
+    replaced = make_case(world, outcome="mediating")
+    transitions.replace_mediator(replaced, world.users["city"], version=version_of(replaced),
+                                 old=world.mediators["m1"], new=world.mediators["m1b"], reason="当事人申请回避")
+    ids = list(Mediator.objects.values_list("pk", flat=True))
+    names = dict(Mediator.objects.values_list("pk", "name"))
+    for key in ("city", "county", "county2", "township", "v1"):
+        user = world.users[key]
+        expected = _reference(user, year, ids)
+        got = mediator_figures(ids, user=user, date_from=dt.date(year, 1, 1), date_to=dt.date(year, 12, 31))
+        assert got == expected, key
+        # many mediators given as a queryset: the period-led form gives the same sums
+        many = mediator_figures(ids, user=user, date_from=dt.date(year, 1, 1), date_to=dt.date(year, 12, 31),
+                                mediators=Mediator.objects.all())
+        assert many == expected, key
+        for min_cases in (1, 2):
+            ranked = sorted((pk for pk, f in expected.items() if f.caseload >= min_cases and f.complaints == 0),
+                            key=lambda pk: (-(expected[pk].success_rate or 0), -expected[pk].caseload,
+                                            -(expected[pk].satisfaction or 0),
+                                            10 ** 6 if expected[pk].avg_days is None else expected[pk].avg_days,
+                                            names[pk], pk))
+            candidates = honour_candidates(Mediator.objects.all(), user=user, year=year, min_cases=min_cases)
+            assert [c.mediator.pk for c in candidates] == ranked, (key, min_cases)
+            assert [c.figures for c in candidates] == [expected[pk] for pk in ranked]
+            assert [c.rank for c in candidates] == list(range(1, len(ranked) + 1))
+            top = honour_candidates(Mediator.objects.all(), user=user, year=year, min_cases=min_cases, limit=2)
+            assert [c.mediator.pk for c in top] == ranked[:2]
+    city = honour_candidates(Mediator.objects.all(), user=world.users["city"], year=year, min_cases=1)
+    assert len(city) >= 4  # the data set ranks several mediators, ties broken by name (李 before 赵)
+    pos = {c.mediator.name: c.rank for c in city}
+    assert pos["李国强"] + 1 == pos["赵建国"]

@@ -19,7 +19,6 @@ applications (群众端申请) all build an ``Application`` and call ``register(
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -41,7 +40,7 @@ from tiaojie.cases.models import (
     Status,
 )
 from tiaojie.cases.transitions import LABEL_MAX, TransitionError, after_commit, fit_text
-from tiaojie.core import dates, permissions, validators
+from tiaojie.core import dates, identifiers, permissions, validators
 from tiaojie.core.errors import DomainError, Refused
 from tiaojie.core.scope import Scope
 
@@ -432,15 +431,12 @@ def numbered_at_registration(app: Application) -> bool:
     return app.via != Via.PUBLIC
 
 
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-
-
 def application_reference(now) -> str:
     """申请编号 of an online application awaiting acceptance, kept in ``Case.number`` until then:
     "网申", the local date and six random characters (no series, so nothing to lock or to leave a gap in)."""
     day = timezone.localtime(now).strftime("%Y%m%d")
     for _ in range(10):
-        ref = f"网申{day}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+        ref = f"网申{day}-" + identifiers.random_code(6)
         if not Case.objects.filter(number=ref).exists():
             return ref
     raise RuntimeError("could not draw a unique application reference")

@@ -346,6 +346,9 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "调解员指派"
         ordering = ["case_id", "-lead", "id"]
+        # ``transitions.assign`` refuses a second one; the mediator figures count assignment rows as cases
+        constraints = [models.UniqueConstraint(fields=["case", "mediator"], condition=models.Q(active=True),
+                                               name="one_active_assignment_per_mediator")]
 
 
 class MediationSession(models.Model):

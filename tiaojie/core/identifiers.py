@@ -4,9 +4,12 @@
   is only a warning.
 * 统一社会信用代码 (GB 32100): charset/length are hard errors; a failed check character is a
   warning (early pilot codes fail it yet are real).
+* The random codes Tiaojie hands out (``random_code``): the tracking code (一案一码) and the
+  online application's reference (申请编号) draw from one alphabet.
 """
 import datetime as dt
 import re
+import secrets
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -119,3 +122,12 @@ def mask_phone(value: str) -> str:
         return value[:3] + "****" + value[-4:]
     keep = 2 if len(value) >= 7 else (1 if len(value) >= 4 else 0)
     return value[:keep] + "*" * (len(value) - 2 * keep) + (value[-keep:] if keep else "")
+
+
+# Without 0/O, 1/I/L: read aloud and typed from paper without mistakes (31 characters).
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def random_code(length: int) -> str:
+    """``length`` characters drawn from ``CODE_ALPHABET`` by the system's secure random source."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))

@@ -118,7 +118,7 @@ def plan(case: Case, user=None, missing: list[str] | None = None) -> tuple[Plan,
     if p.unmerged or missing:
         n += 1
         p.sections.append(render_to_string("documents/pdf/_notes.html", {
-            "anchor": f"e{n}", "unmerged": p.unmerged, "missing": missing, "case_number": case.number}))
+            "anchor": f"e{n}", "unmerged": p.unmerged, "missing": missing, "case_number": ctx["case_number"]}))
         p.entries.append(Entry(n, "卷宗情况说明", f"e{n}", "未并入的电子材料清单" if p.unmerged else ""))
     ctx["casefile_notes"] = [f"缺少：{m}" for m in missing]
     return p, ctx

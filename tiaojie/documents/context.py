@@ -35,7 +35,7 @@ ROUTES = ("当事人可以依法通过仲裁、行政、司法等途径维护自
           "属于劳动争议、农村土地承包经营纠纷等情形的）；可以请求有关行政机关依法处理；可以向人民法院提起诉讼。")
 
 PLACEHOLDER_HELP = {
-    "case_number": "案号", "org_name": "调解组织名称", "org_address": "调解组织地址", "today": "制作日期",
+    "case_number": "案号（未受理的网上申请没有案号，为“申请编号：网申…”）", "org_name": "调解组织名称", "org_address": "调解组织地址", "today": "制作日期",
     "org_term": "调解组织的称谓（人民调解委员会/人民调解中心/调解工作室…）", "org_self": "调解组织自称（本委员会/本中心…）",
     "dispute_type": "纠纷类型（大类·小类）", "dispute_type_top": "纠纷类型大类", "dispute_type_name": "纠纷类型（案由）", "source": "案件来源", "channel": "受理渠道", "facts": "纠纷简要情况",
     "claims": "申请事项", "place": "纠纷发生地", "arose_on": "纠纷发生日期", "registered_on": "登记日期",
@@ -298,7 +298,10 @@ def build(case: Case, user=None, *, item=None, extra: dict | None = None, log_as
     org = case.organization
     org_term, org_self = org_terms(org.name, org.kind)
     ctx = {
-        "case_number": case.number, "org_name": org.name, "org_address": org.address,
+        # an online application declined (or not yet accepted) never had a case number: its
+        # reference is labelled as what it is wherever a document prints the number
+        "case_number": case.number if case.numbered else f"{case.number_label}：{case.number}",
+        "org_name": org.name, "org_address": org.address,
         "org_phone": org.contact_phone, "today": cn_date(timezone.localdate()),
         "org_term": org_term, "org_self": org_self, "seal": seal(org.name),
         "dispute_type": str(case.dispute_type), "dispute_type_top": case.dispute_type.top.name,

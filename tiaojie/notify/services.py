@@ -134,6 +134,17 @@ def unread(user):
     return Notice.objects.filter(user=user, read_at__isnull=True)
 
 
+BELL_MAX = 99  # the bell shows "99+" above this
+
+
+def bell_count(user) -> int:
+    """The unread notices of ``user`` for the bell on every page, counted up to ``BELL_MAX`` + 1:
+    read from the notices themselves (so never stale: a notice read or arriving shows on the next
+    page), and bounded, whatever a user has let pile up (the index on user and read time gives
+    the rows in order; no sort, at most ``BELL_MAX`` + 1 of them counted)."""
+    return unread(user).order_by()[:BELL_MAX + 1].count()
+
+
 def mark_read(user, kind: str | None = None) -> int:
     qs = unread(user)
     if kind:

@@ -219,7 +219,7 @@ def mediator_export(request):
     year = _figures_year(form)
     mediators = list(qs)
     figures = mediator_figures([m.pk for m in mediators], user=request.user, date_from=dt.date(year, 1, 1),
-                               date_to=dt.date(year, 12, 31))
+                               date_to=dt.date(year, 12, 31), mediators=qs)
 
     def row(m):
         f = figures[m.pk]

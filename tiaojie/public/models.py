@@ -1,19 +1,16 @@
 """The public side (群众端): one-time codes, rate-limit counters, tracking codes (一案一码),
 online applications' consent, online signatures of agreements and satisfaction ratings."""
-import secrets
-
 from django.db import models
 from django.utils import timezone
 
+from tiaojie.core.identifiers import random_code
 from tiaojie.core.scope import ScopedQuerySet, ScopeRule
 
-# Without 0/O, 1/I/L: read aloud and typed from paper without mistakes; 32^10 ≈ 10^15 codes.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_LENGTH = 10
+CODE_LENGTH = 10  # 31^10 ≈ 8×10^14 codes
 
 
 def new_tracking_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return random_code(CODE_LENGTH)
 
 
 class OneTimeCode(models.Model):

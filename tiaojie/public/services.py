@@ -56,6 +56,8 @@ def limits() -> dict:
         "track_addr": (20, 60),    # tracking look-ups from one address per hour
         "track_code": (10, 60),    # look-ups of one tracking code per hour
         "apply_addr": (5, 60 * 24),  # online applications from one address per day
+        "help_phone": (120, 60),   # suggestions asked while typing, per verified phone per hour
+        "help_addr": (600, 60),    # and per address (a village's shared connection)
         "fail_addr": (1000, 60),   # failed checks (only counted, for the CAPTCHA)
     }
     base.update(getattr(settings, "TIAOJIE_PUBLIC_LIMITS", {}))
@@ -272,6 +274,16 @@ def suggestions(facts: str, claims: str = "") -> tuple[list, Decimal | None]:
             seen.add(t.pk)
             types.append((t, round(s.score * 100)))
     return types, getattr(analysis, "amount_yuan", None)
+
+
+def help_for(phone: str, address: str, facts: str, claims: str = "") -> tuple[list, Decimal | None]:
+    """``suggestions`` for an applicant typing the facts (the page asks as they pause): each ask
+    runs the text analysis, so it is counted and limited per verified phone and per address."""
+    check_limit("help_phone", phone)
+    check_limit("help_addr", address)
+    hit("help_phone", phone)
+    hit("help_addr", address)
+    return suggestions(facts, claims)
 
 
 def apply(*, phone: str, address: str | None, me: dict, other: dict, facts: str, claims: str, region,

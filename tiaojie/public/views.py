@@ -166,11 +166,16 @@ def apply_form(request):
 @require_POST
 def apply_help(request):
     """The suggestions beside the facts while an applicant types (public.js): dispute types and the
-    amount read from the text. Only for a verified phone; writes nothing; odd input gives nothing."""
-    if _verified_phone(request) is None:
+    amount read from the text. Only for a verified phone, rate-limited (counted, nothing else
+    written); odd input gives nothing."""
+    phone = _verified_phone(request)
+    if phone is None:
         return HttpResponse("", status=403)
     facts = (request.POST.get("facts") or "")[:services.validators.limit("facts")]
-    types, amount = services.suggestions(facts, request.POST.get("claims") or "")
+    try:
+        types, amount = services.help_for(phone, client_ip(request) or "-", facts, request.POST.get("claims") or "")
+    except DomainError as e:
+        return HttpResponse(e.message, status=429)  # the page shows no suggestions; the form still works
     return render(request, "public/_apply_help.html", {"types": types, "amount": amount})
 
 

@@ -11,25 +11,28 @@ Definitions (the one place they are written down):
 - ``satisfaction`` = follow-ups (回访) rated 满意 or 基本满意 ÷ all follow-ups of the cases;
 - ``complaints`` = follow-ups rated 不满意 (Tiaojie has no complaint register; an unsatisfied
   party at follow-up is the recorded complaint).
-Cases are read through the scope rule when a user is given (``Case.objects.visible_to``).
+Cases are read through the scope rule when a user is given (``Assignment.objects.visible_to``,
+its listing form: a city's own tree needs no condition at all).
 
-Queries: two per call (the mediators' active assignments in the period with their cases'
-outcome, dates and organization; the follow-ups of those cases), plus one per 5,000 cases
-seen only through a link (a transfer or referral from the user's subtree), whatever the
-number of mediators; the figures are added up in Python.
+The sums and the ranking are done by the database, in one statement (``_sums``): the active
+assignments in the period (the ORM's query: scope, period, mediators) with their cases' outcome
+and days, summed by mediator, beside the follow-ups of those cases summed by mediator; the
+honours list is filtered (enough cases, no complaint), ranked and cut to ``limit`` in that same
+statement. A mediator has at most one active assignment on a case (``transitions.assign``
+refuses a second one, and the constraint ``one_active_assignment_per_mediator`` holds it in the
+database), so counting the assignment rows counts each case once.
 """
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import CharField, F
-from django.db.models.functions import Cast
+from django.db import connections
+from django.db.models import Case as Case_
+from django.db.models import F, Func, IntegerField, Q, When
 
 from tiaojie.cases.models import Assignment, Case, FollowUp, Outcome
 from tiaojie.core import dates
-from tiaojie.core.scope import Scope
 
 MEDIATED = (Outcome.SUCCESS, Outcome.FAILED)
-ID_CHUNK = 5_000  # ids per IN list (SQLite allows 32,766 parameters a query)
 SATISFIED = (FollowUp.Satisfaction.SATISFIED, FollowUp.Satisfaction.BASIC)
 
 
@@ -57,6 +60,30 @@ class MediatorFigures:
         return self.satisfied / self.follow_ups if self.follow_ups else None
 
 
+FIELDS = tuple(MediatorFigures.__dataclass_fields__)
+
+
+class _DaysBetween(Func):
+    """Whole days from the date ``start`` to the date ``end``, never below zero (NULL if either is)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, start, end):
+        super().__init__(start, end)
+
+    def _parts(self, compiler):
+        (start, sp), (end, ep) = (compiler.compile(e) for e in self.get_source_expressions())
+        return start, end, [*ep, *sp]
+
+    def as_sql(self, compiler, connection, **extra):  # PostgreSQL: date − date is an integer of days
+        start, end, params = self._parts(compiler)
+        return f"GREATEST(({end}) - ({start}), 0)", params
+
+    def as_sqlite(self, compiler, connection, **extra):  # dates are ISO text: julianday() per row, no Python
+        start, end, params = self._parts(compiler)
+        return f"MAX(CAST(julianday({end}) - julianday({start}) AS INTEGER), 0)", params
+
+
 def _period(qs, prefix: str, date_from: dt.date | None, date_to: dt.date | None):
     """Registered within the dates (local days), as a range of instants: the index serves it,
     and SQLite converts no date per row (``__date`` called a Python function on every case)."""
@@ -67,37 +94,67 @@ def _period(qs, prefix: str, date_from: dt.date | None, date_to: dt.date | None)
     return qs
 
 
-def _visible(user, rows) -> set:
-    """The case ids of ``rows`` (case id, organization path) the user may see: a case of an
-    organization in the user's subtree is seen; the others (moved or referred cases seen through
-    a link) are checked through the scope rule, a few at a time."""
-    scope = Scope.of(user) if user is not None else None
-    if scope is None or scope.everything:
-        return {c for c, _ in rows}
-    if scope.nothing:
-        return set()
-    seen = {c for c, path in rows if path.startswith(scope.path)}
-    others = sorted({c for c, path in rows if not path.startswith(scope.path)})
-    for i in range(0, len(others), ID_CHUNK):
-        seen.update(Case.objects.visible_to(user).filter(pk__in=others[i:i + ID_CHUNK]).values_list("pk", flat=True))
-    return seen
-
-
 MANY = 200  # more mediators than this (a city's honours list): their cases are found from the period
 
 
-def _assignments(ids, mediators, date_from, date_to):
-    """The mediators' active assignments in the period. A few mediators: through the mediator
-    index. Many (a queryset given): from the period's cases (the registration-date index),
-    keeping the mediators' rows; given both, SQLite started from the mediators and walked every
-    assignment they ever had (2 s for a city's year on the demo)."""
+def _assignments(user, date_from, date_to, *, ids=None, mediators=None):
+    """The mediators' active assignments in the period, on cases the user may see. A few
+    mediators (``ids``): through the mediator index. Many (``mediators``, a queryset, and no ids
+    or more than ``MANY``): from the period's cases (the registration-date index), keeping the
+    mediators' rows; given both, SQLite started from the mediators and walked every assignment
+    they ever had (2 s for a city's year on the demo)."""
     qs = Assignment.objects.filter(active=True).order_by()
-    if mediators is not None and len(ids) > MANY and (date_from or date_to):
+    if user is not None:
+        qs = qs.visible_to(user, listing=True)
+    if mediators is not None and (ids is None or len(ids) > MANY) and (date_from or date_to):
         period = _period(Case.objects.order_by(), "", date_from, date_to).values("pk")
         # ``mediator_id + 0``: the same test, but no index on it for the planner to prefer
         return qs.filter(case_id__in=period).alias(_mediator=F("mediator_id") + 0).filter(
             _mediator__in=mediators.values("pk"))
-    return _period(qs.filter(mediator_id__in=ids), "case__", date_from, date_to)
+    return _period(qs.filter(mediator_id__in=ids if ids is not None else mediators.values("pk")), "case__",
+                   date_from, date_to)
+
+
+def _sums(assigned) -> tuple[str, list, object]:
+    """The statement (SQL, params, connection) of one row a mediator: ``mediator_id`` and the
+    sums of ``MediatorFigures``, by name.
+
+    ``a``: the assignment rows (the ORM's statement: scope, period, mediators), each with its
+    case's outcome flags and days; ``c``: their sums by mediator; ``u``: the follow-ups of each
+    row's case (each follow-up counts for every mediator of its case, by the follow-ups' case
+    index) summed by mediator; ``c`` and ``u`` joined by mediator."""
+    both_dates = Q(case__accepted_on__isnull=False, case__closed_on__isnull=False)
+    rows = assigned.values(
+        _m=F("mediator_id"), _c=F("case_id"),
+        _mediated=Case_(When(case__outcome__in=MEDIATED, then=1), default=0),
+        _success=Case_(When(case__outcome=Outcome.SUCCESS, then=1), default=0),
+        _dated=Case_(When(both_dates, then=1), default=0),
+        _days=Case_(When(both_dates, then=_DaysBetween("case__accepted_on", "case__closed_on")), default=0))
+    connection = connections[rows.db]
+    a_sql, a_params = rows.query.get_compiler(connection=connection).as_sql()
+    q = connection.ops.quote_name
+    followup, case_id, satisfaction = q(FollowUp._meta.db_table), q("case_id"), q("satisfaction")
+    sql = (f"WITH a AS ({a_sql}), "
+           "c AS (SELECT _m, COUNT(*) AS caseload, SUM(_mediated) AS mediated, SUM(_success) AS success, "
+           "SUM(_dated) AS closed_with_dates, SUM(_days) AS total_days FROM a GROUP BY _m), "
+           f"u AS (SELECT a._m, COUNT(*) AS _n, SUM(CASE WHEN fu.{satisfaction} IN (%s, %s) THEN 1 ELSE 0 END) AS _s, "
+           f"SUM(CASE WHEN fu.{satisfaction} = %s THEN 1 ELSE 0 END) AS _u "
+           f"FROM a JOIN {followup} fu ON fu.{case_id} = a._c GROUP BY a._m) "
+           "SELECT c._m AS mediator_id, c.caseload, c.mediated, c.success, c.closed_with_dates, c.total_days, "
+           "COALESCE(u._n, 0) AS follow_ups, COALESCE(u._s, 0) AS satisfied, COALESCE(u._u, 0) AS complaints "
+           "FROM c LEFT JOIN u ON u._m = c._m")
+    return sql, [*a_params, *SATISFIED, FollowUp.Satisfaction.UNSATISFIED], connection
+
+
+def _fetch(sql: str, params: list, connection) -> list[dict]:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        names = [c[0] for c in cur.description]
+        return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def _figures(row: dict) -> MediatorFigures:
+    return MediatorFigures(**{f: int(row[f] or 0) for f in FIELDS})
 
 
 def mediator_figures(mediator_ids, *, user=None, date_from: dt.date | None = None,
@@ -110,37 +167,9 @@ def mediator_figures(mediator_ids, *, user=None, date_from: dt.date | None = Non
     out = {pk: MediatorFigures() for pk in ids}
     if not ids:
         return out
-    assigned = _assignments(ids, mediators, date_from, date_to)
-    # one row per assignment with what the figures need (a city's year is a few ten thousand),
-    # then the scope checked on just those cases
-    # the dates as ISO text (read with ``date.fromisoformat`` only for closed cases): SQLite's
-    # converter parsed two dates a row, 1.5 s for a city's year on a loaded machine
-    rows = list(assigned.annotate(_accepted=Cast("case__accepted_on", CharField()),
-                                  _closed=Cast("case__closed_on", CharField()))
-                .values_list("mediator_id", "case_id", "case__outcome", "_accepted", "_closed",
-                             "case__organization__path"))
-    visible = _visible(user, {(r[1], r[5]) for r in rows})
-    of_case: dict[int, set] = {}
-    for mid, case_id, outcome, accepted, closed, _path in rows:
-        if case_id not in visible or mid not in out or mid in of_case.get(case_id, ()):
-            continue
-        of_case.setdefault(case_id, set()).add(mid)
-        f = out[mid]
-        f.caseload += 1
-        if outcome in MEDIATED:
-            f.mediated += 1
-            f.success += outcome == Outcome.SUCCESS
-        if accepted is not None and closed is not None:
-            f.closed_with_dates += 1
-            f.total_days += max((dt.date.fromisoformat(closed[:10]) - dt.date.fromisoformat(accepted[:10])).days, 0)
-    # the follow-ups of those cases, each counted for every mediator of its case
-    for case_id, satisfaction in FollowUp.objects.filter(case_id__in=assigned.values("case_id")).values_list(
-            "case_id", "satisfaction"):
-        for mid in of_case.get(case_id, ()):
-            f = out[mid]
-            f.follow_ups += 1
-            f.satisfied += satisfaction in SATISFIED
-            f.complaints += satisfaction == FollowUp.Satisfaction.UNSATISFIED
+    for row in _fetch(*_sums(_assignments(user, date_from, date_to, ids=ids, mediators=mediators))):
+        if row["mediator_id"] in out:
+            out[row["mediator_id"]] = _figures(row)
     return out
 
 
@@ -157,20 +186,34 @@ def honour_candidates(mediators, *, user=None, year: int, min_cases: int = 1, li
 
     Only mediators on the register (在岗) with at least ``min_cases`` cases in the year and no
     complaint (不满意回访) are candidates. Order: success rate, then caseload, then
-    satisfaction, then fewer average days to close. ``limit``: only the first so many (a city
-    ranks thousands; only those shown are read as whole records).
+    satisfaction, then fewer average days to close (none: last), then the name (by code point)
+    and the id. ``limit``: only the first so many (a city ranks thousands; only those shown are
+    read as whole records).
     """
     from tiaojie.orgs.models import Honour, Mediator
 
-    active = mediators.filter(status=Mediator.Status.ACTIVE)
-    names = dict(active.values_list("pk", "name"))
-    figs = mediator_figures(list(names), user=user, date_from=dt.date(year, 1, 1), date_to=dt.date(year, 12, 31),
-                            mediators=active)
-    ranked = sorted((pk for pk, f in figs.items() if f.caseload >= max(min_cases, 1) and f.complaints == 0),
-                    key=lambda pk: (-(figs[pk].success_rate or 0), -figs[pk].caseload, -(figs[pk].satisfaction or 0),
-                                    figs[pk].avg_days or 10**6, names[pk]))[:limit]
-    records = Mediator.objects.select_related("organization").in_bulk(ranked)
+    active = mediators.filter(status=Mediator.Status.ACTIVE).order_by()
+    assigned = _assignments(user, dt.date(year, 1, 1), dt.date(year, 12, 31), mediators=active)
+    sums, params, connection = _sums(assigned)
+    real = "DOUBLE PRECISION" if connection.vendor == "postgresql" else "REAL"  # both: an 8-byte float, as Python's
+    # names compared by code point, as Python compares str (PostgreSQL's "C"; SQLite's default already is)
+    name = 'm.name COLLATE "C"' if connection.vendor == "postgresql" else "m.name"
+    sql = (f"SELECT s.* FROM ({sums}) s JOIN {connection.ops.quote_name(Mediator._meta.db_table)} m "
+           "ON m.id = s.mediator_id WHERE s.caseload >= %s AND s.complaints = 0 ORDER BY "
+           f"CASE WHEN s.mediated > 0 THEN CAST(s.success AS {real}) / s.mediated ELSE 0 END DESC, "
+           "s.caseload DESC, "
+           f"CASE WHEN s.follow_ups > 0 THEN CAST(s.satisfied AS {real}) / s.follow_ups ELSE 0 END DESC, "
+           f"CASE WHEN s.closed_with_dates > 0 THEN CAST(s.total_days AS {real}) / s.closed_with_dates "
+           f"ELSE 1000000 END, {name}, s.mediator_id")
+    params = [*params, max(min_cases, 1)]
+    if limit is not None:
+        sql += " LIMIT %s"
+        params.append(limit)
+    rows = _fetch(sql, params, connection)
+    order = [r["mediator_id"] for r in rows]
+    records = Mediator.objects.select_related("organization").in_bulk(order)
     held: dict[int, list] = {}
-    for h in Honour.objects.filter(mediator__in=ranked, year=year):
+    for h in Honour.objects.filter(mediator__in=order, year=year):
         held.setdefault(h.mediator_id, []).append(h)
-    return [Candidate(records[pk], figs[pk], held.get(pk, []), rank=i) for i, pk in enumerate(ranked, start=1)]
+    return [Candidate(records[r["mediator_id"]], _figures(r), held.get(r["mediator_id"], []), rank=i)
+            for i, r in enumerate(rows, start=1)]

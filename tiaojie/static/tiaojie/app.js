@@ -56,25 +56,7 @@
   });
 })();
 
-/* Behaviour declared in markup (no inline handlers: CSP). Delegated, so it also works for
-   fragments that htmx swaps in. data-confirm on a form asks before submitting; a button with
-   data-fill-target/data-fill-value puts the value into the field the selector names. */
-(function () {
-  "use strict";
-  document.addEventListener("submit", function (e) {
-    var form = e.target.closest("form[data-confirm]");
-    if (form && !window.confirm(form.getAttribute("data-confirm"))) e.preventDefault();
-  }, true);
-  document.addEventListener("click", function (e) {
-    var btn = e.target.closest("[data-fill-target]");
-    if (!btn) return;
-    var field = document.querySelector(btn.getAttribute("data-fill-target"));
-    if (field) {
-      field.value = btn.getAttribute("data-fill-value");
-      field.dispatchEvent(new Event("change", {bubbles: true}));
-    }
-  });
-})();
+/* data-confirm and data-fill-target: markup.js (shared with the people's side). */
 
 /* A Chinese calendar for every date and date-time field (``data-picker`` on the input): the
    browser's own date input follows the browser's language, so a PC set to English would show

@@ -39,7 +39,8 @@
   else setup();
 })();
 
-/* 群众端: suggestions beside the facts of an application (dispute type, amount), one tap to take. */
+/* 群众端: suggestions beside the facts of an application (dispute type, amount); one tap takes
+   one (their buttons carry data-fill-target, handled by tiaojie/markup.js). */
 (function () {
   "use strict";
   function setup() {
@@ -65,15 +66,6 @@
         .catch(function () { /* no suggestions on a bad connection; the form still works */ });
     }
     facts.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(ask, 600); });
-    box.addEventListener("click", function (e) {
-      var b = e.target.closest("[data-fill-target]");
-      if (!b) return;
-      var target = form.querySelector(b.getAttribute("data-fill-target"));
-      if (!target) return;
-      target.value = b.getAttribute("data-fill-value");
-      target.dispatchEvent(new Event("change", { bubbles: true }));
-      b.classList.add("active");
-    });
     if (facts.value.trim()) ask();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
