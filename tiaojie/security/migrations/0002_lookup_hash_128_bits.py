@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("security", "0001_initial"),
-        ("cases", "0010_leaner_search_and_timeline"),
+        ("cases", "0011_leaner_search_and_timeline"),
         ("orgs", "0007_remove_mediator_clear_identifiers"),
         ("accounts", "0006_remove_user_clear_phone"),
         ("public", "0004_next_session"),

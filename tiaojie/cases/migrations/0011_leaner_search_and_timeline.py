@@ -43,7 +43,7 @@ def _fts(detail: str):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("cases", "0009_case_scope_path"),
+        ("cases", "0010_one_active_assignment_per_mediator"),
     ]
 
     operations = [
