@@ -257,23 +257,60 @@ def rank(model_, probs, feats=None) -> list[tuple[str, str, float]]:
     return out
 
 
+_recent: dict = {"model": None, "texts": {}}
+RECENT = 256   # suggestions kept per model, by text (the preview of a form, then its registration)
+
+
 def suggest(text: str) -> list[tuple[str, str, float]]:
-    """The top 3 (code, name, score) for normalized ``text``, best first."""
+    """The top 3 (code, name, score) for normalized ``text``, best first (the last texts' kept
+    while the model stays the same)."""
     if not text or not text.strip():
         return []
-    return suggest_many([text])[0]
+    m = model()
+    if _recent["model"] is not m:
+        _recent.update(model=m, texts={})
+    kept = _recent["texts"]
+    hit = kept.get(text)
+    if hit is None:
+        hit = tuple(suggest_many([text])[0])
+        if len(kept) >= RECENT:
+            kept.clear()
+        kept[text] = hit
+    return list(hit)
+
+
+def features(pipe, texts: list[str]):
+    """The feature rows of ``texts``: what ``pipe``'s FeatureUnion gives, without its per-call
+    overhead (a joblib dispatch of its two vectorizers, parameter validation): each vectorizer's
+    rows, stacked as ``FeatureUnion._hstack`` stacks sparse ones — the same numbers. A registration
+    scores one text, where that overhead was most of the model's time."""
+    from scipy import sparse
+
+    union = pipe.named_steps["features"]
+    parts = [t for _name, t in union.transformer_list if t not in (None, "drop")]
+    if union.transformer_weights or not parts:
+        return union.transform(texts)
+    xs = [t.transform(texts) for t in parts]
+    if not all(sparse.issparse(x) for x in xs):
+        return union.transform(texts)
+    return sparse.hstack(xs).tocsr()
 
 
 def suggest_many(texts: list[str]) -> list[list[tuple[str, str, float]]]:
+    import sklearn
+
     m = model()
     pipe = m["pipeline"]
     out = [[] for _ in texts]
     idx = [i for i, t in enumerate(texts) if t and t.strip()]
     if idx:
-        feats = pipe.named_steps["features"].transform([texts[i] for i in idx])
-        probs = pipe.named_steps["clf"].predict_proba(feats)
-        for row, (i, p) in enumerate(zip(idx, probs, strict=True)):
-            out[i] = rank(m, p, feats[row])
+        # our own fitted model over strings: the input checks sklearn makes on each call (finite
+        # values, parameter types) cannot fail here, and cost more than scoring one text
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+            feats = features(pipe, [texts[i] for i in idx])
+            probs = pipe.named_steps["clf"].predict_proba(feats)
+            for row, (i, p) in enumerate(zip(idx, probs, strict=True)):
+                out[i] = rank(m, p, feats[row])
     return out
 
 
