@@ -158,11 +158,15 @@ def _note(a: RiskAssessment, label: str, reason: str = "", actor=None) -> None:
         system_note(a.case, "risk", label, reason=reason, actor=actor, data={"level": a.level})
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def reassess(case=None, hazard=None, actor=None, new: bool = False) -> RiskAssessment:
     """Recompute the level of a record from the rules; raise a warning when it calls for one.
     ``new``: the record was just registered and has no assessment yet (no look-up; should one
-    have been written meanwhile, the insert fails and the existing row is used)."""
+    have been written meanwhile, the insert fails and the existing row is used).
+
+    Its writes are one transaction, or part of the caller's without a savepoint of their own
+    (two statements fewer a registration): every caller lets a failure here fail its whole
+    transaction (the receivers after commit, the hidden-danger services)."""
     if new:
         subject = case or hazard
         a = RiskAssessment(case=case, hazard=hazard, organization_id=subject.organization_id)
