@@ -121,8 +121,9 @@ def main():
 
 
 def _server_cpu() -> float | None:
-    """CPU seconds (user + system) the PostgreSQL backend serving this connection has used, read
-    from /proc when the server runs on this machine; None otherwise (SQLite, a remote server)."""
+    """CPU seconds the PostgreSQL backend serving this connection has run, read from
+    /proc/<pid>/schedstat (nanoseconds) when the server runs on this machine; None otherwise
+    (SQLite, a remote server)."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -131,9 +132,8 @@ def _server_cpu() -> float | None:
         with connection.cursor() as cur:
             cur.execute("SELECT pg_backend_pid()")
             pid = cur.fetchone()[0]
-        with open(f"/proc/{pid}/stat") as fh:
-            fields = fh.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        with open(f"/proc/{pid}/schedstat") as fh:
+            return int(fh.read().split()[0]) / 1e9
     except (OSError, IndexError, ValueError):
         return None
 
