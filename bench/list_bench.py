@@ -8,8 +8,8 @@ Users: a city administrator of the busiest city and one of the province (created
 Registration: ``--registrations`` cases through ``tiaojie.cases.intake.register`` at one
 village committee, the queries of one registration counted with ``CaptureQueriesContext``;
 ``--processes N`` splits them over N processes registering at once (each its own connection, all
-in the same committee's series, so they contend for its number), and the numbers taken are checked
-to be gapless and unique afterwards. The CPU of the registering processes (client) and of the
+in the same committee's series, so they contend for its number; ``--spread``: each at its own), and
+the numbers taken are checked to be gapless and unique afterwards. The CPU of the registering processes (client) and of the
 PostgreSQL backends serving them (server, from /proc when the server is local) is given per
 registration: it does not depend on the load of a shared machine as the rate does.
 With ``--explain`` the SQL of the slowest query of each page is printed with its plan.
@@ -38,6 +38,8 @@ def main():
     ap.add_argument("--explain", action="store_true")
     ap.add_argument("--processes", type=int, default=1,
                     help="registering processes at once, each with its own connection (--registrations split)")
+    ap.add_argument("--spread", action="store_true",
+                    help="each process registers at its own committee (default: all at one, contending for its numbers)")
     args = ap.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tiaojie.settings")
     import django
@@ -117,7 +119,7 @@ def main():
                     print("   " + "\n   ".join(r[0] for r in cur.fetchall()))
     if args.registrations and (not args.only or "regist" in args.only):
         register_bench(args.registrations, users["bench_city"], city, verbose=args.explain,
-                       processes=args.processes)
+                       processes=args.processes, spread=args.spread)
 
 
 def _server_cpu() -> float | None:
@@ -207,7 +209,7 @@ def _worker(user_pk, village_pk, first, count, ready, go, results):
         connections.close_all()
 
 
-def register_bench(n, user, city, verbose=False, processes=1):
+def register_bench(n, user, city, verbose=False, processes=1, spread=False):
     from django.db import connection, connections
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
@@ -216,7 +218,9 @@ def register_bench(n, user, city, verbose=False, processes=1):
     from tiaojie.cases.models import Case, CaseNumberCounter, DisputeType
     from tiaojie.orgs.models import Organization, OrgKind
 
-    village = Organization.objects.filter(path__startswith=city.path, kind=OrgKind.VILLAGE).order_by("id").first()
+    villages = list(Organization.objects.filter(path__startswith=city.path, kind=OrgKind.VILLAGE)
+                    .order_by("id")[:max(processes, 1) if spread else 1])
+    village = villages[0]
     dtype = DisputeType.objects.get(code="02")
 
     def app(i):
@@ -239,7 +243,14 @@ def register_bench(n, user, city, verbose=False, processes=1):
         for q in ctx.captured_queries:
             print(f"   {float(q['time']) * 1000:6.1f} ms  {q['sql'][:150]}")
     year = timezone.localtime().year
-    last_before = CaseNumberCounter.objects.get(organization=village, year=year).last
+    for v in villages[1:]:  # each committee's counter exists before the run
+        intake.register(user, _registration_app(v, dtype, 1))
+
+    def lasts():
+        return dict(CaseNumberCounter.objects.filter(organization__in=villages, year=year)
+                    .values_list("organization_id", "last"))
+
+    last_before = lasts()
     load = os.getloadavg()
     # client CPU: the registering processes' own (validation, text analysis, ORM); server CPU: the
     # PostgreSQL backends serving them (parsing, planning, executing, committing) — both per
@@ -256,8 +267,8 @@ def register_bench(n, user, city, verbose=False, processes=1):
         ctx_ = mp.get_context("fork")
         ready, results, go = ctx_.Queue(), ctx_.Queue(), ctx_.Event()
         # each process its own numbers i (ID numbers and facts), after a gap for its warm-up case
-        children = [ctx_.Process(target=_worker, args=(user.pk, village.pk, 3 + p * (per + 1), per, ready, go,
-                                                       results)) for p in range(processes)]
+        children = [ctx_.Process(target=_worker, args=(user.pk, villages[p % len(villages)].pk, 3 + p * (per + 1), per,
+                                                       ready, go, results)) for p in range(processes)]
         for c in children:
             c.start()
         ok = all(ready.get() for _ in children)
@@ -273,17 +284,23 @@ def register_bench(n, user, city, verbose=False, processes=1):
         cpu = sum(o[1] for o in outs)
         server = None if any(o[2] is None for o in outs) else sum(o[2] for o in outs)
         print("   per process: " + "; ".join(f"{per} in {o[0]:.1f}s" for o in outs))
-    last_after = CaseNumberCounter.objects.get(organization=village, year=year).last
-    seqs = sorted(Case.objects.filter(numbered_by=village, year=year, seq__gt=last_before).values_list("seq", flat=True))
-    expected = done + (processes if processes > 1 else 0)
-    gapless = seqs == list(range(last_before + 1, last_after + 1)) and len(seqs) == expected
+    # every number taken in the run, per committee: unique and without a gap, one per registration
+    last_after, taken = lasts(), 0
+    gapless = True
+    for v in villages:
+        seqs = sorted(Case.objects.filter(numbered_by=v, year=year, seq__gt=last_before[v.pk])
+                      .values_list("seq", flat=True))
+        gapless &= seqs == list(range(last_before[v.pk] + 1, last_after[v.pk] + 1))
+        taken += len(seqs)
+    gapless &= taken == done + (processes if processes > 1 else 0)   # + each process's warm-up
+    span = "; ".join(f"{last_before[v.pk] + 1}–{last_after[v.pk]}" for v in villages)
     load = " / ".join(f"{a:.1f}–{b:.1f}" for a, b in zip(load, os.getloadavg(), strict=True))
     server_txt = f", server CPU {server / done * 1000:.1f} ms" if server is not None else ""
     total = cpu + (server or 0)
     print(f"registrations: {done} in {wall:.1f}s = {done / wall:.1f}/s with {processes} process(es); "
           f"client CPU {cpu / done * 1000:.1f} ms each{server_txt} "
-          f"(≤ {done / total * 2:.0f}/s on 2 idle cores); numbers {last_before + 1}–{last_after} "
-          f"{'gapless and unique' if gapless else 'NOT GAPLESS: ' + str(len(seqs)) + ' numbers'}; "
+          f"(≤ {done / total * 2:.0f}/s on 2 idle cores); {len(villages)} committee(s), numbers {span} "
+          f"{'gapless and unique' if gapless else 'NOT GAPLESS: ' + str(taken) + ' numbers'}; "
           f"load average (1/5/15 min, before–after) {load}", flush=True)
 
 
