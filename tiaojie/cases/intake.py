@@ -497,7 +497,7 @@ def duplicate_id_warnings(parties: list[dict], user) -> list[str]:
             hashes.setdefault(h, p.get("name", ""))
     if not hashes:
         return []
-    found = list(Party.objects.filter(id_hash__in=hashes, case__status__in=OPEN_STATUSES)
+    found = list(Party.objects.filter(id_hash__in=hashes, case__status__in=OPEN_STATUSES).order_by()
                  .values_list("id_hash", "case_id", "case__number", "case__scope_path").distinct())
     if not found:
         return []
