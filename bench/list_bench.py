@@ -6,7 +6,12 @@ Run on a data set of ``bench/make_cases.py``. Every page is a whole request thro
 test client (middleware, view, template); p50/p95 over ``--runs`` runs after one warm-up.
 Users: a city administrator of the busiest city and one of the province (created if needed).
 Registration: ``--registrations`` cases through ``tiaojie.cases.intake.register`` at one
-village committee, the queries of one registration counted with ``CaptureQueriesContext``.
+village committee, the queries of one registration counted with ``CaptureQueriesContext``;
+``--processes N`` splits them over N processes registering at once (each its own connection, all
+in the same committee's series, so they contend for its number; ``--spread``: each at its own), and
+the numbers taken are checked to be gapless and unique afterwards. The CPU of the registering processes (client) and of the
+PostgreSQL backends serving them (server, from /proc when the server is local) is given per
+registration: it does not depend on the load of a shared machine as the rate does.
 With ``--explain`` the SQL of the slowest query of each page is printed with its plan.
 """
 import argparse
@@ -33,6 +38,10 @@ def main():
     ap.add_argument("--explain", action="store_true")
     ap.add_argument("--no-freeze", action="store_true",
                     help="leave out the WSGI entry point's gc.freeze() (tiaojie/wsgi.py) to compare")
+    ap.add_argument("--processes", type=int, default=1,
+                    help="registering processes at once, each with its own connection (--registrations split)")
+    ap.add_argument("--spread", action="store_true",
+                    help="each process registers at its own committee (default: all at one, contending for its numbers)")
     args = ap.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tiaojie.settings")
     import django
@@ -130,34 +139,113 @@ def main():
                     cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + slow["sql"])
                     print("   " + "\n   ".join(r[0] for r in cur.fetchall()))
     if args.registrations and (not args.only or "regist" in args.only):
-        register_bench(args.registrations, users["bench_city"], city, verbose=args.explain)
+        register_bench(args.registrations, users["bench_city"], city, verbose=args.explain,
+                       processes=args.processes, spread=args.spread)
 
 
-def register_bench(n, user, city, verbose=False):
+def _server_cpu() -> float | None:
+    """CPU seconds the PostgreSQL backend serving this connection has run, read from
+    /proc/<pid>/schedstat (nanoseconds) when the server runs on this machine; None otherwise
+    (SQLite, a remote server)."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
-    from tiaojie.cases import intake
-    from tiaojie.cases.models import DisputeType
-    from tiaojie.orgs.models import Organization, OrgKind
+    if connection.vendor != "postgresql":
+        return None
+    try:
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_backend_pid()")
+            pid = cur.fetchone()[0]
+        with open(f"/proc/{pid}/schedstat") as fh:
+            return int(fh.read().split()[0]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+# Each run of the bench draws its parties' ID numbers afresh, so that a registration finds no
+# open case with the same ID (as on a fresh database; repeated runs over one database otherwise
+# found ever more "duplicates" and timed the growing warnings instead of a registration).
+RUN = int(time.time()) % 100_000
+
+
+def _id_number(k: int) -> str:
     from tiaojie.testing import make_id
 
-    village = Organization.objects.filter(path__startswith=city.path, kind=OrgKind.VILLAGE).order_by("id").first()
+    birth = dt.date(1940, 1, 1) + dt.timedelta(days=(k // 1000) % 25_000)
+    return make_id(birth=birth.strftime("%Y%m%d"), seq=f"{k % 1000:03d}")
+
+
+def _registration_app(village, dtype, i):
+    from tiaojie.cases import intake
+
+    k = (RUN * 1_000_000 + i) * 2
+    return intake.Application(
+        via="desk", source="application", channel="window", dispute_type=dtype, region=village.region,
+        organization=village, routing_reason="基准测试", arose_on=dt.date.today() - dt.timedelta(days=3),
+        facts=f"申请人与被申请人系邻居，因院墙排水问题发生争执（基准{i}）。", claims="请求改建排水沟。",
+        people_count=2, amount_at_stake=0, parties=[
+            {"role": "applicant", "kind": "person", "name": "刘大海", "ethnicity": "汉族",   # sex, birth: from the ID
+             "id_type": "resident", "id_number": _id_number(k),
+             "phone": "13912345678", "address": "东安社区3号院"},
+            {"role": "respondent", "kind": "person", "name": "孙小梅", "ethnicity": "汉族",
+             "id_type": "resident", "id_number": _id_number(k + 1),
+             "phone": "13987654321", "address": "东安社区4号院"}])
+
+
+def _register_run(user, village, dtype, first, count):
+    """Register ``count`` cases (numbered from ``first``): (wall s, this process's CPU s, the
+    database backend's CPU s or None)."""
+    from tiaojie.cases import intake
+
+    server = _server_cpu()
+    t, cpu = time.perf_counter(), time.process_time()
+    for i in range(first, first + count):
+        intake.register(user, _registration_app(village, dtype, i))
+    wall, cpu = time.perf_counter() - t, time.process_time() - cpu
+    server_after = _server_cpu()
+    return wall, cpu, (server_after - server if server is not None and server_after is not None else None)
+
+
+def _worker(user_pk, village_pk, first, count, ready, go, results):
+    """One registering process with its own database connection (forked: the parent closed its
+    connections first). Registers one case to warm up (model, lexicon, caches), then waits for the
+    start signal so that all processes run at once."""
+    from django.db import connections
+
+    from tiaojie.accounts.models import User
+    from tiaojie.cases import intake
+    from tiaojie.cases.models import DisputeType
+    from tiaojie.orgs.models import Organization
+
+    try:
+        user, village = User.objects.get(pk=user_pk), Organization.objects.get(pk=village_pk)
+        dtype = DisputeType.objects.get(code="02")
+        intake.register(user, _registration_app(village, dtype, first - 1))  # warm-up
+        ready.put(True)
+        go.wait()
+        results.put(_register_run(user, village, dtype, first, count))
+    except BaseException as e:  # report, never hang the parent
+        results.put(repr(e))
+        ready.put(False)
+    finally:
+        connections.close_all()
+
+
+def register_bench(n, user, city, verbose=False, processes=1, spread=False):
+    from django.db import connection, connections
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from tiaojie.cases import intake
+    from tiaojie.cases.models import Case, CaseNumberCounter, DisputeType
+    from tiaojie.orgs.models import Organization, OrgKind
+
+    villages = list(Organization.objects.filter(path__startswith=city.path, kind=OrgKind.VILLAGE)
+                    .order_by("id")[:max(processes, 1) if spread else 1])
+    village = villages[0]
     dtype = DisputeType.objects.get(code="02")
 
     def app(i):
-        return intake.Application(
-            via="desk", source="application", channel="window", dispute_type=dtype, region=village.region,
-            organization=village, routing_reason="基准测试", arose_on=dt.date.today() - dt.timedelta(days=3),
-            facts=f"申请人与被申请人系邻居，因院墙排水问题发生争执（基准{i}）。", claims="请求改建排水沟。",
-            people_count=2, amount_at_stake=0, parties=[
-                {"role": "applicant", "kind": "person", "name": "刘大海", "gender": "男", "ethnicity": "汉族",
-                 "birth_date": dt.date(1980, 1, 1), "id_type": "resident", "id_number": make_id(seq=f"{i % 1000:03d}"),
-                 "phone": "13912345678", "address": "东安社区3号院"},
-                {"role": "respondent", "kind": "person", "name": "孙小梅", "gender": "女", "ethnicity": "汉族",
-                 "birth_date": dt.date(1985, 5, 5), "id_type": "resident",
-                 "id_number": make_id(birth="19850505", seq=f"{(i + 500) % 1000:03d}"), "phone": "13987654321",
-                 "address": "东安社区4号院"}])
+        return _registration_app(village, dtype, i)
 
     intake.register(user, app(0))  # warm-up
     with CaptureQueriesContext(connection) as ctx:
@@ -175,14 +263,66 @@ def register_bench(n, user, city, verbose=False):
     if verbose:  # every statement of one registration, in order
         for q in ctx.captured_queries:
             print(f"   {float(q['time']) * 1000:6.1f} ms  {q['sql'][:150]}")
-    t, cpu = time.perf_counter(), time.process_time()
-    for i in range(2, n + 2):
-        intake.register(user, app(i))
-    dt_, cpu = time.perf_counter() - t, time.process_time() - cpu
-    # this process's CPU per registration (Python: validation, text analysis, ORM; not the
-    # database server's): what one core could do if the database answered at once
-    print(f"registrations: {n} in {dt_:.1f}s = {n / dt_:.1f}/s; client CPU {cpu / n * 1000:.1f} ms each "
-          f"(≤ {n / cpu:.0f}/s on one core)", flush=True)
+    year = timezone.localtime().year
+    for v in villages[1:]:  # each committee's counter exists before the run
+        intake.register(user, _registration_app(v, dtype, 1))
+
+    def lasts():
+        return dict(CaseNumberCounter.objects.filter(organization__in=villages, year=year)
+                    .values_list("organization_id", "last"))
+
+    last_before = lasts()
+    load = os.getloadavg()
+    # client CPU: the registering processes' own (validation, text analysis, ORM); server CPU: the
+    # PostgreSQL backends serving them (parsing, planning, executing, committing) — both per
+    # registration, so what two idle cores could do is (2 / (client + server)) registrations a second
+    if processes <= 1:
+        wall, cpu, server = _register_run(user, village, dtype, 2, n)
+        done = n
+    else:
+        import multiprocessing as mp
+
+        per = n // processes
+        done = per * processes
+        connections.close_all()  # each child opens its own connection
+        ctx_ = mp.get_context("fork")
+        ready, results, go = ctx_.Queue(), ctx_.Queue(), ctx_.Event()
+        # each process its own numbers i (ID numbers and facts), after a gap for its warm-up case
+        children = [ctx_.Process(target=_worker, args=(user.pk, villages[p % len(villages)].pk, 3 + p * (per + 1), per,
+                                                       ready, go, results)) for p in range(processes)]
+        for c in children:
+            c.start()
+        ok = all(ready.get() for _ in children)
+        t = time.perf_counter()
+        go.set()
+        outs = [results.get() for _ in children]
+        wall = time.perf_counter() - t
+        for c in children:
+            c.join()
+        bad = [o for o in outs if not isinstance(o, tuple)]
+        if bad or not ok:
+            raise SystemExit(f"a registering process failed: {bad}")
+        cpu = sum(o[1] for o in outs)
+        server = None if any(o[2] is None for o in outs) else sum(o[2] for o in outs)
+        print("   per process: " + "; ".join(f"{per} in {o[0]:.1f}s" for o in outs))
+    # every number taken in the run, per committee: unique and without a gap, one per registration
+    last_after, taken = lasts(), 0
+    gapless = True
+    for v in villages:
+        seqs = sorted(Case.objects.filter(numbered_by=v, year=year, seq__gt=last_before[v.pk])
+                      .values_list("seq", flat=True))
+        gapless &= seqs == list(range(last_before[v.pk] + 1, last_after[v.pk] + 1))
+        taken += len(seqs)
+    gapless &= taken == done + (processes if processes > 1 else 0)   # + each process's warm-up
+    span = "; ".join(f"{last_before[v.pk] + 1}–{last_after[v.pk]}" for v in villages)
+    load = " / ".join(f"{a:.1f}–{b:.1f}" for a, b in zip(load, os.getloadavg(), strict=True))
+    server_txt = f", server CPU {server / done * 1000:.1f} ms" if server is not None else ""
+    total = cpu + (server or 0)
+    print(f"registrations: {done} in {wall:.1f}s = {done / wall:.1f}/s with {processes} process(es); "
+          f"client CPU {cpu / done * 1000:.1f} ms each{server_txt} "
+          f"(≤ {done / total * 2:.0f}/s on 2 idle cores); {len(villages)} committee(s), numbers {span} "
+          f"{'gapless and unique' if gapless else 'NOT GAPLESS: ' + str(taken) + ' numbers'}; "
+          f"load average (1/5/15 min, before–after) {load}", flush=True)
 
 
 if __name__ == "__main__":

@@ -170,6 +170,20 @@ def test_listing_form_shows_exactly_the_same_rows(world):
     assert not Case.objects.visible_to(v3, acting=True, listing=True).filter(pk=across.pk).exists()
 
 
+def test_owns_path_agrees_with_the_owner_condition(world):
+    """``Scope.owns_path`` (a prefix test on a path already read, no query) says of every case what
+    the acting condition in SQL says: owned rows only, links not (they need the query)."""
+    _cases_with_links(world)
+    su = User.objects.create_superuser(username="root", password="x" * 12, email="r@example.com")
+    rows = list(Case.objects.values_list("pk", "scope_path"))
+    for user in [*world.users.values(), su, AnonymousUser()]:
+        scope = Scope.of(user)
+        owned = set(Case.objects.visible_to(user, acting=True).values_list("pk", flat=True))
+        assert {pk for pk, path in rows if scope.owns_path(Case, path)} == owned, getattr(user, "username", "")
+    # a model without a path column is never decided by it
+    assert not Scope.of(world.users["city"]).owns_path(Organization, world.orgs["v1"].path)
+
+
 def test_scope_path_is_kept_by_the_database(world):
     """Every way of writing a case leaves its owner's path on it: registration, transfer,
     ``update()``, ``bulk_create`` and moving an organization in the tree."""

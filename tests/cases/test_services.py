@@ -220,6 +220,19 @@ def test_warning_does_not_reveal_out_of_scope_case_numbers(world):
     assert mine.number in w and hidden.number in w and "其他单位" not in w
 
 
+def test_warning_shows_a_case_seen_through_a_link(world):
+    """A case the user's committee transferred away is another unit's, yet seen (read-only): its
+    number is shown, as the scope rule says, not counted as another unit's."""
+    from tiaojie.routing import services as routing
+    from tiaojie.testing import version_of
+
+    sent = register(world)
+    routing.transfer_out(sent, world.users["v1"], version=version_of(sent), to_org=world.orgs["v2"], reason="移交")
+    w = intake.duplicate_id_warnings(sample_parties()[:1], world.users["v1"])[0]
+    assert sent.number in w and "其他单位" not in w
+    assert "1件其他单位的案件" in intake.duplicate_id_warnings(sample_parties()[:1], world.users["v3"])[0]
+
+
 def test_no_warning_for_new_id_or_missing_id(world):
     register(world)
     fresh = [{"role": "applicant", "name": "新人", "id_number": make_id(seq="555")}, {"role": "respondent",

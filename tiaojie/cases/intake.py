@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from tiaojie.cases import crypto, ports
@@ -387,7 +387,7 @@ def register_prepared(user, prepared: Prepared) -> Case:
                         "chosen": org.pk, "followed": prepared.followed}),
     ])
     case.intake_warnings = prepared.warnings
-    after_commit(case, user, "register")
+    after_commit(case, user, "register", parties=created)
     return case
 
 
@@ -405,24 +405,37 @@ def format_number(org, year: int, seq: int) -> str:
 def next_case_number(org, year: int) -> tuple[int, str]:
     """Take the next number of ``org`` for ``year``; call inside a transaction.
 
-    The counter row is locked (SELECT … FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE
-    transactions serialize writers), so concurrent registrations get unique, gapless numbers:
-    a registration that fails rolls its number back with it.
+    The counter row is incremented and read in one statement (UPDATE … RETURNING), which locks
+    it until the transaction ends on PostgreSQL (SQLite's IMMEDIATE transactions serialize
+    writers), so concurrent registrations get unique, gapless numbers: a registration that
+    fails rolls its number back with it.
     """
-    counter = CaseNumberCounter.objects.select_for_update().filter(organization=org, year=year).first()
-    if counter is None:
+    seq = _take_number(org, year)
+    if seq is None:
         try:
             with transaction.atomic():
                 CaseNumberCounter.objects.create(organization=org, year=year, last=0)
         except IntegrityError:
             pass  # another registration created it first
-        counter = CaseNumberCounter.objects.select_for_update().get(organization=org, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    number = format_number(org, year, counter.last)
+        seq = _take_number(org, year)
+    number = format_number(org, year, seq)
     if Case.objects.filter(number=number).exists():
         raise TransitionError(f"案号“{number}”已被其他单位使用，请管理员检查{org.name}的简称或案号格式", "organization")
-    return counter.last, number
+    return seq, number
+
+
+def _take_number(org, year: int) -> int | None:
+    """``last + 1`` of the counter of ``org`` and ``year``, written and returned by one statement
+    (the ORM's update returns no values); None when there is no counter yet."""
+    quote = connection.ops.quote_name
+    meta = CaseNumberCounter._meta
+    last = quote(meta.get_field("last").column)
+    with connection.cursor() as cur:
+        cur.execute(f"UPDATE {quote(meta.db_table)} SET {last} = {last} + 1 WHERE "
+                    f"{quote(meta.get_field('organization').column)} = %s AND {quote(meta.get_field('year').column)} = %s "
+                    f"RETURNING {last}", [org.pk, year])
+        row = cur.fetchone()
+    return row[0] if row else None
 
 
 def numbered_at_registration(app: Application) -> bool:
@@ -480,14 +493,20 @@ def duplicate_id_warnings(parties: list[dict], user) -> list[str]:
             hashes.setdefault(h, p.get("name", ""))
     if not hashes:
         return []
-    found = list(Party.objects.filter(id_hash__in=hashes, case__status__in=OPEN_STATUSES)
-                 .values_list("id_hash", "case_id", "case__number").distinct())
+    found = list(Party.objects.filter(id_hash__in=hashes, case__status__in=OPEN_STATUSES).order_by()
+                 .values_list("id_hash", "case_id", "case__number", "case__scope_path").distinct())
     if not found:
         return []
-    visible = set(Case.objects.visible_to(user).filter(pk__in={c for _, c, _ in found}).values_list("pk", flat=True))
+    # the cases the user's scope owns are seen (their path, read above); the scope rule is asked
+    # only about the others (a case of another unit seen through a link)
+    scope = Scope.of(user)
+    visible = {c for _, c, _, path in found if scope.owns_path(Case, path)}
+    others = {c for _, c, _, _ in found} - visible
+    if others:
+        visible |= set(Case.objects.visible_to(user).filter(pk__in=others).values_list("pk", flat=True))
     out = []
     for h, name in hashes.items():
-        rows = {(c, n) for hh, c, n in found if hh == h}
+        rows = {(c, n) for hh, c, n, _ in found if hh == h}
         if not rows:
             continue
         numbers = sorted(n for c, n in rows if c in visible)

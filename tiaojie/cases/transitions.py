@@ -22,6 +22,7 @@ Steps without a status change are registered by the parts that own them (routing
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -259,19 +260,32 @@ def _finish(act: Act) -> CaseEvent:
     return event
 
 
-def after_commit(case: Case, user, kind: str) -> None:
+def after_commit(case: Case, user, kind: str, *, parties: list[Party] | None = None) -> None:
     """Send ``case_changed`` once the transaction commits (risk, rollups, search index …).
 
     The receivers' writes are one transaction (one commit instead of one per receiver: a
     registration wrote four), and they get the case with its parties read once
     (``case.parties.all()`` costs them no query). Should a receiver fail, the others' writes
-    of this change are rolled back with it and the failure is logged (``robust``)."""
+    of this change are rolled back with it and the failure is logged (``robust``).
+
+    ``parties``: given by a step that wrote the whole record in this transaction (registration),
+    the parties it wrote. The receivers then get a copy of ``case`` as written, with these
+    parties, instead of reading both back: nothing else can have changed a case that did not
+    exist before this transaction (two queries and their model instances a registration)."""
     pk = case.pk
+    written = None
+    if parties is not None:
+        written = copy.copy(case)   # the caller's instance keeps no trace of the receivers
+        # what ``prefetch_related("parties")`` leaves on a case read back
+        held = written.parties.all()
+        held._result_cache, held._prefetch_done = list(parties), True
+        written._prefetched_objects_cache = {"parties": held}
 
     def send():
         with transaction.atomic():
-            fresh = (Case.objects.select_related("organization", "dispute_type__parent", "region")
-                     .prefetch_related("parties").filter(pk=pk).first())
+            fresh = written if written is not None else (
+                Case.objects.select_related("organization", "dispute_type__parent", "region")
+                .prefetch_related("parties").filter(pk=pk).first())
             if fresh is not None:
                 case_changed.send(sender=Case, case=fresh, actor=user, kind=kind)
 

@@ -247,6 +247,16 @@ class Scope:
                 return True
         return False
 
+    def owns_path(self, model, path: str) -> bool:
+        """Is a row of ``model`` whose path column (``ScopeRule.path``) holds ``path`` owned in this
+        scope? The prefix test the condition of ``q`` makes in SQL, on a value already read: no
+        query. False for a model without a path column (ask ``filter``)."""
+        if self.path is None:
+            return False
+        if self.path == "":
+            return True
+        return bool(scope_rule(model).path) and (path or "").startswith(self.path)
+
     def can_see(self, obj) -> bool:
         if self.owns(obj):
             return True

@@ -19,6 +19,7 @@ calendar year, a time ago or one attempt is not a long-running dispute.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import unicodedata
@@ -124,8 +125,10 @@ def _fold_char(c: str) -> str:
     return n if len(n) == 1 else c
 
 
+@functools.lru_cache(maxsize=256)
 def normalize(text: str) -> str:
-    """Simplified, half-width, lower-case text of exactly the same length as ``text``."""
+    """Simplified, half-width, lower-case text of exactly the same length as ``text`` (kept for
+    the last texts: the signal finders and the type model each read the same text normalized)."""
     return "".join(_fold_char(c) for c in text)
 
 
@@ -137,6 +140,20 @@ class Lexicon:
     triggers: list            # (phrase, category, level), longest first
     negations: list           # phrases
     resolutions: dict         # category -> [compiled patterns]
+
+    def __post_init__(self):
+        # derived once per lexicon (``find_signals`` ran over every trigger of every text):
+        # each category's plain phrases, and the triggers by their first character, in order
+        self.by_cat: dict[str, list[str]] = {}
+        self.by_first: dict[str, list[int]] = {}
+        for i, (phrase, cat, _lv) in enumerate(self.triggers):
+            if GAP not in phrase:
+                self.by_cat.setdefault(cat, []).append(phrase)
+            self.by_first.setdefault(phrase[0], []).append(i)
+        # the text part of recent analyses (signals, people, amount) by their texts: registration
+        # reads the facts as the preview did, and the risk assessment after it reads them again;
+        # it lives and dies with this lexicon, so an edited lexicon is never answered from it
+        self.memo: dict = {}
 
 
 def _compile_resolution(phrase: str):
@@ -320,19 +337,22 @@ def _occurrences(masked: str, phrase: str):
         pos = masked.find(phrase, pos + len(phrase))
 
 
+@functools.lru_cache(maxsize=256)
+def _masked(norm: str) -> str:
+    """``norm`` with the words that look like a trigger but are not one blanked out."""
+    return NOT_TRIGGER.sub(lambda m: "\x00" * len(m.group()), norm)
+
+
 def find_signals(text: str, source: str, lex: Lexicon) -> list[Signal]:
     norm = normalize(text)
-    masked = NOT_TRIGGER.sub(lambda m: "\x00" * len(m.group()), norm)
-    by_cat: dict[str, list[str]] = {}
-    for phrase, cat, _lv in lex.triggers:
-        if GAP not in phrase:
-            by_cat.setdefault(cat, []).append(phrase)
+    masked = _masked(norm)
+    by_cat = lex.by_cat
     found: dict[str, tuple[Signal, int]] = {}
     taken: dict[str, list[tuple[int, int]]] = {}
-    present = set(masked)
-    for phrase, cat, level in lex.triggers:   # longest first: a longer phrase claims its span
-        if phrase[0] not in present:
-            continue
+    # the triggers whose first character is in the text, in the lexicon's order
+    candidates = sorted(i for c in set(masked) for i in lex.by_first.get(c, ()))
+    for i in candidates:   # longest first: a longer phrase claims its span
+        phrase, cat, level = lex.triggers[i]
         for pos, end in _occurrences(masked, phrase):
             ok = True
             if phrase.isascii() and phrase.isalnum():
@@ -434,7 +454,7 @@ def _chronic_signal(text: str, lex: Lexicon, source: str) -> Signal | None:
     if "chronic" not in lex.categories:
         return None
     norm = normalize(text)
-    masked = NOT_TRIGGER.sub(lambda m: "\x00" * len(m.group()), norm)
+    masked = _masked(norm)
     for i, rx in enumerate(CHRONIC_RE):
         for m in rx.finditer(masked):
             if i < 2:   # a duration of a life or a job, in a sentence not about the dispute
@@ -521,11 +541,28 @@ def _type_text(texts: dict[str, str]) -> str:
     return " ".join(ordered) or " ".join(texts.values())
 
 
+MEMO_SIZE = 256   # analyses kept per lexicon (``Lexicon.memo``); emptied when full
+
+
 def _analyze(texts, types: bool = True) -> Analysis:
     texts = _clean_texts(texts)
     if not texts:
         return Analysis()
     lex = lexicon()
+    key = tuple(sorted(texts.items()))
+    part = lex.memo.get(key)
+    if part is None:
+        part = _read_texts(texts, lex)
+        if len(lex.memo) >= MEMO_SIZE:
+            lex.memo.clear()
+        lex.memo[key] = part
+    signals, people, amount, level = part
+    suggestions = suggest_types(_type_text(texts)) if types else []
+    return Analysis(types=suggestions, signals=list(signals), people_count=people, amount_yuan=amount, level=level)
+
+
+def _read_texts(texts: dict[str, str], lex: Lexicon) -> tuple:
+    """(signals, people count, amount, level) of the cleaned ``texts``: everything but the types."""
     ordered = sorted(texts.items(), key=lambda kv: (KEYS.index(kv[0]) if kv[0] in KEYS else len(KEYS), kv[0]))
     strongest: dict[str, Signal] = {}
     people = amount = None
@@ -557,8 +594,7 @@ def _analyze(texts, types: bool = True) -> Analysis:
     signals = sorted(strongest.values(), key=lambda s: (-RANK[s.level], order.index(s.category)
                                                         if s.category in order else 99))
     level = signals[0].level if signals else "none"
-    suggestions = suggest_types(_type_text(texts)) if types else []
-    return Analysis(types=suggestions, signals=signals, people_count=people, amount_yuan=amount, level=level)
+    return tuple(signals), people, amount, level
 
 
 def suggest_types(text: str) -> list[TypeSuggestion]:

@@ -257,23 +257,116 @@ def rank(model_, probs, feats=None) -> list[tuple[str, str, float]]:
     return out
 
 
+_recent: dict = {"model": None, "texts": {}}
+RECENT = 256   # suggestions kept per model, by text (the preview of a form, then its registration)
+
+
 def suggest(text: str) -> list[tuple[str, str, float]]:
-    """The top 3 (code, name, score) for normalized ``text``, best first."""
+    """The top 3 (code, name, score) for normalized ``text``, best first (the last texts' kept
+    while the model stays the same)."""
     if not text or not text.strip():
         return []
-    return suggest_many([text])[0]
+    m = model()
+    if _recent["model"] is not m:
+        _recent.update(model=m, texts={})
+    kept = _recent["texts"]
+    hit = kept.get(text)
+    if hit is None:
+        hit = tuple(suggest_many([text])[0])
+        if len(kept) >= RECENT:
+            kept.clear()
+        kept[text] = hit
+    return list(hit)
+
+
+def features(pipe, texts: list[str]):
+    """The feature rows of ``texts``: what ``pipe``'s FeatureUnion gives, without its per-call
+    overhead (a joblib dispatch of its two vectorizers, parameter validation): each vectorizer's
+    rows, stacked as ``FeatureUnion._hstack`` stacks sparse ones — the same numbers. A registration
+    scores one text, where that overhead was most of the model's time."""
+    from scipy import sparse
+
+    union = pipe.named_steps["features"]
+    parts = [t for _name, t in union.transformer_list if t not in (None, "drop")]
+    if union.transformer_weights or not parts:
+        return union.transform(texts)
+    xs = [_tfidf(t, texts) for t in parts]
+    if not all(sparse.issparse(x) for x in xs):
+        return union.transform(texts)
+    if not texts or not all(isinstance(x, sparse.csr_matrix) and x.has_sorted_indices for x in xs):
+        return sparse.hstack(xs).tocsr()
+    return _side_by_side(xs)
+
+
+def _side_by_side(xs):
+    """``sparse.hstack(xs).tocsr()`` of CSR matrices with sorted indices, row by row: each row's
+    values of the first matrix, then of the next with its columns shifted past the first's."""
+    import numpy as np
+    from scipy import sparse
+
+    offsets = np.cumsum([0] + [x.shape[1] for x in xs[:-1]])
+    data, indices, indptr = [], [], [0]
+    for row in range(xs[0].shape[0]):
+        for x, off in zip(xs, offsets, strict=True):
+            a, b = x.indptr[row], x.indptr[row + 1]
+            data.append(x.data[a:b])
+            indices.append(x.indices[a:b] + off)
+        indptr.append(indptr[-1] + sum(int(x.indptr[row + 1] - x.indptr[row]) for x in xs))
+    return sparse.csr_matrix((np.concatenate(data), np.concatenate(indices).astype(np.int32),
+                              np.asarray(indptr, dtype=np.int32)), shape=(xs[0].shape[0], sum(x.shape[1] for x in xs)))
+
+
+def _tfidf(vec, texts: list[str]):
+    """``vec.transform(texts)`` for the TF-IDF vectorizers this module trains (sublinear tf, idf,
+    l2 norm): the same counts, in the same order, through the same numpy and sklearn operations
+    as ``TfidfVectorizer.transform`` — without its input checks and matrix conversions, most of its
+    time for one short text. Any other vectorizer goes through its own ``transform``."""
+    import numpy as np
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
+
+    if not (type(vec) is TfidfVectorizer and vec.sublinear_tf and vec.use_idf and vec.norm == "l2"
+            and not vec.binary and vec.dtype is np.float64):
+        return vec.transform(texts)
+    analyze, vocabulary = vec.build_analyzer(), vec.vocabulary_
+    indices: list[int] = []
+    values: list[int] = []
+    indptr = [0]
+    for text in texts:
+        counts: dict[int, int] = {}
+        for term in analyze(text):
+            j = vocabulary.get(term)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        indices.extend(counts)
+        values.extend(counts.values())
+        indptr.append(len(indices))
+    x = sparse.csr_matrix((np.asarray(values, dtype=np.intc), np.asarray(indices, dtype=np.int32),
+                           np.asarray(indptr, dtype=np.int32)), shape=(len(texts), len(vocabulary)), dtype=np.float64)
+    x.sort_indices()
+    np.log(x.data, x.data)          # sublinear tf: 1 + log(count)
+    x.data += 1.0
+    x.data *= vec.idf_[x.indices]
+    inplace_csr_row_normalize_l2(x)
+    return x
 
 
 def suggest_many(texts: list[str]) -> list[list[tuple[str, str, float]]]:
+    import sklearn
+
     m = model()
     pipe = m["pipeline"]
     out = [[] for _ in texts]
     idx = [i for i, t in enumerate(texts) if t and t.strip()]
     if idx:
-        feats = pipe.named_steps["features"].transform([texts[i] for i in idx])
-        probs = pipe.named_steps["clf"].predict_proba(feats)
-        for row, (i, p) in enumerate(zip(idx, probs, strict=True)):
-            out[i] = rank(m, p, feats[row])
+        # our own fitted model over strings: the input checks sklearn makes on each call (finite
+        # values, parameter types) cannot fail here, and cost more than scoring one text
+        with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
+            feats = features(pipe, [texts[i] for i in idx])
+            probs = pipe.named_steps["clf"].predict_proba(feats)
+            for row, (i, p) in enumerate(zip(idx, probs, strict=True)):
+                out[i] = rank(m, p, feats[row])
     return out
 
 
