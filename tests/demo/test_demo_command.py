@@ -543,3 +543,21 @@ def test_warning_titles_end_at_a_word_boundary(city, db):
         assert title == f"{number} {short_title(facts)}", title
         cut += title.endswith("…")
     assert cut  # long facts were cut
+
+
+def test_most_cases_read_calm_and_warnings_stay_a_minority(city, db):
+    """Templates with a sign of escalation have a calm retelling that raises none (most cases of such
+    a type are told that way): this year's case warnings are a minority of this year's cases."""
+    from tiaojie.demo import texts
+    from tiaojie.intake import analysis
+
+    ctx = {"a": "张三", "b": "李四", "vil": "王庄村", "twp": "", "month": "2026年3月", "road": "建设路与人民路交叉口",
+           "n": 5, "stake": "20,000"}
+    for (code, i), calm in texts.CALM_FACTS.items():
+        tpl = texts.TEMPLATES[code][i]
+        assert tpl["calm"]["facts"] != tpl["facts"]
+        assert analysis.analyze_text_only({"facts": tpl["calm"]["facts"].format_map(ctx)}).signals == [], (code, i)
+    year = timezone.localdate().year
+    cases = Case.objects.filter(registered_at__year=year).count()
+    warned = Warning.objects.filter(assessment__case__registered_at__year=year).count()
+    assert 0 < warned < 0.6 * cases

@@ -178,10 +178,13 @@ class Case(models.Model):
     # The organization's path, written by database triggers (migration 0009), never by Python:
     # the scope of a subtree is one index range (tiaojie.core.scope).
     scope_path = models.CharField("承办单位路径（数据库维护）", max_length=255, blank=True, default="", editable=False)
+    # Not indexed (like every "who recorded it" key below): nothing looks cases up by them, and
+    # organizations and users are never deleted, only closed or deactivated.
     numbered_by = models.ForeignKey("orgs.Organization", verbose_name="编号单位", on_delete=models.PROTECT,
-                                    related_name="+", help_text="案号所属的编号序列；移交后承办单位可变，案号不变")
+                                    related_name="+", help_text="案号所属的编号序列；移交后承办单位可变，案号不变",
+                                    db_index=False)
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True, blank=True,
-                                      on_delete=models.SET_NULL, related_name="+")
+                                      on_delete=models.SET_NULL, related_name="+", db_index=False)
     registered_at = models.DateTimeField("登记时间", default=timezone.now)
     source = models.CharField("案件来源", max_length=20, choices=Source.choices)
     channel = models.CharField("受理渠道", max_length=10, choices=Channel.choices)
@@ -292,8 +295,9 @@ class Party(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
     role = models.CharField("身份", max_length=12, choices=Role.choices)
     kind = models.CharField("类型", max_length=8, choices=Kind.choices, default=Kind.PERSON)
+    # indexed only where set (Meta): nearly every party is nobody's agent
     agent_for = models.ForeignKey("self", verbose_name="被代理人", null=True, blank=True,
-                                  on_delete=models.CASCADE, related_name="agents")
+                                  on_delete=models.CASCADE, related_name="agents", db_index=False)
     name = models.CharField("姓名/名称", max_length=100)
     gender = models.CharField("性别", max_length=2, blank=True)
     ethnicity = models.CharField("民族", max_length=12, blank=True)
@@ -315,6 +319,8 @@ class Party(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "当事人"
         ordering = ["case_id", "id"]
+        indexes = [models.Index(fields=["agent_for"], name="cases_party_agent_for_idx",
+                                condition=models.Q(agent_for__isnull=False))]
 
     def __str__(self):
         return f"{self.get_role_display()} {self.name}"
@@ -363,7 +369,8 @@ class MediationSession(models.Model):
     participants = models.CharField("参加人", max_length=300)
     content = models.TextField("调解情况（各方陈述、调解过程）")
     recorder = models.CharField("记录人", max_length=30, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                    db_index=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -383,7 +390,8 @@ class Investigation(models.Model):
     subject = models.CharField("被调查人", max_length=100)
     investigators = models.CharField("调查人", max_length=100)
     content = models.TextField("调查内容")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                    db_index=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -411,7 +419,8 @@ class Agreement(models.Model):
     performance_deadline = models.DateField("履行期限", null=True, blank=True)
     amount = models.DecimalField("协议金额（元）", max_digits=14, decimal_places=2, default=0)
     effective_on = models.DateField("生效日期", db_index=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                    db_index=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -441,7 +450,8 @@ class FollowUp(models.Model):
     performance = models.CharField("履行情况", max_length=10, choices=Performance.choices)
     satisfaction = models.CharField("当事人满意度", max_length=12, choices=Satisfaction.choices)
     notes = models.TextField("回访情况", blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                    db_index=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "回访记录"
