@@ -553,7 +553,7 @@ def test_most_cases_read_calm_and_warnings_stay_a_minority(city, db):
 
     ctx = {"a": "张三", "b": "李四", "vil": "王庄村", "twp": "", "month": "2026年3月", "road": "建设路与人民路交叉口",
            "n": 5, "stake": "20,000"}
-    for (code, i), calm in texts.CALM_FACTS.items():
+    for code, i in texts.CALM_FACTS:
         tpl = texts.TEMPLATES[code][i]
         assert tpl["calm"]["facts"] != tpl["facts"]
         assert analysis.analyze_text_only({"facts": tpl["calm"]["facts"].format_map(ctx)}).signals == [], (code, i)
