@@ -1026,7 +1026,9 @@ class CityBuilder:
                 else:
                     agreement_row = (aid, case_id, "oral", "", "", "", terms, "", None, Decimal(amount), closed_on,
                                      actor_id, res_ts)
-                events.append(("succeed", f"调解成功（{'书面协议' if written else '口头协议'}，金额{amount}元）",
+                # the label the app writes (transitions.succeed): the amount only when there is one
+                money_label = f"，金额{Decimal(amount):.2f}元" if amount else ""
+                events.append(("succeed", f"调解成功（{'书面协议' if written else '口头协议'}{money_label}）",
                                "mediating", "succeeded", res, "", f'{{"agreement": {aid}, "amount": "{amount}"}}'))
                 status = "succeeded"
             else:

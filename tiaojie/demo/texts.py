@@ -287,7 +287,7 @@ POLICE_REVISIT = [
 # ordinary, so most cases of such a type are told this way and only some keep the sharper account
 # (``CALM_SHARE``). Keyed by (type code, index in TEMPLATES); the facts, or a template's fields that
 # change with them; attached to the template as ``calm``. An assault or a death is not retold.
-CALM_SHARE = 0.8
+CALM_SHARE = 0.9
 CALM_FACTS: dict[tuple[str, int], str | T] = {
     ("02", 0): T(facts="申请人{a}与被申请人{b}系{vil}前后院邻居。{month}，{b}翻建房屋时将滴水檐伸至{a}家院内，雨天排水冲刷{a}家院墙墙基，"
                      "{a}要求改建，{b}认为不影响对方，双方协商未果。",
@@ -330,6 +330,7 @@ FACT_TAILS = [
     "双方均表示愿意在调委会主持下协商解决。", "邻里和村（居）干部曾出面劝解，但未能化解。",
     "{b}认为自己并无过错，对{a}的要求不予认可。", "{a}多次找{b}理论，双方各执一词。",
     "双方对事实经过基本无争议，分歧主要在责任和金额上。", "{b}表示可以协商，但对部分要求有异议。",
+    "双方都希望尽快了结此事。", "{a}提供了相关票据和照片。", "村（居）调解员已初步了解情况。",
 ]
 SOURCE_LINES = {
     "initiative": ["调委会在排查中发现该纠纷后主动介入。", "网格员发现苗头后报告调委会，调委会主动上门调解。",
