@@ -56,11 +56,14 @@ SCOPE_FIRST = 20000        # PostgreSQL: a scope of at most this many cases is r
 STATS_TTL = 600            # seconds PostgreSQL's word statistics are kept per process
 
 _WORD = re.compile(r"[^\W_]{2,}")
-# Words nearly every dispute description has: they say nothing about which dispute it is.
+# Words nearly every dispute description has, and the words of how it reached the committee (调委会,
+# 走访, 介绍…): they say nothing about which dispute it is (never asked for, not kept in the index).
 STOP_WORDS = frozenset("""
 申请人 被申请人 当事人 双方 一方 对方 纠纷 矛盾 发生 问题 情况 要求 请求 调解 协商 处理 解决 因为 由于
 导致 造成 进行 没有 已经 现在 目前 之后 以后 其中 期间 多次 一直 认为 表示 同意 不同意 不服 称其 此事
 自己 他们 我们 其他 相关 有关 有限公司 公司 本人 该村 村民 居民 经过 通过 无果 未果 达成 协议 事宜 事项
+调委会 委会 村委会 居委会 调解员 解员 申请 了解 主持 希望 介绍 依法 主动 走访 初步 干部 联系 核实 陈述 未能
+主要 部分 共同 发现 双方同意
 """.split())
 
 

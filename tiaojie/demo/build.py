@@ -995,7 +995,9 @@ class CityBuilder:
                     splace = f"{place}调解室" if o.kind == OrgKind.VILLAGE else f"{o.obj.name}调解室"
                 content = pick(SESSION_LINES)
                 at_ts = ts(at)
-                sessions.append((sid, case_id, at_ts, splace, f"{a_name}、{b_name}，调解员{team_names}",
+                # past years' records name the mediators and say 双方当事人, as many paper records did
+                who = f"{a_name}、{b_name}" if track == "current" else "双方当事人"
+                sessions.append((sid, case_id, at_ts, splace, f"{who}，调解员{team_names}",
                                  content, pick(active)[1], actor_id, at_ts))
                 events.append(("record_session", f"调解记录（{at.date()}）", "mediating", "mediating", at,
                                "", f'{{"session": {sid}}}'))
