@@ -2,8 +2,9 @@
 possible duplicates for the registration form, and the index that serves them.
 
 The index (``CaseSearch``, one row a case) holds the distinct jieba words of the facts and claims
-(``body``, space-joined; without names, numbers and common words: ``index_words``) and keyed hashes of the parties' names and ID numbers (``keys``: the
-identifiers are never stored in clear). Migration 0005 puts each database's own full-text index
+(``body``, space-joined; without names, numbers and common words: ``index_words``) and, for an
+open case, keyed hashes of the parties' names and ID numbers (``keys``: the identifiers are never
+stored in clear). Migration 0005 puts each database's own full-text index
 over it: SQLite an FTS5 table (``cases_search_fts``, triggers keep it in step), PostgreSQL stored
 ``tsvector`` columns (configuration 'simple' over the space-joined words) with GIN indexes.
 The row is written after every commit that changes a case (``case_changed``), and
@@ -21,6 +22,7 @@ is read case by case instead of following the matches.
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
@@ -232,7 +234,17 @@ def index_case(case) -> None:
 # The steps that change what the index holds (facts, claims, the parties' names and ID numbers);
 # the steps that close a case drop its keys; the other steps leave the row as it is.
 INDEXED_STEPS = {"register", "correct"}
-CLOSING_STEPS = {"reject", "succeed", "fail", "terminate"}
+
+
+@functools.cache
+def closing_steps() -> frozenset[str]:
+    """The steps of the state machine that take an open case to a closed status (read once, after
+    every app has registered its steps)."""
+    from tiaojie.cases.transitions import TRANSITIONS
+
+    return frozenset(name for name, step in TRANSITIONS.items()
+                     if step.target and step.target not in OPEN_STATUSES
+                     and any(source in OPEN_STATUSES for source in step.sources))
 
 
 def on_case_changed(sender, case, kind="", **kwargs) -> None:
@@ -240,7 +252,7 @@ def on_case_changed(sender, case, kind="", **kwargs) -> None:
     a closing step empties its keys (see ``document``)."""
     if kind in INDEXED_STEPS:
         index_case(case)
-    elif kind in CLOSING_STEPS:
+    elif kind in closing_steps():
         CaseSearch.objects.filter(case_id=getattr(case, "pk", case)).exclude(keys="").update(keys="")
 
 
