@@ -207,3 +207,14 @@ def browser_login(page, base: str, username: str, password: str = PASSWORD) -> N
         page.fill("#id_token", pyotp.TOTP(base64.b32encode(device.bin_key).decode()).now())
         page.get_by_role("button", name=re.compile("登录")).click()
         page.wait_for_load_state()
+
+
+def earlier_today(hours: float = 0, minutes: float = 0) -> dt.datetime:
+    """A moment ``hours``/``minutes`` before now, but not before today's local midnight: a session
+    or investigation of a case accepted today cannot be dated before the acceptance day, so in the
+    first hours after midnight the moment is today's first second instead of yesterday evening."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    start = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(0, 0, 1)))
+    return max(now - dt.timedelta(hours=hours, minutes=minutes), min(start, now))

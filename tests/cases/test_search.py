@@ -1,17 +1,23 @@
 """Full-text search over cases (tiaojie.cases.search) and the registration form's preview panel:
 the index follows registration and 更正; similar cases are closed and in scope; duplicates outside
 the scope reveal only the other unit; the preview writes nothing and survives bad input."""
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from tiaojie.cases import intake, search, transitions
 from tiaojie.cases.models import CaseSearch, DisputeType
-from tiaojie.testing import effects, make_id, register_case, sample_case_fields, sample_parties, version_of
+from tiaojie.testing import (
+    earlier_today,
+    effects,
+    make_id,
+    register_case,
+    sample_case_fields,
+    sample_parties,
+    version_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +35,7 @@ def register(world, user="v1", org="v1", parties=None, **over):
 def close_successfully(case, user, mediator, terms="被申请人改建排水沟，赔偿申请人损失2000元。"):
     with effects():
         transitions.accept_and_assign(case, user, version=version_of(case), mediators=[mediator])
-        transitions.record_session(case, user, version=version_of(case), held_at=timezone.now() - dt.timedelta(hours=1),
+        transitions.record_session(case, user, version=version_of(case), held_at=earlier_today(hours=1),
                                    place="调解室", participants="双方当事人", content="双方陈述，经调解达成一致。")
         transitions.succeed(case, user, version=version_of(case), kind="oral", terms=terms, amount=Decimal("2000"))
     return case

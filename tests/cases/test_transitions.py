@@ -16,6 +16,7 @@ from tiaojie.core import dates
 from tiaojie.core.errors import DomainError
 from tiaojie.core.models import TimeLimit
 from tiaojie.testing import (
+    earlier_today,
     provide_identity_proofs,
     register_case,
     sample_case_fields,
@@ -34,7 +35,7 @@ def register(world, org="v1", user=None):
 
 
 def session_kwargs(**over):
-    data = dict(held_at=timezone.now() - dt.timedelta(hours=1), place="东安社区调解室",
+    data = dict(held_at=earlier_today(hours=1), place="东安社区调解室",
                 participants="刘大海、孙小梅、王秀兰", content="双方陈述了排水沟的位置及损失情况。")
     data.update(over)
     return data
@@ -57,7 +58,7 @@ def valid_kwargs(name: str, world) -> dict:
         "assign": {"mediators": [m["m1b"]]},
         "replace_mediator": {"old": m["m1"], "new": m["m1b"], "reason": "申请人认为调解员与被申请人系亲属，申请回避"},
         "record_session": session_kwargs(),
-        "record_investigation": dict(held_at=timezone.now() - dt.timedelta(hours=2), place="申请人家中",
+        "record_investigation": dict(held_at=earlier_today(hours=2), place="申请人家中",
                                      subject="刘大海", investigators="王秀兰", content="察看了排水沟现场。"),
         "extend": {"days": 15, "reason": "需等待房屋鉴定结果"},
         "succeed": {"kind": "oral", "terms": "被申请人当场赔偿500元，双方和好。", "amount": Decimal("500")},

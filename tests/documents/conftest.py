@@ -8,7 +8,14 @@ from PIL import Image
 
 from tiaojie.cases import transitions
 from tiaojie.cases.models import Case
-from tiaojie.testing import make_id, register_case, sample_case_fields, sample_parties, version_of
+from tiaojie.testing import (
+    earlier_today,
+    make_id,
+    register_case,
+    sample_case_fields,
+    sample_parties,
+    version_of,
+)
 
 TERMS = "一、被申请人于十日内改建排水沟；二、被申请人赔偿申请人损失。"
 AMOUNT = Decimal("12345.60")
@@ -31,10 +38,10 @@ def to_mediating(world, case, sessions=1):
     u = world.users["township"]
     transitions.accept(case.pk, u, version=version_of(case.pk))
     transitions.assign(case.pk, u, version=version_of(case.pk), mediators=[world.mediators["m1"]])
-    transitions.record_investigation(case.pk, u, version=version_of(case.pk), held_at=timezone.now() - dt.timedelta(hours=3), place="申请人家中",
+    transitions.record_investigation(case.pk, u, version=version_of(case.pk), held_at=earlier_today(hours=3), place="申请人家中",
                                      subject="刘大海", investigators="王秀兰", content="察看了排水沟现场，院墙外积水。")
     for i in range(sessions):
-        transitions.record_session(case.pk, u, version=version_of(case.pk), held_at=timezone.now() - dt.timedelta(hours=2, minutes=i),
+        transitions.record_session(case.pk, u, version=version_of(case.pk), held_at=earlier_today(hours=2, minutes=i),
                                    place="东安社区调解室", participants="刘大海、孙小梅、王秀兰",
                                    content=f"第{i + 1}次调解：双方陈述了排水沟的位置及损失情况。")
     return Case.objects.get(pk=case.pk)

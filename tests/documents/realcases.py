@@ -19,7 +19,7 @@ from django.utils import timezone
 from tiaojie.cases import transitions
 from tiaojie.cases.models import Case, DisputeType
 from tiaojie.orgs.models import Mediator
-from tiaojie.testing import make_id, register_case, sample_case_fields, version_of
+from tiaojie.testing import earlier_today, make_id, register_case, sample_case_fields, version_of
 
 LONG_TERMS = [
     "被申请人孙小梅于本协议生效之日起十日内，自费将其院墙外东侧的排水沟改建至院墙北侧，新排水沟的走向、坡度及出水口位置以双方现场确认的草图为准，"
@@ -73,10 +73,10 @@ def person(role, name, gender="男", birth=dt.date(1980, 1, 1), seq="001", **mor
 def _mediate(case, user, mediators, sessions=1, recorder="王秀兰"):
     transitions.accept(case.pk, user, version=version_of(case.pk))
     transitions.assign(case.pk, user, version=version_of(case.pk), mediators=mediators)
-    transitions.record_investigation(case.pk, user, version=version_of(case.pk), held_at=timezone.now() - dt.timedelta(hours=5), place="纠纷现场",
+    transitions.record_investigation(case.pk, user, version=version_of(case.pk), held_at=earlier_today(hours=5), place="纠纷现场",
                                      subject="刘大海", investigators=mediators[0].name, content="察看了现场，询问了双方。")
     for i in range(sessions):
-        transitions.record_session(case.pk, user, version=version_of(case.pk), held_at=timezone.now() - dt.timedelta(hours=4, minutes=i),
+        transitions.record_session(case.pk, user, version=version_of(case.pk), held_at=earlier_today(hours=4, minutes=i),
                                    place="调解室", participants="双方当事人及人民调解员",
                                    content=f"第{i + 1}次调解：双方陈述了各自意见，人民调解员释明了相关法律规定。",
                                    recorder=recorder)
@@ -141,7 +141,7 @@ def many_parties(world) -> Case:
     transitions.accept(case.pk, u, version=version_of(case.pk))
     transitions.assign(case.pk, u, version=version_of(case.pk), mediators=[m["m1"], m["mt"]])
     transitions.replace_mediator(case.pk, u, version=version_of(case.pk), old=m["mt"], new=m["m1b"], reason="被申请人申请回避")
-    transitions.record_session(case.pk, u, version=version_of(case.pk), held_at=timezone.now() - dt.timedelta(hours=2), place="东安社区调解室",
+    transitions.record_session(case.pk, u, version=version_of(case.pk), held_at=earlier_today(hours=2), place="东安社区调解室",
                                participants="全体当事人", content="双方陈述了意见。", recorder="")
     case = Case.objects.get(pk=case.pk)
     return _written(case, u, numbered(["三名被申请人于十日内共同改建排水沟", "三名被申请人共同赔偿两名申请人损失"]),

@@ -1,15 +1,13 @@
 """A court liaison refers a case; the township clerk sees it routed to the right committee; after a
 successful mediation the court liaison sees the outcome."""
-import datetime as dt
 import re
 
 import pytest
-from django.utils import timezone
 
 from tiaojie.cases import transitions
 from tiaojie.cases.models import Case
 from tiaojie.routing.models import Referral
-from tiaojie.testing import PASSWORD, version_of
+from tiaojie.testing import PASSWORD, earlier_today, version_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +35,7 @@ def mediate(case, user):
     """The committee's own steps (driven through the state machine; their pages are tested elsewhere)."""
     transitions.accept(case, user, version=version_of(case))
     transitions.assign(case, user, version=version_of(case), mediators=[user.mediator])
-    transitions.record_session(case, user, version=version_of(case), held_at=timezone.now() - dt.timedelta(hours=1), place="光华社区调解室",
+    transitions.record_session(case, user, version=version_of(case), held_at=earlier_today(hours=1), place="光华社区调解室",
                                participants="周某、吴某、李国强", content="双方就停车位使用达成一致。")
     transitions.succeed(case, user, version=version_of(case), kind="oral", terms="吴某让出3号车位并赔偿周某500元。", amount=500)
 

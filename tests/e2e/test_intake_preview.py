@@ -2,17 +2,15 @@
 shows the possible duplicate and a similar settled case (and, with the text analysis of
 ``tiaojie.intake``, the suggested type and the orange signal with its quoted phrase); she takes the
 suggestion and registers."""
-import datetime as dt
 import importlib.util
 import re
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from tiaojie.cases import transitions
 from tiaojie.cases.models import Case, DisputeType, IntakeRecord
-from tiaojie.testing import make_id, register_case, sample_case_fields, sample_parties
+from tiaojie.testing import earlier_today, make_id, register_case, sample_case_fields, sample_parties
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -43,7 +41,7 @@ def test_typing_the_facts_shows_duplicates_and_suggestions(world, live_server, p
         world, facts="周文斌与吴桂英系邻居，因院墙排水争吵后打架，周文斌报警。"))
     transitions.accept_and_assign(settled, u, version=settled.version, mediators=[world.mediators["m1"]])
     settled.refresh_from_db()
-    transitions.record_session(settled, u, version=settled.version, held_at=timezone.now() - dt.timedelta(hours=2),
+    transitions.record_session(settled, u, version=settled.version, held_at=earlier_today(hours=2),
                                place="调解室", participants="双方", content="经调解双方和解。")
     settled.refresh_from_db()
     transitions.succeed(settled, u, version=settled.version, kind="oral",

@@ -8,7 +8,6 @@ import json
 import re
 
 import pytest
-from django.utils import timezone
 from PIL import Image
 
 from tiaojie.cases import transitions
@@ -16,7 +15,7 @@ from tiaojie.cases.models import Case, Status
 from tiaojie.core import dates
 from tiaojie.notify.services import send_pending
 from tiaojie.public.models import Rating, Signature
-from tiaojie.testing import PASSWORD, version_of
+from tiaojie.testing import PASSWORD, earlier_today, version_of
 
 from .conftest import _context
 
@@ -126,7 +125,7 @@ def test_apply_accept_track_sign_rate(world, live_server, mobile, page, outbox_f
     user = world.users["v1"]
     case = Case.objects.get(pk=case.pk)
     transitions.assign(case, user, version=version_of(case), mediators=[user.mediator])
-    transitions.record_session(case, user, version=version_of(case), held_at=timezone.now() - dt.timedelta(hours=1),
+    transitions.record_session(case, user, version=version_of(case), held_at=earlier_today(hours=1),
                                place="东安社区调解室", participants="刘大海、孙小梅、王秀兰", content="双方同意疏通排水沟。")
     transitions.succeed(case, user, version=version_of(case), kind="written", terms="一、孙小梅于一周内疏通排水沟。",
                         facts="排水沟堵塞致雨水流入刘大海院内", issues="排水沟疏通", responsibilities="孙小梅负责疏通",

@@ -7,6 +7,7 @@ from django.utils import timezone
 from tiaojie.cases import transitions
 from tiaojie.cases.models import Case
 from tiaojie.testing import (
+    earlier_today,
     provide_identity_proofs,
     register_case,
     sample_case_fields,
@@ -32,7 +33,7 @@ def make_case(world, *, org="v1", mediators=("m1",), lead=None, outcome="success
     transitions.accept(case, u, version=version_of(case))
     meds = [world.mediators[k] for k in mediators]
     transitions.assign(case, u, version=version_of(case), mediators=meds, lead=world.mediators[lead] if lead else meds[0])
-    transitions.record_session(case, u, version=version_of(case), held_at=timezone.now() - dt.timedelta(hours=1), place="调解室",
+    transitions.record_session(case, u, version=version_of(case), held_at=earlier_today(hours=1), place="调解室",
                                participants="双方", content="调解过程。")
     if outcome == "success":
         kw = dict(WRITTEN) if agreement == "written" else {"kind": "oral", "terms": "口头约定赔偿。"}

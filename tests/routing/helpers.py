@@ -5,7 +5,7 @@ from django.utils import timezone
 from tiaojie.cases import transitions
 from tiaojie.cases.models import Case, DisputeType
 from tiaojie.routing import services
-from tiaojie.testing import register_case, sample_case_fields, sample_parties, version_of
+from tiaojie.testing import earlier_today, register_case, sample_case_fields, sample_parties, version_of
 
 
 def register(world, org="v1", user="city", **over):
@@ -36,7 +36,7 @@ def mediate_to_success(case, user, *, kind="oral", effective_on=None, **extra):
 
     case = Case.objects.get(pk=case.pk)
     transitions.accept(case, user, version=version_of(case))
-    held_at = timezone.now() - dt.timedelta(hours=1)
+    held_at = earlier_today(hours=1)
     if effective_on is not None:  # an agreement of the past: the case was accepted before it
         Case.objects.filter(pk=case.pk).update(accepted_on=effective_on - dt.timedelta(days=1))
         held_at = timezone.make_aware(dt.datetime.combine(effective_on, dt.time(9, 0)))

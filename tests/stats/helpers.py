@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from tiaojie.cases import transitions
 from tiaojie.cases.models import Case, Source
-from tiaojie.testing import register_case, sample_case_fields, sample_parties, version_of
+from tiaojie.testing import earlier_today, register_case, sample_case_fields, sample_parties, version_of
 
 WRITTEN = dict(kind="written", terms="被申请人赔偿申请人损失。", facts="双方系邻居。", issues="排水沟位置。",
                responsibilities="被申请人承担主要责任。", performance_method="现金一次性支付")
@@ -24,7 +24,7 @@ def make_case(world, *, org="v1", mediator="m1", outcome="success", agreement="w
         return case
     transitions.accept(case, u, version=version_of(case))
     transitions.assign(case, u, version=version_of(case), mediators=[world.mediators[mediator]], lead=world.mediators[mediator])
-    transitions.record_session(case, u, version=version_of(case), held_at=timezone.now() - dt.timedelta(hours=1), place="调解室",
+    transitions.record_session(case, u, version=version_of(case), held_at=earlier_today(hours=1), place="调解室",
                                participants="双方", content="调解过程。")
     if outcome == "success":
         kw = dict(WRITTEN) if agreement == "written" else {"kind": "oral", "terms": "口头约定赔偿。"}
