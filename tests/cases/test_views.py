@@ -11,7 +11,14 @@ from django.utils import timezone
 from tiaojie.accounts.models import PersonalDataAccess
 from tiaojie.cases import transitions
 from tiaojie.cases.models import Case, DisputeType, Party, Status
-from tiaojie.testing import make_id, register_case, sample_case_fields, sample_parties, version_of
+from tiaojie.testing import (
+    earlier_today,
+    make_id,
+    register_case,
+    sample_case_fields,
+    sample_parties,
+    version_of,
+)
 
 TODAY = timezone.localdate()
 
@@ -298,7 +305,7 @@ def act(client, case, name, data=None, version=None):
 def test_full_life_through_forms(world, login):
     client = login(world.users["v1"])
     case = new_case(world)
-    now = timezone.localtime().replace(second=0, microsecond=0) - dt.timedelta(hours=1)
+    now = timezone.localtime(earlier_today(hours=1)).replace(second=0, microsecond=0)
     steps = [
         ("accept", {"note": "当事人申请，符合受理条件", "time_limit_days": "30"}, Status.ACCEPTED),
         ("record_investigation", {"held_at": now.strftime("%Y-%m-%dT%H:%M"), "place": "东安社区",

@@ -39,7 +39,7 @@ def mediate_to_success(case, user, *, kind="oral", effective_on=None, **extra):
     held_at = earlier_today(hours=1)
     if effective_on is not None:  # an agreement of the past: the case was accepted before it
         Case.objects.filter(pk=case.pk).update(accepted_on=effective_on - dt.timedelta(days=1))
-        held_at = timezone.make_aware(dt.datetime.combine(effective_on, dt.time(9, 0)))
+        held_at = min(timezone.make_aware(dt.datetime.combine(effective_on, dt.time(9, 0))), held_at)
     mediator = Mediator.objects.filter(organization=case.organization).first()
     if mediator is None:
         mediator = Mediator.objects.create(name="临时调解员", organization=case.organization)
