@@ -561,3 +561,47 @@ def test_most_cases_read_calm_and_warnings_stay_a_minority(city, db):
     cases = Case.objects.filter(registered_at__year=year).count()
     warned = Warning.objects.filter(assessment__case__registered_at__year=year).count()
     assert 0 < warned < 0.6 * cases
+
+
+def test_the_command_line_build_in_two_processes_writes_the_same_city(city, history, tmp_path):
+    """``manage.py demo`` on a SQLite file from the command line draws the rows in one process and
+    inserts them in another (``RowWriter.child_process``), and builds the rollups beside the search
+    index (``demo.beside``). Its 2016–2020 cases are the ones the single-transaction build (this
+    module's, seed 7) writes — later years depend on the minute of the build — every table is filled,
+    every index is there and the database is back in WAL mode."""
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the two-process build is SQLite's")
+    root = Path(__file__).resolve().parents[2]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "TIAOJIE_TEST"))}
+    env.update({"TIAOJIE_VAR_DIR": str(tmp_path), "TIAOJIE_DEMO": "1", "DEBUG": "1"})
+    for args in (["migrate", "-v0"], ["demo", "--small", "--seed", "7"]):
+        proc = subprocess.run([sys.executable, "manage.py", *args], capture_output=True, text=True, env=env,
+                              cwd=root, timeout=300)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "统计汇总表（同时进行）" in proc.stdout
+    with sqlite3.connect(next(tmp_path.glob("*.sqlite3"))) as other:
+        def one(sql):
+            return other.execute(sql).fetchone()
+
+        old = "FROM cases_case WHERE year <= 2020"
+        assert one(f"SELECT count(*), sum(length(facts)), sum(id) {old}") == (
+            history.count(), sum(len(f) for f in history.values_list("facts", flat=True)),
+            sum(history.values_list("id", flat=True)))
+        assert one(f"SELECT count(*) FROM cases_party WHERE case_id IN (SELECT id {old})")[0] == (
+            Party.objects.filter(case__in=history).count())
+        for table in ("cases_caseevent", "cases_agreement", "screening_screeninground", "screening_hiddendanger",
+                      "warnings_warning", "stats_rollup", "cases_casesearch"):
+            assert one(f"SELECT count(*) > 0 FROM {table}") == (1,), table
+        assert one("PRAGMA journal_mode")[0] == "wal"
+        assert one("PRAGMA integrity_check")[0] == "ok"
+        with connection.cursor() as cur:
+            cur.execute("SELECT count(*) FROM sqlite_master WHERE type = 'index'")
+            assert one("SELECT count(*) FROM sqlite_master WHERE type = 'index'") == cur.fetchone()

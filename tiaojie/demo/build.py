@@ -1,7 +1,7 @@
 """Build the demo city: regions, organizations, mediators, users and cases.
 
-``CityBuilder(small=…, seed=…).build()`` does everything in one transaction and returns a
-``Summary``. The network is written with ``bulk_create``; the case tables (about two million
+``CityBuilder(small=…, seed=…).build()`` builds it (in one transaction, or in three phases with
+a second process inserting the rows: ``_build``) and returns a ``Summary``. The network is written with ``bulk_create``; the case tables (about two million
 rows for the full city) with ``RowWriter``. Historical cases (2016–2020) are planned first so
 that their totals land on the seed's figures (``geography.plan``), then written org by org in
 number order. A few hundred current-year cases in open states feed the workbench's 我的待办.
@@ -203,46 +203,76 @@ class CityBuilder:
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            with sqlite_bulk_mode(self.using):
-                return self._build(started)
+            with sqlite_bulk_mode(self.using) as bulk:
+                return self._build(started, two_processes=bulk)
         finally:
             if gc_was_enabled:
                 gc.enable()
 
-    def _build(self, started: float) -> Summary:
+    def _build(self, started: float, two_processes: bool = False) -> Summary:
+        """Three phases: the network, mediators and logins; the case and screening tables through
+        the row writer; indexes, ORM-written records and counters. In one transaction, or — the full
+        city on SQLite from the command line — with the second phase's inserts in a second process
+        (``RowWriter.child_process``): the first phase is committed before it starts, the third
+        after it has committed (a half-built city carries the demo marker and can be reset)."""
+        self._pending_orm: list = []  # records this process writes in the third phase, not during the second
         with transaction.atomic(using=self.using):
-            self.writer = RowWriter(self.using)
-            self.writer.tune()
-            self.clock = Clock(self.writer.vendor)
-            self._stage("start")
-            self._network()
-            self._stage("组织网络")
-            self._mediators()
-            self._stage("调解员")
-            users = self._users()
-            self._types()
-            self._prepare_case_tables()
-            self._stage("账号")
-            hist = self._history()
-            self._stage("历史案件")
-            self._later()
-            self._stage("2021年以来案件")
-            current = self._current_year()
-            self._stage("本年案件")
-            screening = ScreeningBuilder(self)
-            screening.build()
-            self._stage("排查预警")
-            self.writer.finish()
-            self.writer.restore_indexes()
-            self._stage("建索引")
-            screening.after_finish()
-            self._counters()
-            self._stage("督办与编号")
-            if self.using == "default":  # through the services, which use the default database
-                from tiaojie.demo.typical import publish_examples
+            users = self._setup_phase()
+            if not two_processes:
+                hist, current, screening = self._rows_phase()
+                return self._finish_phase(started, users, hist, current, screening)
+        self.writer.defer_orm = True
+        with self.writer.child_process():
+            hist, current, screening = self._rows_phase()
+        self.writer.defer_orm = False
+        with transaction.atomic(using=self.using):
+            return self._finish_phase(started, users, hist, current, screening)
 
-                publish_examples()
-                self._stage("典型案例")
+    def _setup_phase(self) -> list:
+        self.writer = RowWriter(self.using)
+        self.writer.tune()
+        self.clock = Clock(self.writer.vendor)
+        self._stage("start")
+        self._network()
+        self._stage("组织网络")
+        self._mediators()
+        self._stage("调解员")
+        users = self._users()
+        self._types()
+        self._prepare_case_tables()
+        self.screening = ScreeningBuilder(self)
+        self.screening.prepare()  # reads its rule tables, registers and unindexes its tables
+        self._stage("账号")
+        return users
+
+    def _rows_phase(self):
+        hist = self._history()
+        self._stage("历史案件")
+        self._later()
+        self._stage("2021年以来案件")
+        current = self._current_year()
+        # The screening stage adds only timeline entries to the case tables: the others' indexes
+        # can be built now (by the inserting process, while this one draws the screening rows).
+        self.writer.restore_indexes([m for m in self.ids if m is not CaseEvent])
+        self._stage("本年案件")
+        self.screening.build()
+        self._stage("排查预警")
+        self.writer.restore_indexes()
+        self.writer.finish()
+        self._stage("建索引")
+        return hist, current, self.screening
+
+    def _finish_phase(self, started, users, hist, current, screening) -> Summary:
+        for model, objs in self._pending_orm:
+            model.objects.using(self.using).bulk_create(objs, batch_size=1000)
+        screening.after_finish()
+        self._counters()
+        self._stage("督办与编号")
+        if self.using == "default":  # through the services, which use the default database
+            from tiaojie.demo.typical import publish_examples
+
+            publish_examples()
+            self._stage("典型案例")
         self._stage("提交")
         rows = {m._meta.label: n for m, n in self.writer.counts.items()}
         return Summary(
@@ -720,7 +750,10 @@ class CityBuilder:
                 organization_id=org_id, month=month, accepted=acc, successful=ok, amount=amount,
                 by_type=dict(by_type), success_by_type=dict(ok_type),
                 amount_by_type={k: str(v) for k, v in amount_type.items()}, submitted_at=submitted))
-        AggregateReport.objects.using(self.using).bulk_create(objs, batch_size=1000)
+        if self.writer.defer_orm:  # another process is inserting: written in the third phase
+            self._pending_orm.append((AggregateReport, objs))
+        else:
+            AggregateReport.objects.using(self.using).bulk_create(objs, batch_size=1000)
         self.aggregate_summary = {"committees": len({k[0] for k in cells}), "reports": len(objs),
                                   "cases": sum(c[0] for c in cells.values())}
 

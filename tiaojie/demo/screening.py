@@ -160,8 +160,15 @@ class ScreeningBuilder:
         return seq[int(self.r() * len(seq))]
 
     # ---------------------------------------------------------------- entry points
-    def build(self) -> None:
+    def prepare(self) -> None:
+        """Read the rule tables and register the screening tables with the writer (before any
+        rows are drawn: while another process inserts, this one only reads)."""
         self._setup()
+        text_signals({"warm": "预热"})  # the lexicon is read now, not in the middle of the rows
+
+    def build(self) -> None:
+        if not hasattr(self, "cadences"):
+            self.prepare()
         if not self.cadences:
             return
         today = self.today
