@@ -21,6 +21,7 @@ and writes with the city's ``RowWriter``:
 import datetime as dt
 import json
 from collections import Counter
+from types import SimpleNamespace
 
 from django.db import DEFAULT_DB_ALIAS
 from django.utils import timezone
@@ -28,6 +29,7 @@ from django.utils import timezone
 from tiaojie.accounts.models import User
 from tiaojie.cases.models import Case, CaseEvent, DisputeType
 from tiaojie.demo import hazard_texts as HT
+from tiaojie.demo.beside import parallel_map
 from tiaojie.demo.people import Weighted
 from tiaojie.demo.writer import IdPool
 from tiaojie.orgs.models import OrgKind
@@ -83,6 +85,17 @@ FIXED_HAZARDS = [
 FIXED_ORGS = {"village:410403:0:0", "village:410403:0:1", "township:410403:0"}
 
 
+def hazard_signals(text: str) -> tuple:
+    """The text signals of a hidden danger, read as ``facts_for_hazard`` reads them."""
+    return text_signals({"hazard": text})
+
+
+def case_signals(texts: tuple) -> tuple:
+    """The text signals of a case, read as ``facts_for_case`` reads them."""
+    facts, claims, sessions = texts
+    return text_signals({"facts": facts, "claims": claims, "sessions": sessions, "investigations": ""})
+
+
 class Round:
     __slots__ = ("org", "period", "grace", "cases", "hazards", "filed_at", "late", "no_late", "current")
 
@@ -112,6 +125,7 @@ class ScreeningBuilder:
         self.add = city.writer.add
         self.summary: dict = {}
         self.stats: Counter = Counter()
+        self._pending: list = []  # hidden dangers composed, waiting for their text analysis
 
     # ---------------------------------------------------------------- setup
     def _setup(self):
@@ -294,6 +308,7 @@ class ScreeningBuilder:
         for rd in sorted(rounds.values(), key=lambda x: (x.org.obj.id, x.period.start)):
             self._file_history(rd)
             self._emit_round(rd, era=era)
+        self._finish_hazards()
 
     def _file_history(self, rd: Round):
         r, per = self.r, rd.period
@@ -376,6 +391,7 @@ class ScreeningBuilder:
                 self.stats["cur_overdue" if overdue else "cur_pending"] += 1
                 continue
             self._emit_round(rd, era="current")
+        self._finish_hazards()
 
     def _file_current(self, rd: Round):
         r, per, now = self.r, rd.period, self.now
@@ -431,13 +447,21 @@ class ScreeningBuilder:
                 closed = dt.datetime.combine(e.closed_on or e.reg.date(), dt.time(16))
                 self._prevention(e.case_id, None, closed, criminal=1 + int(r() * 2))
         for h in rd.hazards:
-            hid, facts = self._hazard(h, rd, era)
-            add(Finding, (self.ids[Finding].take(), rid, facts, None, hid))
+            self._pending.append(self._compose_hazard(h, rd, era, rid))
 
-    # ---------------------------------------------------------------- one hidden danger
-    def _hazard(self, h: Hazard, rd: Round, era: str):
-        r, city, o, add, ts = self.r, self.city, h.org, self.add, self.ts
-        history = era != "current"
+    # ---------------------------------------------------------------- hidden dangers
+    def _finish_hazards(self) -> None:
+        """Assess and write the hidden dangers composed since the last call: their texts are read
+        by the text analysis all at once (on both cores, ``beside.parallel_map``), then each is
+        assessed, given its outcome and warning, in the order it was composed."""
+        pending, self._pending = self._pending, []
+        texts = ["\n".join(t for t in (p.facts, p.parties) if t) for p in pending]  # as facts_for_hazard
+        for p, signals in zip(pending, parallel_map(hazard_signals, texts, using=self.using), strict=True):
+            self._finish_hazard(p, signals)
+
+    def _compose_hazard(self, h: Hazard, rd: Round, era: str, rid: int) -> SimpleNamespace:
+        """Everything about a hidden danger that does not depend on its risk level."""
+        r, city, o = self.r, self.city, h.org
         P = self.people
         code = h.code
         created = rd.filed_at
@@ -500,12 +524,21 @@ class ScreeningBuilder:
                 flags["abnormal_death"] = True
         type_id = city.type_ids.get(code) or city.type_ids["99"]
         flagset = frozenset(k for k in ("vulnerable", "litigation", "petition", "abnormal_death") if flags.get(k))
-        police = flags.get("police_calls", 0)
+        return SimpleNamespace(h=h, era=era, rid=rid, o=o, code=code, created=created, found_on=found_on,
+                               region_id=region_id, place=place, facts=facts, parties=parties, measures=measures,
+                               n=n, stake=stake, type_id=type_id, flagset=flagset,
+                               police=flags.get("police_calls", 0))
+
+    def _finish_hazard(self, p: SimpleNamespace, signals: tuple) -> None:
+        r, o, add, ts = self.r, p.o, self.add, self.ts
+        h, era, code, created, found_on = p.h, p.era, p.code, p.created, p.found_on
+        facts, parties, measures, n, stake, type_id = p.facts, p.parties, p.measures, p.n, p.stake, p.type_id
+        flagset, police, region_id, place = p.flagset, p.police, p.region_id, p.place
+        history = era != "current"
         result = risk.assess(risk.RiskFacts(
             people_count=n, amount=float(stake), dispute_type_codes=self.type_codes[type_id],
             texts=tuple(t for t in (facts, parties, measures) if t), police_calls=police, flags=flagset,
-            signals=text_signals({"hazard": "\n".join(t for t in (facts, parties) if t)})),  # as facts_for_hazard
-            self.rules, self.combos)
+            signals=signals), self.rules, self.combos)
         level = result.level
         resp = self.pick(o.active_mediators)[1]
         plan = ""
@@ -576,7 +609,7 @@ class ScreeningBuilder:
                           closed_at, h.fixed[8] if h.fixed else "random", stat=prefix + "warnings")
         if status == "resolved" and level in ("orange", "red") and r() < 0.3:
             self._hazard_prevention(hid, result, code, n, closed_at)
-        return hid, facts
+        add(Finding, (self.ids[Finding].take(), p.rid, facts, None, hid))
 
     def _hazard_prevention(self, hid, result, code, n, closed_at):
         r = self.r
@@ -689,7 +722,9 @@ class ScreeningBuilder:
         r, add, ts = self.r, self.add, self.ts
         failed_outcomes = ("failed", "terminated")
         self.case_levels = {}
-        for c in self.city.current_records:
+        records = self.city.current_records
+        texts = [(c.facts, c.claims, "\n".join(x for x in c.sessions if x)) for c in records]
+        for c, signals in zip(records, parallel_map(case_signals, texts, using=self.using), strict=True):
             a = RiskAssessment()
             x = r()
             a.police_calls = 2 if x < 0.04 else 1 if x < 0.12 else 0
@@ -702,9 +737,7 @@ class ScreeningBuilder:
                                    texts=tuple(t for t in (c.facts, c.claims, *c.sessions) if t),
                                    failed_mediations=1 if c.outcome in failed_outcomes else 0,
                                    police_calls=a.police_calls, flags=flags,
-                                   signals=text_signals({"facts": c.facts, "claims": c.claims,  # as facts_for_case
-                                                         "sessions": "\n".join(x for x in c.sessions if x),
-                                                         "investigations": ""}))
+                                   signals=signals)
             result = risk.assess(facts, self.rules, self.combos)
             level = result.level
             reg = c.reg

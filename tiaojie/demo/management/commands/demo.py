@@ -13,10 +13,10 @@ from django.db import DEFAULT_DB_ALIAS
 
 from tiaojie.cases.models import Status
 from tiaojie.demo import aggregates, marker
-from tiaojie.demo.beside import Beside
 from tiaojie.demo import funding as demo_funding
 from tiaojie.demo import reset as demo_reset
 from tiaojie.demo import transfers as demo_transfers
+from tiaojie.demo.beside import Beside
 from tiaojie.demo.build import DEFAULT_SEED, DEMO_USERNAMES, PASSWORD, CityBuilder, round_wan
 from tiaojie.demo.geography import SEED
 
