@@ -40,7 +40,7 @@ from tiaojie.cases.models import (
     Status,
 )
 from tiaojie.cases.transitions import LABEL_MAX, TransitionError, after_commit, fit_text
-from tiaojie.core import dates, identifiers, permissions, validators
+from tiaojie.core import dates, fixedsql, identifiers, permissions, validators
 from tiaojie.core.errors import DomainError, Refused
 from tiaojie.core.scope import Scope
 
@@ -419,7 +419,8 @@ def next_case_number(org, year: int) -> tuple[int, str]:
             pass  # another registration created it first
         seq = _take_number(org, year)
     number = format_number(org, year, seq)
-    if Case.objects.filter(number=number).exists():
+    if fixedsql.rows("case_number_taken", Case, lambda: Case.objects.filter(number=number).order_by().values_list("pk")[:1],
+                     [number]):
         raise TransitionError(f"案号“{number}”已被其他单位使用，请管理员检查{org.name}的简称或案号格式", "organization")
     return seq, number
 
@@ -493,8 +494,12 @@ def duplicate_id_warnings(parties: list[dict], user) -> list[str]:
             hashes.setdefault(h, p.get("name", ""))
     if not hashes:
         return []
-    found = list(Party.objects.filter(id_hash__in=hashes, case__status__in=OPEN_STATUSES).order_by()
-                 .values_list("id_hash", "case_id", "case__number", "case__scope_path").distinct())
+    # one fixed query a registration: compiled once per number of hashes (``core.fixedsql``)
+    found = fixedsql.rows(
+        ("duplicate_ids", len(hashes)), Party,
+        lambda: Party.objects.filter(id_hash__in=list(hashes), case__status__in=OPEN_STATUSES).order_by()
+        .values_list("id_hash", "case_id", "case__number", "case__scope_path").distinct(),
+        [*(s.value for s in OPEN_STATUSES), *hashes])
     if not found:
         return []
     # the cases the user's scope owns are seen (their path, read above); the scope rule is asked
