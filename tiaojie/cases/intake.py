@@ -344,11 +344,12 @@ def register_prepared(user, prepared: Prepared) -> Case:
         seq, number = next_case_number(org, year)
     else:
         seq, number = None, application_reference(now)
-    case = Case.objects.create(
+    # the fixed inserts of every registration are compiled once (``core.fixedsql.insert``)
+    case = fixedsql.insert(Case(
         number=number, year=year, seq=seq, organization=org, numbered_by=org, registered_by=user,
         registered_at=now, time_limit_days=_mediation_days(), **fields,
         **{k: bool(getattr(app, k)) for k in ROUTING_FLAGS},
-    )
+    ))
     principals = Party.objects.bulk_create(
         [build_party(case, d) for d in prepared.parties if d["role"] != Party.Role.AGENT])
     agents = []
@@ -359,12 +360,12 @@ def register_prepared(user, prepared: Prepared) -> Case:
             agents.append(p)
     created = principals + (Party.objects.bulk_create(agents) if agents else [])
     analysis = prepared.analysis
-    IntakeRecord.objects.create(
+    fixedsql.insert(IntakeRecord(
         case=case, via=app.via, intake_org=app.intake_org or org,
         analysis=analysis.as_dict() if analysis is not None else {},
         suggested_type=(analysis.types[0].code if analysis is not None and analysis.types else ""),
         suggestion_accepted=prepared.suggestion_accepted, warnings=prepared.warnings,
-    )
+    ))
     proposal = prepared.proposal
     ports.routing().record(case, user, proposal, org, prepared.routing_reason)
     actor = fit_text(user.label, LABEL_MAX) if user is not None else "系统"

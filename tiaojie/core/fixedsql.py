@@ -13,12 +13,21 @@ order against the ORM's own parameters and refuses (``ValueError``) a key whose 
 so a wrong order fails the first call, in the tests, never a later one silently. Rows are what
 the database cursor returns (tuples), so only for columns Django does not convert on reading
 (text, integers).
+
+``insert`` is ``obj.save(force_insert=True)`` of a new record with the INSERT compiled once per
+model: each field's value is prepared as the ORM prepares it (``pre_save``, ``get_db_prep_save``)
+and the columns the database returns (the id) are set on ``obj``. A model with its own ``save``,
+with ``pre_save``/``post_save`` receivers, with parents, or a value that is an expression, goes
+through ``save`` itself. The first compile checks its parameters against the ORM's.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
 from django.db import connections, router
+from django.db.models import Model
+from django.db.models.signals import post_save, pre_save
+from django.db.models.sql import InsertQuery
 
 _compiled: dict = {}
 
@@ -44,6 +53,67 @@ def rows(key, model, queryset: Callable, params: Sequence, *, count: bool = Fals
         return cur.fetchall()
 
 
+_inserts: dict = {}
+
+
+def _same(a, b) -> bool:
+    """The ORM's parameter and ours are the same value (an adapter such as psycopg's ``Jsonb``
+    wraps its value in ``obj`` and has no equality of its own)."""
+    return a == b or (type(a) is type(b) and hasattr(a, "obj") and a.obj == b.obj)
+
+
+def insert(obj: Model, using: str | None = None) -> Model:
+    """Insert the new record ``obj`` (its ``pk`` unset) as ``obj.save(force_insert=True)`` does,
+    with the statement compiled once per model and database; returns ``obj``, saved."""
+    model = type(obj)
+    meta = model._meta
+    alias = using or router.db_for_write(model, instance=obj)
+    if (model.save is not Model.save or meta.parents or obj.pk is not None or meta.auto_field is None
+            or pre_save.has_listeners(model) or post_save.has_listeners(model)):
+        obj.save(force_insert=True, using=alias)
+        return obj
+    obj._prepare_related_fields_for_save(operation_name="save")
+    connection = connections[alias]
+    entry = _inserts.get((model, alias))
+    fields = entry[0] if entry else [f for f in meta.local_concrete_fields
+                                     if not f.generated and f is not meta.auto_field]
+    values = [f.pre_save(obj, True) for f in fields]
+    if any(hasattr(v, "resolve_expression") for v in values):
+        obj.save(force_insert=True, using=alias)
+        return obj
+    params = [f.get_db_prep_save(v, connection=connection) for f, v in zip(fields, values, strict=True)]
+    if entry is None:
+        query = InsertQuery(model)
+        query.insert_values(fields, [obj], raw=True)     # the values pre_save gave above
+        compiler = query.get_compiler(using=alias)
+        compiler.returning_fields = returning = meta.db_returning_fields
+        [(sql, orm_params)] = compiler.as_sql()
+        returning_params = getattr(compiler, "returning_params", ())
+        if len(orm_params) != len(params) + len(returning_params) or not all(
+                _same(a, b) for a, b in zip(orm_params, params, strict=False)):
+            raise ValueError(f"insert of {meta.label}: parameters differ from the ORM's")
+        converters = compiler.get_converters([f.get_col(meta.db_table) for f in returning])
+        entry = _inserts[(model, alias)] = (fields, sql, returning, tuple(returning_params), converters)
+    fields, sql, returning, returning_params, converters = entry
+    with connection.cursor() as cur:
+        cur.execute(sql, [*params, *returning_params])
+        if returning and connection.features.can_return_columns_from_insert:
+            row = connection.ops.fetch_returned_insert_columns(cur, returning_params)
+        else:
+            row = [connection.ops.last_insert_id(cur, meta.db_table, meta.pk.column)]
+    if converters:
+        row = list(row)
+        for pos, (convs, expr) in converters.items():
+            for conv in convs:
+                row[pos] = conv(row[pos], expr, connection)
+    for value, field in zip(row, returning or [meta.pk], strict=False):
+        setattr(obj, field.attname, value)
+    obj._state.db = alias
+    obj._state.adding = False
+    return obj
+
+
 def clear() -> None:
     """Forget the compiled queries (a test that changes the database backend)."""
     _compiled.clear()
+    _inserts.clear()

@@ -192,7 +192,7 @@ def reassess(case=None, hazard=None, actor=None, new: bool = False) -> RiskAsses
     if a.pk is None:
         try:
             with transaction.atomic():
-                a.save()
+                fixedsql.insert(a)   # one a registration: compiled once
         except IntegrityError:  # a concurrent reassessment created it first: redo on that row
             return reassess(case=case, hazard=hazard, actor=actor)
     else:
