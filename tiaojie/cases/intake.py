@@ -350,7 +350,7 @@ def register_prepared(user, prepared: Prepared) -> Case:
         registered_at=now, time_limit_days=_mediation_days(), **fields,
         **{k: bool(getattr(app, k)) for k in ROUTING_FLAGS},
     ))
-    principals = Party.objects.bulk_create(
+    principals = fixedsql.insert_many(
         [build_party(case, d) for d in prepared.parties if d["role"] != Party.Role.AGENT])
     agents = []
     for d in prepared.parties:
@@ -358,7 +358,7 @@ def register_prepared(user, prepared: Prepared) -> Case:
             p = build_party(case, d)
             p.agent_for = principals[d["agent_for"]]
             agents.append(p)
-    created = principals + (Party.objects.bulk_create(agents) if agents else [])
+    created = principals + (fixedsql.insert_many(agents) if agents else [])
     analysis = prepared.analysis
     fixedsql.insert(IntakeRecord(
         case=case, via=app.via, intake_org=app.intake_org or org,
@@ -375,7 +375,7 @@ def register_prepared(user, prepared: Prepared) -> Case:
         route_label = f"分流：{org.name}承办（采纳建议）"
     else:
         route_label = f"分流：{org.name}承办（未采纳建议{proposal.org.name}）"
-    CaseEvent.objects.bulk_create([
+    fixedsql.insert_many([
         CaseEvent(case=case, kind="register",
                   label=fit_text(app.label or ("登记" if app.via == Via.DESK else f"登记（{Via.LABELS[app.via]}）"),
                                  LABEL_MAX),

@@ -58,7 +58,10 @@ _inserts: dict = {}
 
 def _same(a, b) -> bool:
     """The ORM's parameter and ours are the same value (an adapter such as psycopg's ``Jsonb``
-    wraps its value in ``obj`` and has no equality of its own)."""
+    wraps its value in ``obj`` and has no equality of its own; PostgreSQL's bulk insert passes
+    columns as lists)."""
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     return a == b or (type(a) is type(b) and hasattr(a, "obj") and a.obj == b.obj)
 
 
@@ -113,7 +116,68 @@ def insert(obj: Model, using: str | None = None) -> Model:
     return obj
 
 
+_bulk: dict = {}
+
+
+def insert_many(objs: list, using: str | None = None) -> list:
+    """``bulk_create(objs)`` of new records of one model (their ``pk`` unset), with the statement
+    compiled once per model, database and number of rows; the ids the database returns are set
+    on ``objs`` (as ``bulk_create``, no signals are sent). Returns ``objs``."""
+    if not objs:
+        return objs
+    model = type(objs[0])
+    meta = model._meta
+    alias = using or router.db_for_write(model)
+    connection = connections[alias]
+    if (meta.parents or not connection.features.can_return_rows_from_bulk_insert or meta.auto_field is None
+            or any(type(o) is not model or o.pk is not None for o in objs)):
+        return model._default_manager.using(alias).bulk_create(objs)
+    for o in objs:
+        o._prepare_related_fields_for_save(operation_name="bulk_create")
+    key = (model, alias, len(objs))
+    entry = _bulk.get(key)
+    fields = entry[0] if entry else [f for f in meta.concrete_fields if not f.generated and f is not meta.auto_field]
+    rows_ = [[f.pre_save(o, True) for f in fields] for o in objs]
+    if any(hasattr(v, "resolve_expression") for row in rows_ for v in row):
+        return model._default_manager.using(alias).bulk_create(objs)
+    rows_ = [[f.get_db_prep_save(v, connection=connection) for f, v in zip(fields, row, strict=True)] for row in rows_]
+    if entry is None:
+        query = InsertQuery(model)
+        query.insert_values(fields, objs, raw=True)     # the values pre_save gave above
+        compiler = query.get_compiler(using=alias)
+        compiler.returning_fields = returning = meta.db_returning_fields
+        [(sql, orm_params)] = compiler.as_sql()
+        entry = (fields, sql, compiler, returning, tuple(getattr(compiler, "returning_params", ())),
+                 compiler.get_converters([f.get_col(meta.db_table) for f in returning]))
+        if not _same(list(orm_params), _bulk_params(entry, rows_)):
+            raise ValueError(f"bulk insert of {meta.label}: parameters differ from the ORM's")
+        _bulk[key] = entry
+    _fields, sql, _compiler, returning, _rp, converters = entry
+    with connection.cursor() as cur:
+        cur.execute(sql, _bulk_params(entry, rows_))
+        returned = connection.ops.fetch_returned_insert_rows(cur)
+    for o, row in zip(objs, returned, strict=True):
+        row = list(row)
+        for pos, (convs, expr) in converters.items():
+            for conv in convs:
+                row[pos] = conv(row[pos], expr, connection)
+        for value, field in zip(row, returning, strict=False):
+            setattr(o, field.attname, value)
+        o._state.db = alias
+        o._state.adding = False
+    return objs
+
+
+def _bulk_params(entry, rows_) -> list:
+    """The parameters of a compiled bulk insert for these prepared rows (as ``as_sql`` lays them
+    out: the backend's ``assemble_as_sql``, e.g. PostgreSQL's columns for ``UNNEST``)."""
+    fields, _sql, compiler, _returning, returning_params, _conv = entry
+    _placeholders, param_rows = compiler.assemble_as_sql(fields, rows_)
+    return [p for row in param_rows for p in row] + list(returning_params)
+
+
 def clear() -> None:
     """Forget the compiled queries (a test that changes the database backend)."""
     _compiled.clear()
     _inserts.clear()
+    _bulk.clear()
