@@ -40,7 +40,7 @@ from tiaojie.cases.models import (
     Status,
 )
 from tiaojie.cases.transitions import LABEL_MAX, TransitionError, after_commit, fit_text
-from tiaojie.core import dates, identifiers, permissions, validators
+from tiaojie.core import dates, fixedsql, identifiers, permissions, validators
 from tiaojie.core.errors import DomainError, Refused
 from tiaojie.core.scope import Scope
 
@@ -344,12 +344,13 @@ def register_prepared(user, prepared: Prepared) -> Case:
         seq, number = next_case_number(org, year)
     else:
         seq, number = None, application_reference(now)
-    case = Case.objects.create(
+    # the fixed inserts of every registration are compiled once (``core.fixedsql.insert``)
+    case = fixedsql.insert(Case(
         number=number, year=year, seq=seq, organization=org, numbered_by=org, registered_by=user,
         registered_at=now, time_limit_days=_mediation_days(), **fields,
         **{k: bool(getattr(app, k)) for k in ROUTING_FLAGS},
-    )
-    principals = Party.objects.bulk_create(
+    ))
+    principals = fixedsql.insert_many(
         [build_party(case, d) for d in prepared.parties if d["role"] != Party.Role.AGENT])
     agents = []
     for d in prepared.parties:
@@ -357,14 +358,14 @@ def register_prepared(user, prepared: Prepared) -> Case:
             p = build_party(case, d)
             p.agent_for = principals[d["agent_for"]]
             agents.append(p)
-    created = principals + (Party.objects.bulk_create(agents) if agents else [])
+    created = principals + (fixedsql.insert_many(agents) if agents else [])
     analysis = prepared.analysis
-    IntakeRecord.objects.create(
+    fixedsql.insert(IntakeRecord(
         case=case, via=app.via, intake_org=app.intake_org or org,
         analysis=analysis.as_dict() if analysis is not None else {},
         suggested_type=(analysis.types[0].code if analysis is not None and analysis.types else ""),
         suggestion_accepted=prepared.suggestion_accepted, warnings=prepared.warnings,
-    )
+    ))
     proposal = prepared.proposal
     ports.routing().record(case, user, proposal, org, prepared.routing_reason)
     actor = fit_text(user.label, LABEL_MAX) if user is not None else "系统"
@@ -374,7 +375,7 @@ def register_prepared(user, prepared: Prepared) -> Case:
         route_label = f"分流：{org.name}承办（采纳建议）"
     else:
         route_label = f"分流：{org.name}承办（未采纳建议{proposal.org.name}）"
-    CaseEvent.objects.bulk_create([
+    fixedsql.insert_many([
         CaseEvent(case=case, kind="register",
                   label=fit_text(app.label or ("登记" if app.via == Via.DESK else f"登记（{Via.LABELS[app.via]}）"),
                                  LABEL_MAX),
@@ -419,7 +420,8 @@ def next_case_number(org, year: int) -> tuple[int, str]:
             pass  # another registration created it first
         seq = _take_number(org, year)
     number = format_number(org, year, seq)
-    if Case.objects.filter(number=number).exists():
+    if fixedsql.rows("case_number_taken", Case, lambda: Case.objects.filter(number=number).order_by().values_list("pk")[:1],
+                     [number]):
         raise TransitionError(f"案号“{number}”已被其他单位使用，请管理员检查{org.name}的简称或案号格式", "organization")
     return seq, number
 
@@ -493,8 +495,12 @@ def duplicate_id_warnings(parties: list[dict], user) -> list[str]:
             hashes.setdefault(h, p.get("name", ""))
     if not hashes:
         return []
-    found = list(Party.objects.filter(id_hash__in=hashes, case__status__in=OPEN_STATUSES).order_by()
-                 .values_list("id_hash", "case_id", "case__number", "case__scope_path").distinct())
+    # one fixed query a registration: compiled once per number of hashes (``core.fixedsql``)
+    found = fixedsql.rows(
+        ("duplicate_ids", len(hashes)), Party,
+        lambda: Party.objects.filter(id_hash__in=list(hashes), case__status__in=OPEN_STATUSES).order_by()
+        .values_list("id_hash", "case_id", "case__number", "case__scope_path").distinct(),
+        [*(s.value for s in OPEN_STATUSES), *hashes])
     if not found:
         return []
     # the cases the user's scope owns are seen (their path, read above); the scope rule is asked

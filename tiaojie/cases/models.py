@@ -305,7 +305,7 @@ class Party(models.Model):
     occupation = models.CharField("职业或职务", max_length=50, blank=True)
     id_type = models.CharField("证件类型", max_length=10, choices=IdType.choices, blank=True)
     id_number_enc = models.TextField(blank=True, editable=False)
-    id_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_hash = models.CharField(max_length=64, blank=True, editable=False)   # indexed in Meta (equality only)
     id_masked = models.CharField("证件号码", max_length=30, blank=True, editable=False)
     phone_enc = models.TextField(blank=True, editable=False)
     phone_masked = models.CharField("联系电话", max_length=20, blank=True, editable=False)
@@ -320,7 +320,10 @@ class Party(models.Model):
         verbose_name = verbose_name_plural = "当事人"
         ordering = ["case_id", "id"]
         indexes = [models.Index(fields=["agent_for"], name="cases_party_agent_for_idx",
-                                condition=models.Q(agent_for__isnull=False))]
+                                condition=models.Q(agent_for__isnull=False)),
+                   # looked up by equality only (duplicates, the risk's history): the plain b-tree under
+                   # the name ``db_index`` gave it, without PostgreSQL's second, prefix (LIKE) index
+                   models.Index(fields=["id_hash"], name="cases_party_id_hash_e1b4fddb")]
 
     def __str__(self):
         return f"{self.get_role_display()} {self.name}"

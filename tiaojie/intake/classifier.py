@@ -242,7 +242,7 @@ def rank(model_, probs, feats=None) -> list[tuple[str, str, float]]:
     sub-code classifier gives it most of that family's probability."""
     pipe, sub = model_["pipeline"], model_["sub"]
     ranked = sorted(zip(pipe.classes_, (float(p) for p in probs), strict=True), key=lambda kv: (-kv[1], kv[0]))[:3]
-    sub_probs = dict(zip(sub.classes_, sub.predict_proba(feats)[0], strict=True)) if sub is not None \
+    sub_probs = dict(zip(sub.classes_, probabilities(sub, feats)[0], strict=True)) if sub is not None \
         and feats is not None and any(c in dispute_types.PARENT.values() for c, _ in ranked) else {}
     out = []
     for top, score in ranked:
@@ -352,6 +352,28 @@ def _tfidf(vec, texts: list[str]):
     return x
 
 
+def probabilities(clf, x):
+    """``clf.predict_proba(x)`` of a multinomial ``LogisticRegression`` over CSR rows: the decision
+    function (``x @ coef_.T + intercept_``, as sklearn's ``safe_sparse_dot``) and sklearn's softmax,
+    the same numpy operations in the same order — without the input validation and array-namespace
+    dispatch of each call, most of its time for one text. Any other classifier or input goes
+    through its own ``predict_proba``."""
+    import numpy as np
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
+    coef = getattr(clf, "coef_", None)
+    if not (type(clf) is LogisticRegression and len(clf.classes_) > 2 and coef is not None and coef.ndim == 2
+            and isinstance(x, sparse.csr_matrix) and x.dtype == np.float64 and x.shape[1] == coef.shape[1]
+            and coef.dtype == np.float64):
+        return clf.predict_proba(x)
+    scores = x @ coef.T + clf.intercept_
+    scores -= np.max(scores, axis=1).reshape((-1, 1))      # sklearn.utils.extmath.softmax
+    np.exp(scores, out=scores)
+    scores /= np.sum(scores, axis=1).reshape((-1, 1))
+    return scores
+
+
 def suggest_many(texts: list[str]) -> list[list[tuple[str, str, float]]]:
     import sklearn
 
@@ -364,7 +386,7 @@ def suggest_many(texts: list[str]) -> list[list[tuple[str, str, float]]]:
         # values, parameter types) cannot fail here, and cost more than scoring one text
         with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
             feats = features(pipe, [texts[i] for i in idx])
-            probs = pipe.named_steps["clf"].predict_proba(feats)
+            probs = probabilities(pipe.named_steps["clf"], feats)
             for row, (i, p) in enumerate(zip(idx, probs, strict=True)):
                 out[i] = rank(m, p, feats[row])
     return out

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from tiaojie.cases import intake
 from tiaojie.cases.models import Agreement, Case, Channel, DisputeType, Party, Source, Status
-from tiaojie.core import validators
+from tiaojie.core import fixedsql, validators
 from tiaojie.core.errors import DomainError
 from tiaojie.notify import services as notify
 from tiaojie.public.models import (
@@ -160,7 +160,7 @@ def ensure_tracking_code(case: Case, *, new: bool = False) -> TrackingCode:
     for _ in range(5):
         try:
             with transaction.atomic():
-                return TrackingCode.objects.create(case=case, code=new_tracking_code())
+                return fixedsql.insert(TrackingCode(case=case, code=new_tracking_code()))  # compiled once
         except IntegrityError:
             existing = TrackingCode.objects.filter(case=case).first()
             if existing:

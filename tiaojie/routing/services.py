@@ -27,7 +27,7 @@ from tiaojie.cases.transitions import (
     fit_text,
     register_step,
 )
-from tiaojie.core import dates, permissions, validators
+from tiaojie.core import dates, fixedsql, permissions, validators
 from tiaojie.core.errors import DomainError, Refused
 from tiaojie.core.permissions import Role
 from tiaojie.core.scope import Scope
@@ -93,11 +93,11 @@ class Router:
                                    risk_level=p.facts.risk_level if p.facts else "none", handle=p)
 
     def record(self, case, user, proposal: ports.RouteProposal, chosen, reason: str) -> None:
-        RoutingDecision.objects.create(
+        fixedsql.insert(RoutingDecision(   # one a registration: compiled once (core.fixedsql)
             case=case, rule_code=proposal.rule_code, rule_name=proposal.rule_name, explanation=proposal.explanation,
             proposed_org=proposal.org, chosen_org=chosen,
             followed=proposal.org is None or proposal.org.pk == chosen.pk, reason=reason, facts=proposal.facts,
-            decided_by=user)
+            decided_by=user))
 
 
 def propose_for_case(case) -> engine.Proposal:

@@ -16,6 +16,7 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 
+from tiaojie.core import fixedsql
 from tiaojie.stats import figures
 from tiaojie.stats.figures import Period
 
@@ -246,7 +247,7 @@ def mark_dirty(*days, committed: bool = False) -> None:
         return
 
     def write():
-        RollupChange.objects.bulk_create([RollupChange(month=m) for m in sorted(months)])
+        fixedsql.insert_many([RollupChange(month=m) for m in sorted(months)])   # compiled once (core.fixedsql)
 
     if committed:
         write()

@@ -24,7 +24,7 @@ from tiaojie.cases.transitions import (
     register_step,
     system_note,
 )
-from tiaojie.core import cache, dates, permissions, validators
+from tiaojie.core import cache, dates, fixedsql, permissions, validators
 from tiaojie.core.errors import DomainError, Refused
 from tiaojie.core.scope import Scope
 from tiaojie.orgs.models import Organization, OrgKind
@@ -110,8 +110,13 @@ def facts_for_case(case, a: RiskAssessment, new: bool = False) -> risk.RiskFacts
     # parties' side, unordered: the cases' list order made the DISTINCT carry a second column
     # (and cost the ORM half again as much to build)
     hashes = sorted({p.id_hash for p in case.parties.all() if p.id_hash})  # prefetched when sent after commit
-    failed = (Party.objects.filter(id_hash__in=hashes, case__outcome__in=[Outcome.FAILED, Outcome.TERMINATED])
-              .exclude(case_id=case.pk).order_by().values("case_id").distinct().count() if hashes else 0)
+    # (a fixed query of every registration: compiled once per number of hashes, ``core.fixedsql``)
+    outcomes = [Outcome.FAILED.value, Outcome.TERMINATED.value]
+    failed = fixedsql.rows(
+        ("earlier_failed", len(hashes)), Party,
+        lambda: Party.objects.filter(id_hash__in=hashes, case__outcome__in=outcomes).exclude(case_id=case.pk)
+        .order_by().values("case_id").distinct(),
+        [*outcomes, *hashes, case.pk], count=True)[0][0] if hashes else 0
     if case.outcome in (Outcome.FAILED, Outcome.TERMINATED):
         failed += 1
     return risk.RiskFacts(people_count=case.people_count, amount=float(case.amount_at_stake or 0),
@@ -187,7 +192,7 @@ def reassess(case=None, hazard=None, actor=None, new: bool = False) -> RiskAsses
     if a.pk is None:
         try:
             with transaction.atomic():
-                a.save()
+                fixedsql.insert(a)   # one a registration: compiled once
         except IntegrityError:  # a concurrent reassessment created it first: redo on that row
             return reassess(case=case, hazard=hazard, actor=actor)
     else:
