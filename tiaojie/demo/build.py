@@ -225,6 +225,9 @@ class CityBuilder:
         with self.writer.child_process():
             hist, current, screening = self._rows_phase()
         self.writer.defer_orm = False
+        ct = self.writer.child_timings
+        self.timings["写入进程（同时进行）"] = (ct["busy"], 0.0)
+        self.timings["等待写入进程"] = (ct["blocked"], 0.0)
         with transaction.atomic(using=self.using):
             return self._finish_phase(started, users, hist, current, screening)
 

@@ -17,6 +17,7 @@ import datetime as dt
 import multiprocessing
 import pickle
 import sqlite3
+import time
 import traceback
 from contextlib import contextmanager
 
@@ -100,6 +101,7 @@ class RowWriter:
         self.deferred: list[str] = []
         self.child: ChildInserter | None = None
         self.defer_orm = False  # True while another process inserts: the builder must not write through the ORM
+        self.child_timings: dict = {}
 
     def tune(self) -> None:
         """Give SQLite a big page cache for the load (indexes of large tables are updated out of order)."""
@@ -206,7 +208,8 @@ class RowWriter:
         try:
             yield
             self.flush()
-            self.child.close()
+            rows, busy, idle = self.child.close()
+            self.child_timings = {"rows": rows, "busy": busy, "idle": idle, "blocked": self.child.blocked}
         except BaseException:
             self.child.abort()
             raise
@@ -231,14 +234,20 @@ class ChildInserter:
         rows_in.close()  # only the other process reads rows, only it writes the result
         result_out.close()
 
+    blocked = 0.0  # seconds this process waited for the other to take a batch
+
     def send(self, sql: str, rows: list) -> None:
+        data = pickle.dumps((sql, rows), protocol=pickle.HIGHEST_PROTOCOL)
+        t = time.monotonic()
         try:
-            self._rows_out.send_bytes(pickle.dumps((sql, rows), protocol=pickle.HIGHEST_PROTOCOL))
+            self._rows_out.send_bytes(data)
+            self.blocked += time.monotonic() - t
         except OSError:  # the other process has gone: say why
             self._rows_out.close()
             raise RuntimeError(f"演示数据写入进程失败：{self._result()[1]}") from None
 
-    def close(self) -> int:
+    def close(self) -> tuple[int, float, float]:
+        """Rows inserted, seconds the other process was busy and idle."""
         try:
             self._rows_out.send_bytes(b"")
         except OSError:
@@ -275,9 +284,11 @@ def _insert_batches(path: str, rows_in, result_out, parents_end) -> None:
         db.execute("PRAGMA synchronous = OFF")
         db.execute("PRAGMA cache_size = -262144")
         db.execute("BEGIN IMMEDIATE")
-        n = 0
+        n, idle, started = 0, 0.0, time.monotonic()
         while True:
+            t = time.monotonic()
             msg = rows_in.recv_bytes()  # EOFError if the parent died: nothing is committed
+            idle += time.monotonic() - t
             if not msg:
                 break
             sql, rows = pickle.loads(msg)
@@ -288,7 +299,7 @@ def _insert_batches(path: str, rows_in, result_out, parents_end) -> None:
             n += len(rows)
         db.execute("COMMIT")
         db.close()
-        result_out.send(("ok", n))
+        result_out.send(("ok", (n, time.monotonic() - started - idle, idle)))
     except BaseException:
         result_out.send(("error", traceback.format_exc(limit=3)))
         raise SystemExit(1)
