@@ -17,7 +17,9 @@ exactly one month and every figure about it can be drilled down with the same da
   terminated;
 * 协议金额 (``Agreement.amount``), 口头/书面协议 (``Agreement.kind``), 履行 (a follow-up recorded
   已履行), 回访 followed (any follow-up), 司法确认 (``JudicialConfirmation`` confirmed): of the
-  successful ones;
+  successful ones; the agreement's amount and form are read from the case's copy of them
+  (``Case.agreement_amount``, ``Case.agreement_kind``, written with the agreement by
+  ``transitions.succeed``), so the successes of a few days are counted from the case rows alone;
 * 防止自杀/刑事/上访/械斗 (件 = outcomes with the flag, 人 = persons): ``PreventionOutcome`` of
   those cases, and of hidden dangers by the hazard's ``found_on``.
 
@@ -183,9 +185,9 @@ def fine_rows(path: str, period, org_ids=None, detail: bool = True):
     # 调解成功 and everything about its agreement
     ok = (success_cases(cases, periods)
           .values(m=TruncMonth("accepted_on"), s=F("source"), **by)
-          .annotate(succeeded=Count("id"), amount=Sum("agreement__amount"),
-                    oral=Count("id", filter=Q(agreement__kind=Agreement.Kind.ORAL)),
-                    written=Count("id", filter=Q(agreement__kind=Agreement.Kind.WRITTEN)),
+          .annotate(succeeded=Count("id"), amount=Sum("agreement_amount"),
+                    oral=Count("id", filter=Q(agreement_kind=Agreement.Kind.ORAL)),
+                    written=Count("id", filter=Q(agreement_kind=Agreement.Kind.WRITTEN)),
                     performed=Count("id", filter=Q(_performed=True)),
                     followed=Count("id", filter=Q(_followed=True)),
                     confirmed=Count("id", filter=Q(judicial_confirmation__status=JudicialConfirmation.Status.CONFIRMED)))
