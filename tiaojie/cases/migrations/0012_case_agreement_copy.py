@@ -7,7 +7,12 @@ of every successful case's agreement was 71,000 of the 88,844 buffers of an odd-
 
 Both columns are nullable without a default, so that SQLite adds them with ``ALTER TABLE ADD
 COLUMN`` (a rebuilt ``cases_case`` would lose the triggers and the raw index of 0009). The
-existing agreements are copied here, in one statement.
+existing agreements are copied here, in one statement (at 1,000,000 cases on PostgreSQL: 918,275
+rows in ~10 minutes under load, every index of the table updated; run it at a quiet hour).
+
+On PostgreSQL the accepted-date index (``Case.Meta.indexes``, same name) is made covering: it
+includes the columns a live count of a few days reads (outcome, source, organization, type,
+scope path, the agreement's copy), so those days are read from the index alone.
 """
 from django.db import migrations, models
 
@@ -19,6 +24,23 @@ COPY = {
               "agreement_amount = (SELECT a.amount FROM cases_agreement a WHERE a.case_id = cases_case.id) "
               "WHERE id IN (SELECT case_id FROM cases_agreement)",
 }
+
+
+ACCEPTED_INDEX = "cases_case_accepte_bbf233_idx"
+COVERING = [
+    f"DROP INDEX IF EXISTS {ACCEPTED_INDEX}",
+    f"CREATE INDEX {ACCEPTED_INDEX} ON cases_case (accepted_on) INCLUDE (id, outcome, source, organization_id, "
+    "dispute_type_id, scope_path, agreement_kind, agreement_amount)",
+]
+PLAIN = [f"DROP INDEX IF EXISTS {ACCEPTED_INDEX}", f"CREATE INDEX {ACCEPTED_INDEX} ON cases_case (accepted_on)"]
+
+
+def _index(statements):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for sql in statements:
+                schema_editor.execute(sql)
+    return run
 
 
 def copy_agreements(apps, schema_editor):
@@ -48,4 +70,5 @@ class Migration(migrations.Migration):
                                       verbose_name="协议金额（协议的副本）"),
         ),
         migrations.RunPython(copy_agreements, migrations.RunPython.noop),
+        migrations.RunPython(_index(COVERING), _index(PLAIN)),
     ]
