@@ -561,3 +561,17 @@ def test_most_cases_read_calm_and_warnings_stay_a_minority(city, db):
     cases = Case.objects.filter(registered_at__year=year).count()
     warned = Warning.objects.filter(assessment__case__registered_at__year=year).count()
     assert 0 < warned < 0.6 * cases
+
+
+def test_cases_keep_their_agreements_form_and_amount(city, db):
+    """The generator writes each case's copy of its agreement as ``transitions.succeed`` does."""
+    from django.db.models import F, Q
+
+    from tiaojie.cases.models import Agreement, Case
+
+    with_ag = Case.objects.filter(agreement__isnull=False)
+    assert with_ag.count() == Agreement.objects.count() > 0
+    assert not with_ag.filter(~Q(agreement_kind=F("agreement__kind")) | ~Q(agreement_amount=F("agreement__amount"))
+                              | Q(agreement_kind__isnull=True) | Q(agreement_amount__isnull=True)).exists()
+    assert not Case.objects.filter(agreement__isnull=True).filter(
+        Q(agreement_kind__isnull=False) | Q(agreement_amount__isnull=False)).exists()
