@@ -196,8 +196,10 @@ def fine_rows(path: str, period, org_ids=None, detail: bool = True, under: Organ
     if under is not None:  # the case's own path column: no join for the subtree test
         cases = Case.objects.filter(scope_path__startswith=under.path)
         by = {"o": _ChildKey(F("scope_path"), len(under.path) + 1), "k": F("organization__kind"), "t": _case_type()}
-    else:
-        cases = scoped(Case.objects.all())
+    else:  # the subtree by the case's own path column (kept by the database): no join to organizations
+        cases = Case.objects.filter(scope_path__startswith=path) if path else Case.objects.all()
+        if org_ids is not None:
+            cases = cases.filter(organization_id__in=org_ids)
         by = {"o": F("organization_id"), "t": _case_type()} if detail else {}
 
     def org_of(r):
