@@ -95,7 +95,7 @@ def main():
         cols = ("id, number, year, seq, organization_id, numbered_by_id, registered_at, source, channel, "
                 "dispute_type_id, facts, claims, region_id, place_detail, arose_on, people_count, amount_at_stake, "
                 "status, outcome, accepted_on, time_limit_days, extended_days, due_on, closed_on, close_reason, "
-                "routes_informed, version, updated_at")
+                "routes_informed, version, updated_at, agreement_kind, agreement_amount")
         has_numbered = "numbered_by_id" in [c.name for c in connection.introspection.get_table_description(
             cur, "cases_case")]
         if not has_numbered:
@@ -108,13 +108,15 @@ def main():
                 ok = rng.random() < 0.99
                 closed = day + dt.timedelta(days=rng.randrange(1, 20))
                 ts = f"{day.isoformat()} 09:00:00+08"
+                agreed = rng.randrange(1, 200) * 100 if ok else None
                 row = [i, f"B{i}", day.year, i, org] + ([org] if has_numbered else []) + [
                     ts, sources[rng.randrange(10)], "window", types[rng.randrange(len(types))], "纠纷", "",
                     region.pk, "", day, 2, 0, "archived", "success" if ok else "failed", day, 30, 0,
-                    day + dt.timedelta(days=30), closed, "", True, 1, ts]
+                    day + dt.timedelta(days=30), closed, "", True, 1, ts,
+                    ("written" if i % 5 else "oral") if ok else None, agreed]  # the case's copy of its agreement
                 cp.write_row(row)
                 if ok:
-                    ag_rows.append((i, rng.randrange(1, 200) * 100, closed))
+                    ag_rows.append((i, agreed, closed))
                 if i % 500_000 == 0:
                     print(f"  cases {i:,} ({time.monotonic() - t:.0f}s)", flush=True)
         with raw.cursor().copy("COPY cases_agreement (case_id, kind, facts, issues, responsibilities, terms, "

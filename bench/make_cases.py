@@ -163,7 +163,7 @@ def main():
                  "dispute_type_id, facts, claims, region_id, place_detail, arose_on, people_count, amount_at_stake, "
                  "status, outcome, accepted_on, time_limit_days, extended_days, due_on, closed_on, archived_at, "
                  "close_reason, routes_informed, archive_forced, spans_villages, spans_townships, village_failed, "
-                 "major, version, updated_at")
+                 "major, version, updated_at, agreement_kind, agreement_amount")
     party_cols = ("case_id, role, kind, name, gender, ethnicity, birth_date, occupation, id_type, id_number_enc, "
                   "id_hash, id_masked, phone_enc, phone_masked, address, credit_code, legal_rep")
     n_parties = 0
@@ -227,7 +227,10 @@ def main():
                     i, number, year, seq, org, org, registered, rng.choice(sources), rng.choice(channels), dtype,
                     facts, "", regions[org], "", day, rng.choice((2, 2, 2, 3, 4, 6)), amount, status, outcome,
                     accepted, 30, 0, due, closed, archived, "" if outcome in ("", "success") else "双方分歧较大",
-                    outcome not in ("", "success"), False, False, False, False, False, 1, registered])
+                    outcome not in ("", "success"), False, False, False, False, False, 1, registered,
+                    # the case's copy of its agreement (written below), as transitions.succeed keeps it
+                    ("written" if i % 5 else "oral") if outcome == "success" else None,
+                    amount if outcome == "success" else None])
                 party_buf.append((i, "applicant", "person", a))
                 party_buf.append((i, "respondent", "org" if company else "person", b_name))
                 if rng.random() < 0.28:

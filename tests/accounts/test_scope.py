@@ -105,6 +105,11 @@ def test_sibling_path_prefix_is_not_confused(world):
         user = User(username=f"u{a.pk}", organization=a, role=Role.MEDIATOR)
         for b in made.values():
             assert org_in_scope(user, b) == (a.pk == b.pk)
+    # the prefix as a range ("/…/1/" up to "/…/10" exclusive) keeps 12 and 13 out too
+    for org in made.values():
+        case = register_case(world.users["city"], organization=org, parties=sample_parties(), **sample_case_fields(world))
+        user = User(username=f"r{org.pk}", organization=org, role=Role.MEDIATOR, is_active=True)
+        assert list(Case.objects.visible_to(user, listing=True, ranged=True).values_list("pk", flat=True)) == [case.pk]
 
 
 def test_case_visibility_follows_the_scope(world):
@@ -163,6 +168,10 @@ def test_listing_form_shows_exactly_the_same_rows(world):
             plain = set(Case.objects.visible_to(user, acting=acting).values_list("pk", flat=True))
             listed = set(Case.objects.visible_to(user, acting=acting, listing=True).values_list("pk", flat=True))
             assert plain == listed, (getattr(user, "username", "anonymous"), acting)
+            # the path prefix also as a range (SQLite: the scope index serves it): the same rows
+            ranged = set(Case.objects.visible_to(user, acting=acting, listing=True, ranged=True)
+                         .values_list("pk", flat=True))
+            assert ranged == plain, (getattr(user, "username", "anonymous"), acting)
     # the committee that handed a case across counties still sees it, read-only, in its list
     v3 = world.users["v3"]
     across = Case.objects.filter(organization=world.orgs["v1"], transfers__from_org=world.orgs["v3"]).get()

@@ -605,3 +605,17 @@ def test_the_command_line_build_in_two_processes_writes_the_same_city(city, hist
         with connection.cursor() as cur:
             cur.execute("SELECT count(*) FROM sqlite_master WHERE type = 'index'")
             assert one("SELECT count(*) FROM sqlite_master WHERE type = 'index'") == cur.fetchone()
+
+
+def test_cases_keep_their_agreements_form_and_amount(city, db):
+    """The generator writes each case's copy of its agreement as ``transitions.succeed`` does."""
+    from django.db.models import F, Q
+
+    from tiaojie.cases.models import Agreement, Case
+
+    with_ag = Case.objects.filter(agreement__isnull=False)
+    assert with_ag.count() == Agreement.objects.count() > 0
+    assert not with_ag.filter(~Q(agreement_kind=F("agreement__kind")) | ~Q(agreement_amount=F("agreement__amount"))
+                              | Q(agreement_kind__isnull=True) | Q(agreement_amount__isnull=True)).exists()
+    assert not Case.objects.filter(agreement__isnull=True).filter(
+        Q(agreement_kind__isnull=False) | Q(agreement_amount__isnull=False)).exists()

@@ -345,3 +345,53 @@ def test_report_xlsx_writes_an_organization_name_as_text(world, data, login):
     col = 2 + reports.KEYS.index("success_rate")
     assert ws.cell(name.row, col).number_format == "0.00%"
     assert ws.freeze_panes == "B6"
+
+
+def test_edge_months_equal_the_straightforward_count(world, data, settings):
+    """An odd period (whole months from rollups, the partial months at its ends counted live from
+    the case rows) gives, for every scope, what counting its cases one by one gives — the
+    agreement's amount and form read from the agreement itself, not from the case's copy."""
+    from tiaojie.cases.models import Agreement, Case, Outcome
+
+    settings.TIAOJIE_STATS_ROLLUP_MIN = 1
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    prev = (first - dt.timedelta(days=1)).replace(day=1)  # the whole month before this one
+    odd = figures.Period(prev - dt.timedelta(days=20), first + dt.timedelta(days=4))
+    # spread the cases over the edges, the whole month and outside: both edge months, one day
+    # before the period, the first and last day of the period
+    extra = [make_case(world, org="v2", amount="70.5", user="township", mediator="m2"),
+             make_case(world, org="v3", agreement="oral", amount="0", user="county2", mediator="m3"),
+             make_case(world, org="v1", outcome="failed"), make_case(world, org="v1", amount="12.34", type_code="01")]
+    days = [odd.start, odd.start - dt.timedelta(days=1), prev + dt.timedelta(days=3), odd.end,
+            odd.start + dt.timedelta(days=5), prev, first, odd.end + dt.timedelta(days=1)]
+    for c, day in zip([*data.values(), *extra], days, strict=True):
+        Case.objects.filter(pk=c.pk).update(accepted_on=day)
+    rollups.rebuild_due(full=True)
+    inner, edges = figures.split_months(odd)
+    assert inner is not None and len(edges) == 2
+
+    def straightforward(node) -> dict:
+        out = {k: 0 for k in ("accepted", "succeeded", "closed", "amount_fen", "oral", "written")}
+        for c in Case.objects.filter(organization__path__startswith=node.path, accepted_on__gte=odd.start,
+                                     accepted_on__lte=odd.end):
+            out["accepted"] += 1
+            out["closed"] += c.outcome in (Outcome.SUCCESS, Outcome.FAILED, Outcome.TERMINATED)
+            if c.outcome == Outcome.SUCCESS:
+                out["succeeded"] += 1
+                ag = Agreement.objects.filter(case=c).first()
+                if ag is not None:
+                    out["amount_fen"] += int(ag.amount * 100)
+                    out["oral"] += ag.kind == "oral"
+                    out["written"] += ag.kind == "written"
+        return out
+
+    for key in ("city", "weidong", "dongan", "v1"):
+        node = world.orgs[key]
+        expected = straightforward(node)
+        for fig in (figures.compute(node, odd), figures.compute(node, odd, totals=True)):
+            got = {k: fig.total[k] for k in expected}
+            assert got == expected, (key, fig.source)
+    city = figures.compute(world.orgs["city"], odd)
+    assert city.source == "rollup" and city.total["accepted"] == 6 and city.total["amount_fen"] == 357_050  # 1000 + 2500 + 70.50 + 0
+    assert city.total == figures.compute(world.orgs["city"], odd, live=True).total

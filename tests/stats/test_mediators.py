@@ -9,6 +9,7 @@ from tests.funding.helpers import make_case
 from tiaojie.cases import transitions
 from tiaojie.cases.models import Case
 from tiaojie.orgs.models import Honour, Mediator
+from tiaojie.orgs.selectors import visible_mediators
 from tiaojie.stats.mediators import honour_candidates, mediator_figures
 from tiaojie.testing import version_of
 
@@ -145,6 +146,10 @@ def test_database_sums_and_ranking_equal_the_straightforward_computation(world):
     replaced = make_case(world, outcome="mediating")
     transitions.replace_mediator(replaced, world.users["city"], version=version_of(replaced),
                                  old=world.mediators["m1"], new=world.mediators["m1b"], reason="当事人申请回避")
+    # m3 (of the other county) also serves on v1's committee: both counties see m3, each counts only
+    # the cases in its own scope
+    world.mediators["m3"].committees.add(world.orgs["v1"])
+    make_case(world, org="v1", mediators=("m3",), performance="full", satisfaction="satisfied", days=7)
     ids = list(Mediator.objects.values_list("pk", flat=True))
     names = dict(Mediator.objects.values_list("pk", "name"))
     for key in ("city", "county", "county2", "township", "v1"):
@@ -168,6 +173,12 @@ def test_database_sums_and_ranking_equal_the_straightforward_computation(world):
             assert [c.rank for c in candidates] == list(range(1, len(ranked) + 1))
             top = honour_candidates(Mediator.objects.all(), user=user, year=year, min_cases=min_cases, limit=2)
             assert [c.mediator.pk for c in top] == ranked[:2]
+            # the honours page's own list: the mediators the user sees (a county's), read from the
+            # user's cases of the year only
+            seen = set(visible_mediators(user).values_list("pk", flat=True))
+            page = honour_candidates(visible_mediators(user), user=user, year=year, min_cases=min_cases, limit=100)
+            assert [c.mediator.pk for c in page] == [pk for pk in ranked if pk in seen], (key, min_cases)
+            assert [c.figures for c in page] == [expected[pk] for pk in ranked if pk in seen]
     city = honour_candidates(Mediator.objects.all(), user=world.users["city"], year=year, min_cases=1)
     assert len(city) >= 4  # the data set ranks several mediators, ties broken by name (李 before 赵)
     pos = {c.mediator.name: c.rank for c in city}

@@ -205,6 +205,12 @@ class Case(models.Model):
     extended_days = models.PositiveSmallIntegerField("延长天数", default=0)
     due_on = models.DateField("期限届满日", null=True, blank=True)
     closed_on = models.DateField("结案日期", null=True, blank=True)
+    # The agreement's form and amount, copied onto the case by the one step that records an
+    # agreement (``transitions.succeed``; NULL without one), so that the statistics count a day's
+    # successes, amounts and agreement forms from the case rows alone (``stats.figures``).
+    agreement_kind = models.CharField("协议形式（协议的副本）", max_length=10, null=True, blank=True, editable=False)
+    agreement_amount = models.DecimalField("协议金额（协议的副本）", max_digits=14, decimal_places=2, null=True,
+                                           blank=True, editable=False)
     archived_at = models.DateTimeField("归档时间", null=True, blank=True)
     close_reason = models.TextField("不予受理/调解不成/终止原因", blank=True)
     routes_informed = models.BooleanField("已告知仲裁、行政、诉讼等途径", default=False)

@@ -82,13 +82,13 @@ def _filter_drill(qs, data: dict):
     if data.get("outcome"):
         qs = qs.filter(outcome=data["outcome"])
     if data.get("agreement_kind"):
-        qs = qs.filter(agreement__kind=data["agreement_kind"])
+        qs = qs.filter(agreement_kind=data["agreement_kind"])  # the case's copy (transitions.succeed)
     if data.get("performed"):
         qs = qs.filter(Exists(FollowUp.objects.filter(case=OuterRef("pk"), performance=FollowUp.Performance.FULL)))
     if data.get("confirmed"):
         qs = qs.filter(judicial_confirmation__status="confirmed")
     if data.get("with_amount"):
-        qs = qs.filter(agreement__amount__gt=0)
+        qs = qs.filter(agreement_amount__gt=0)
     if data.get("source_group"):
         qs = qs.filter(source__in=sources_in_group(data["source_group"]))
     if data.get("org_group"):

@@ -530,9 +530,13 @@ def succeed(case, user, *, version, kind: str, terms: str, amount=0, effective_o
         )
         c.outcome = Outcome.SUCCESS
         c.closed_on = effective_on
+        # The case's copy of the agreement's form and amount (``Case.agreement_kind/_amount``, read by
+        # the statistics): written here, the only code that records an agreement, in the same row lock.
+        c.agreement_kind, c.agreement_amount = ag.kind, ag.amount
         amount_text = f"，金额{amount}元" if amount else ""
         act.record(label=f"调解成功（{ag.get_kind_display()}{amount_text}）",
-                   data={"agreement": ag.pk, "amount": str(amount)}, fields=["outcome", "closed_on"])
+                   data={"agreement": ag.pk, "amount": str(amount)},
+                   fields=["outcome", "closed_on", "agreement_kind", "agreement_amount"])
     return ag
 
 

@@ -582,7 +582,8 @@ class CityBuilder:
                           "arose_on", "people_count", "amount_at_stake", "status", "outcome", "accepted_on",
                           "time_limit_days", "extended_days", "due_on", "closed_on", "archived_at", "close_reason",
                           "routes_informed", "version", "updated_at", "archive_forced", "spans_villages",
-                          "spans_townships", "village_failed", "major", "scope_path"])
+                          "spans_townships", "village_failed", "major", "scope_path", "agreement_kind",
+                          "agreement_amount"])
         w.register(Party, ["id", "case_id", "role", "kind", "agent_for_id", "name", "gender", "ethnicity",
                            "birth_date", "occupation", "id_type", "id_number_enc", "id_hash", "id_masked",
                            "phone_enc", "phone_masked", "address", "credit_code", "legal_rep"])
@@ -1163,7 +1164,9 @@ class CityBuilder:
                    region_id, self._place_detail(code, place), arose, people_count, Decimal(stake), status,
                    outcome if stop >= 3 else "", accepted_on, 30, 0, due_on, closed_on,
                    ts(archived_at) if archived_at else None, close_reason, routes, len(events), ts(last),
-                   False, False, False, False, False, o.obj.path))
+                   False, False, False, False, False, o.obj.path,
+                   # the case's copy of its agreement's form and amount (as transitions.succeed writes it)
+                   agreement_row[2] if agreement_row else None, agreement_row[9] if agreement_row else None))
         return status
 
     def _judicial(self, case_id, o: Org, county, closed_on, a_name, b_name, actor_id, events, cutoff, status):

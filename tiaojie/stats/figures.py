@@ -17,7 +17,9 @@ exactly one month and every figure about it can be drilled down with the same da
   terminated;
 * 协议金额 (``Agreement.amount``), 口头/书面协议 (``Agreement.kind``), 履行 (a follow-up recorded
   已履行), 回访 followed (any follow-up), 司法确认 (``JudicialConfirmation`` confirmed): of the
-  successful ones;
+  successful ones; the agreement's amount and form are read from the case's copy of them
+  (``Case.agreement_amount``, ``Case.agreement_kind``, written with the agreement by
+  ``transitions.succeed``), so the successes of a few days are counted from the case rows alone;
 * 防止自杀/刑事/上访/械斗 (件 = outcomes with the flag, 人 = persons): ``PreventionOutcome`` of
   those cases, and of hidden dangers by the hazard's ``found_on``.
 
@@ -45,7 +47,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import CharField, Count, Exists, F, Func, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 
@@ -143,7 +145,27 @@ def within(field: str, period) -> Q:
     return q
 
 
-def fine_rows(path: str, period, org_ids=None, detail: bool = True):
+class _ChildKey(Func):
+    """The first segment of ``scope_path`` after its first ``start - 1`` characters (a node's path):
+    the id of the node's child whose subtree holds the case, "" for the node's own cases."""
+
+    output_field = CharField()
+
+    def __init__(self, expression, start: int):
+        super().__init__(expression, Value(start))
+
+    def as_sql(self, compiler, connection, **extra):  # PostgreSQL
+        (col, cp), (start, sp) = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"split_part(substr({col}, {start}), '/', 1)", [*cp, *sp]
+
+    def as_sqlite(self, compiler, connection, **extra):
+        (col, cp), (start, sp) = (compiler.compile(e) for e in self.get_source_expressions())
+        rest = f"substr({col}, {start})"
+        return (f"CASE WHEN instr({rest}, '/') > 0 THEN substr({rest}, 1, instr({rest}, '/') - 1) ELSE {rest} END",
+                [*cp, *sp, *cp, *sp, *cp, *sp, *cp, *sp])
+
+
+def fine_rows(path: str, period, org_ids=None, detail: bool = True, under: Organization | None = None):
     """Yield (org_id, month, type_code, source, measure, value) for the subtree ``path``.
 
     ``period``: a Period, or a list of Periods that share no month (the partial months at both
@@ -151,6 +173,11 @@ def fine_rows(path: str, period, org_ids=None, detail: bool = True):
     these organizations (used by the live count of a leaf). ``detail=False``: the case measures
     (the bulk of the rows) by month and source only, with no organization (None) or type ("") —
     enough for the totals of the subtree ``path``, in a few rows instead of one per case.
+    ``under``: the case measures of ``under``'s subtree (``path`` is then ignored for them) by its
+    child and the organization's kind — what ``fold`` needs for that node — in place of the
+    organization: their first element is the pair (child key, kind), the child key "" for
+    ``under``'s own cases. A province's few edge days hold ~7,000 cases in ~7,000 villages: one
+    row a village cost more to read and fold than to count.
     """
     from tiaojie.routing.models import JudicialConfirmation
     from tiaojie.screening.models import Finding, HiddenDanger, ScreeningRound
@@ -166,15 +193,25 @@ def fine_rows(path: str, period, org_ids=None, detail: bool = True):
             qs = qs.filter(**{f"{prefix}id__in": org_ids})
         return qs
 
-    cases = scoped(Case.objects.all())
-    by = {"o": F("organization_id"), "t": _case_type()} if detail else {}
+    if under is not None:  # the case's own path column: no join for the subtree test
+        cases = Case.objects.filter(scope_path__startswith=under.path)
+        by = {"o": _ChildKey(F("scope_path"), len(under.path) + 1), "k": F("organization__kind"), "t": _case_type()}
+    else:  # the subtree by the case's own path column (kept by the database): no join to organizations
+        cases = Case.objects.filter(scope_path__startswith=path) if path else Case.objects.all()
+        if org_ids is not None:
+            cases = cases.filter(organization_id__in=org_ids)
+        by = {"o": F("organization_id"), "t": _case_type()} if detail else {}
+
+    def org_of(r):
+        return (r["o"], r["k"]) if under is not None else r.get("o")
+
     # 受理 and 办结 in one pass
     for r in (cases.filter(within("accepted_on", periods))
               .values(m=TruncMonth("accepted_on"), s=F("source"), **by)
               .annotate(n=Count("id"), closed=Count("id", filter=Q(outcome__in=[Outcome.SUCCESS, Outcome.FAILED,
                                                                                  Outcome.TERMINATED])))
               .order_by()):
-        key = r.get("o"), r["m"], r.get("t", ""), r["s"]
+        key = org_of(r), r["m"], r.get("t", ""), r["s"]
         yield (*key, "accepted", r["n"])
         group = SOURCE_GROUP_KEYS[SOURCE_REPORT_GROUP[Source(r["s"])]]
         yield (*key, f"acc_{group}", r["n"])
@@ -183,15 +220,15 @@ def fine_rows(path: str, period, org_ids=None, detail: bool = True):
     # 调解成功 and everything about its agreement
     ok = (success_cases(cases, periods)
           .values(m=TruncMonth("accepted_on"), s=F("source"), **by)
-          .annotate(succeeded=Count("id"), amount=Sum("agreement__amount"),
-                    oral=Count("id", filter=Q(agreement__kind=Agreement.Kind.ORAL)),
-                    written=Count("id", filter=Q(agreement__kind=Agreement.Kind.WRITTEN)),
+          .annotate(succeeded=Count("id"), amount=Sum("agreement_amount"),
+                    oral=Count("id", filter=Q(agreement_kind=Agreement.Kind.ORAL)),
+                    written=Count("id", filter=Q(agreement_kind=Agreement.Kind.WRITTEN)),
                     performed=Count("id", filter=Q(_performed=True)),
                     followed=Count("id", filter=Q(_followed=True)),
                     confirmed=Count("id", filter=Q(judicial_confirmation__status=JudicialConfirmation.Status.CONFIRMED)))
           .order_by())
     for r in ok:
-        key = r.get("o"), r["m"], r.get("t", ""), r["s"]
+        key = org_of(r), r["m"], r.get("t", ""), r["s"]
         for name in ("succeeded", "oral", "written", "performed", "followed", "confirmed"):
             if r[name]:
                 yield (*key, name, r[name])
@@ -308,9 +345,12 @@ def fold(rows, node: Organization, orgs: dict) -> dict:
     for org_id, month, t, s, measure, value in rows:
         where = seen.get(org_id, False)
         if where is False:
-            path, kind = orgs.get(org_id, ("", ""))
-            where = seen[org_id] = ((kind_group(kind), _child_key(node.path, node.pk, path))
-                                    if path.startswith(node.path) else None)
+            if isinstance(org_id, tuple):  # (child key, kind): a case row of ``fine_rows(under=node)``
+                where = seen[org_id] = (kind_group(org_id[1]), org_id[0] or str(node.pk))
+            else:
+                path, kind = orgs.get(org_id, ("", ""))
+                where = seen[org_id] = ((kind_group(kind), _child_key(node.path, node.pk, path))
+                                        if path.startswith(node.path) else None)
         if where is None:
             continue
         cells = out[month]
@@ -454,17 +494,23 @@ def _read_rollups(fig: Figures, node: Organization, inner: Period, totals: bool 
 
 
 def _count_live(fig: Figures, node: Organization, period, totals: bool = False) -> None:
+    # One set of queries per period (the two partial months of an odd period apart): a case query
+    # of one date range reads the accepted-date index alone on PostgreSQL (migration cases 0012
+    # includes the columns counted), where two ranges OR-ed together read every case's row.
+    periods = _periods(period)
     if totals:  # every row is inside the subtree (the path test in SQL): added up as they come
         total, by_month = fig.cells.setdefault(("total", ""), {}), fig.by_month
-        for _org, month, _t, _s, measure, value in fine_rows(node.path, period, detail=False):
-            total[measure] = total.get(measure, 0) + value
-            m = by_month.setdefault(month, {})
-            m[measure] = m.get(measure, 0) + value
+        for p in periods:
+            for _org, month, _t, _s, measure, value in fine_rows(node.path, p, detail=False):
+                total[measure] = total.get(measure, 0) + value
+                m = by_month.setdefault(month, {})
+                m[measure] = m.get(measure, 0) + value
         return
     # a root's subtree is (nearly) everything: counted without the join from every case to its
-    # organization for the path test, the rows of other trees (if any) are left out by ``fold``
-    rows = list(fine_rows("" if node.parent_id is None else node.path, period))
-    orgs = subtree_map(node.path, {r[0] for r in rows})
+    # organization for the path test, the rows of other trees (if any) are left out by ``fold``;
+    # the cases by child and kind of organization (``under``), a few hundred rows whatever the size
+    rows = [r for p in periods for r in fine_rows("" if node.parent_id is None else node.path, p, under=node)]
+    orgs = subtree_map(node.path, {r[0] for r in rows if not isinstance(r[0], tuple)})
     for month, cells in fold(rows, node, orgs).items():
         for ck, data in cells.items():
             _add(fig.cells.setdefault(ck, {}), data)

@@ -100,17 +100,24 @@ MANY = 200  # more mediators than this (a city's honours list): their cases are 
 def _assignments(user, date_from, date_to, *, ids=None, mediators=None):
     """The mediators' active assignments in the period, on cases the user may see. A few
     mediators (``ids``): through the mediator index. Many (``mediators``, a queryset, and no ids
-    or more than ``MANY``): from the period's cases (the registration-date index), keeping the
-    mediators' rows; given both, SQLite started from the mediators and walked every assignment
-    they ever had (2 s for a city's year on the demo)."""
+    or more than ``MANY``): from the period's cases the user sees (the registration-date index for
+    the whole tree, the scope index for a county or township), keeping the mediators' rows; given
+    both, SQLite started from the mediators and walked every assignment they ever had (2 s for a
+    city's year on the demo)."""
     qs = Assignment.objects.filter(active=True).order_by()
-    if user is not None:
-        qs = qs.visible_to(user, listing=True)
     if mediators is not None and (ids is None or len(ids) > MANY) and (date_from or date_to):
-        period = _period(Case.objects.order_by(), "", date_from, date_to).values("pk")
+        cases = Case.objects.order_by()
+        if user is not None:
+            # the user's cases of the period (a county's: its range of the scope index, not the whole
+            # city's year); an assignment is seen as its case is (``ScopeRule(via="case")``), so
+            # this is the assignments' scope too
+            cases = cases.visible_to(user, listing=True, ranged=True)
+        period = _period(cases, "", date_from, date_to).values("pk")
         # ``mediator_id + 0``: the same test, but no index on it for the planner to prefer
         return qs.filter(case_id__in=period).alias(_mediator=F("mediator_id") + 0).filter(
             _mediator__in=mediators.values("pk"))
+    if user is not None:
+        qs = qs.visible_to(user, listing=True)
     return _period(qs.filter(mediator_id__in=ids if ids is not None else mediators.values("pk")), "case__",
                    date_from, date_to)
 
