@@ -53,17 +53,36 @@ class Beside:
         return value
 
 
-def parallel_map(func, items: list, *, using: str = "default", processes: int = 2, chunksize: int = 100) -> list:
-    """``[func(x) for x in items]`` on ``processes`` forked workers, in order — for pure functions
-    of their argument (the text analysis of tens of thousands of demo texts). Here, one by one,
-    inside a transaction, off SQLite or for a short list: the workers must not share a
-    PostgreSQL session, and a few hundred items are not worth two forks."""
-    conn = connections[using]
-    if conn.vendor != "sqlite" or conn.in_atomic_block or len(items) < 400:
-        return [func(x) for x in items]
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(processes, initializer=_own_connections) as pool:
-        return pool.map(func, items, chunksize)
+class BackgroundMap:
+    """Lists of items mapped by two forked workers while this process goes on composing the next
+    ones (the text analysis of the demo's hidden dangers and cases: pure functions of their
+    argument); ``result`` gives each list's results in order. Inside a transaction or off SQLite
+    (the workers must not share a PostgreSQL session) each list is mapped here, when its result is
+    asked for — the same results either way."""
+
+    def __init__(self, using: str = "default", processes: int = 2, chunksize: int = 100):
+        conn = connections[using]
+        self.chunksize = chunksize
+        self.pool = None
+        if conn.vendor == "sqlite" and not conn.in_atomic_block:
+            self.pool = multiprocessing.get_context("fork").Pool(processes, initializer=_own_connections)
+
+    def submit(self, func, items: list):
+        if self.pool is None:
+            return func, items
+        return self.pool.map_async(func, items, self.chunksize)
+
+    def result(self, job) -> list:
+        if self.pool is None:
+            func, items = job
+            return [func(x) for x in items]
+        return job.get()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+            self.pool = None
 
 
 def _own_connections() -> None:

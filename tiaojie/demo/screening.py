@@ -29,7 +29,7 @@ from django.utils import timezone
 from tiaojie.accounts.models import User
 from tiaojie.cases.models import Case, CaseEvent, DisputeType
 from tiaojie.demo import hazard_texts as HT
-from tiaojie.demo.beside import parallel_map
+from tiaojie.demo.beside import BackgroundMap
 from tiaojie.demo.people import Weighted
 from tiaojie.demo.writer import IdPool
 from tiaojie.orgs.models import OrgKind
@@ -125,7 +125,8 @@ class ScreeningBuilder:
         self.add = city.writer.add
         self.summary: dict = {}
         self.stats: Counter = Counter()
-        self._pending: list = []  # hidden dangers composed, waiting for their text analysis
+        self._pending: list = []  # hidden dangers composed, not yet sent to the text analysis
+        self._analysed: list = []  # (hidden dangers, their text analysis job), in the order composed
 
     # ---------------------------------------------------------------- setup
     def _setup(self):
@@ -151,11 +152,11 @@ class ScreeningBuilder:
         w.register(ScreeningRound, ["id", "organization_id", "cadence", "period_key", "period_start", "period_end",
                                     "screened_from", "screened_to", "screeners", "places", "is_zero_report",
                                     "notes", "filed_by_id", "filed_at", "late", "version"])
-        w.register(Finding, ["id", "round_id", "facts", "case_id", "hazard_id"])
         w.register(HiddenDanger, ["id", "organization_id", "facts", "dispute_type_id", "parties", "region_id",
                                   "place_detail", "people_count", "amount_at_stake", "measures", "emergency_plan",
                                   "responsible_person", "review_on", "status", "case_id", "close_note", "found_on",
                                   "closed_on", "created_by_id", "created_at", "version"])
+        w.register(Finding, ["id", "round_id", "facts", "case_id", "hazard_id"])
         w.register(RiskAssessment, ["id", "case_id", "hazard_id", "organization_id", "computed_level", "factors",
                                     "explanation", "manual_level", "manual_reason", "manual_basis", "manual_by_id",
                                     "level", "police_calls", "vulnerable", "litigation", "petition",
@@ -187,11 +188,23 @@ class ScreeningBuilder:
             return
         today = self.today
         self.current_first = min(dt.date(today.year, 1, 1), today - dt.timedelta(days=60))
-        self._history()
-        self._later()
-        self.era = "current"
-        self._current()
-        self._case_risks()
+        # The text analysis runs on two workers while this process composes: this year's cases'
+        # texts first, then each era's hidden dangers as soon as they are composed; the hidden
+        # dangers are assessed and written once all are composed, then the cases.
+        text_signals({"warm": "预热"})  # the workers inherit a fresh copy of the lexicon
+        self.lanes = BackgroundMap(self.using)
+        try:
+            records = self.city.current_records
+            cases_job = self.lanes.submit(case_signals, [
+                (c.facts, c.claims, "\n".join(x for x in c.sessions if x)) for c in records])
+            self._history()
+            self._later()
+            self.era = "current"
+            self._current()
+            self._finish_hazards()
+            self._case_risks(self.lanes.result(cases_job))
+        finally:
+            self.lanes.close()
         s = self.stats
         self.summary = {
             "found": s["found"], "prevented": s["prevented"], "found_cases": s["found_cases"],
@@ -308,7 +321,7 @@ class ScreeningBuilder:
         for rd in sorted(rounds.values(), key=lambda x: (x.org.obj.id, x.period.start)):
             self._file_history(rd)
             self._emit_round(rd, era=era)
-        self._finish_hazards()
+        self._submit_hazards()
 
     def _file_history(self, rd: Round):
         r, per = self.r, rd.period
@@ -391,7 +404,7 @@ class ScreeningBuilder:
                 self.stats["cur_overdue" if overdue else "cur_pending"] += 1
                 continue
             self._emit_round(rd, era="current")
-        self._finish_hazards()
+        self._submit_hazards()
 
     def _file_current(self, rd: Round):
         r, per, now = self.r, rd.period, self.now
@@ -450,14 +463,20 @@ class ScreeningBuilder:
             self._pending.append(self._compose_hazard(h, rd, era, rid))
 
     # ---------------------------------------------------------------- hidden dangers
-    def _finish_hazards(self) -> None:
-        """Assess and write the hidden dangers composed since the last call: their texts are read
-        by the text analysis all at once (on both cores, ``beside.parallel_map``), then each is
-        assessed, given its outcome and warning, in the order it was composed."""
+    def _submit_hazards(self) -> None:
+        """Send the hidden dangers composed since the last call to the text analysis."""
         pending, self._pending = self._pending, []
         texts = ["\n".join(t for t in (p.facts, p.parties) if t) for p in pending]  # as facts_for_hazard
-        for p, signals in zip(pending, parallel_map(hazard_signals, texts, using=self.using), strict=True):
-            self._finish_hazard(p, signals)
+        self._analysed.append((pending, self.lanes.submit(hazard_signals, texts)))
+
+    def _finish_hazards(self) -> None:
+        """Assess and write every hidden danger composed, in the order composed."""
+        era = self.era
+        for pending, job in self._analysed:
+            for p, signals in zip(pending, self.lanes.result(job), strict=True):
+                self.era = p.era  # the era its prevention outcomes are counted in
+                self._finish_hazard(p, signals)
+        self._analysed, self.era = [], era
 
     def _compose_hazard(self, h: Hazard, rd: Round, era: str, rid: int) -> SimpleNamespace:
         """Everything about a hidden danger that does not depend on its risk level."""
@@ -713,7 +732,7 @@ class ScreeningBuilder:
         self.stats["open_warnings"] += status != "resolved"
 
     # ---------------------------------------------------------------- current-year cases
-    def _case_risks(self):
+    def _case_risks(self, signals_of_cases: list):
         """Assess this year's cases with the seeded rules (as ``reassess`` does) and raise their warnings.
 
         The facts are the ones ``facts_for_case`` would read (type, people, amount, facts, claims,
@@ -722,9 +741,7 @@ class ScreeningBuilder:
         r, add, ts = self.r, self.add, self.ts
         failed_outcomes = ("failed", "terminated")
         self.case_levels = {}
-        records = self.city.current_records
-        texts = [(c.facts, c.claims, "\n".join(x for x in c.sessions if x)) for c in records]
-        for c, signals in zip(records, parallel_map(case_signals, texts, using=self.using), strict=True):
+        for c, signals in zip(self.city.current_records, signals_of_cases, strict=True):
             a = RiskAssessment()
             x = r()
             a.police_calls = 2 if x < 0.04 else 1 if x < 0.12 else 0

@@ -7,7 +7,7 @@ Primary keys are assigned by the generator (``IdPool``) so children can point at
 without a round trip; ``finish()`` moves PostgreSQL's sequences past them.
 
 Values must already be what the database stores: datetimes come from ``Clock.ts`` (naive UTC
-on SQLite, aware UTC on PostgreSQL), JSON as a ``json.dumps`` string.
+text on SQLite, aware UTC on PostgreSQL), JSON as a ``json.dumps`` string.
 
 On SQLite outside any transaction (the full demo from the command line) the inserts can run in a
 second process (``RowWriter.child_process``): this one draws the rows, the other executes them,
@@ -73,7 +73,10 @@ class IdPool:
 
 
 class Clock:
-    """Turn local (Asia/Shanghai, UTC+8 without DST since 1991) naive datetimes into stored values."""
+    """Turn local (Asia/Shanghai, UTC+8 without DST since 1991) naive datetimes into stored values:
+    aware UTC datetimes, or on SQLite the text Django's adapter would store (``isoformat(" ")`` of
+    the naive UTC time), made here once instead of by an adapter call per value in the inserting
+    process."""
 
     OFFSET = dt.timedelta(hours=8)
 
@@ -82,7 +85,7 @@ class Clock:
 
     def ts(self, local: dt.datetime):
         utc = local - self.OFFSET
-        return utc.replace(tzinfo=dt.UTC) if self.aware else utc
+        return utc.replace(tzinfo=dt.UTC) if self.aware else utc.isoformat(" ")
 
 
 class RowWriter:
@@ -141,7 +144,8 @@ class RowWriter:
                 cur.execute(sql)
 
     def register(self, model, fields: list[str]) -> None:
-        """Declare the column order for ``model``; every concrete column must be listed."""
+        """Declare the column order for ``model``; every concrete column must be listed. Register
+        a table after the tables it refers to."""
         concrete = {f.attname for f in model._meta.concrete_fields}
         missing, extra = concrete - set(fields), set(fields) - concrete
         if missing or extra:
@@ -155,7 +159,11 @@ class RowWriter:
         buf = self.buffers[model]
         buf.append(row)
         if len(buf) >= self.BATCH:
-            self.flush(model)
+            # The tables registered before it too (their parents): a child row written before its
+            # parent row is a deferred foreign-key violation, and while one is outstanding SQLite
+            # looks for children of every parent row inserted — in tables whose indexes are dropped.
+            for m in self.touched[:self.touched.index(model) + 1]:
+                self.flush(m)
 
     def flush(self, model=None) -> None:
         for m in [model] if model is not None else list(self.buffers):
