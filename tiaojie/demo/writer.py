@@ -16,7 +16,9 @@ so the two cores share the load (the inserts are about a third of the build's CP
 import datetime as dt
 import multiprocessing
 import pickle
+import queue
 import sqlite3
+import threading
 import time
 import traceback
 from contextlib import contextmanager
@@ -229,8 +231,8 @@ class RowWriter:
 
 class ChildInserter:
     """A forked process that executes ``(sql, rows)`` batches (``rows`` None: one statement) in one
-    transaction on its own connection. Batches travel pickled through a pipe; the pipe's small buffer keeps this side at
-    most one batch ahead. ``close`` commits there and raises here if anything failed."""
+    transaction on its own connection. Batches travel pickled through a pipe, at most ``QUEUED``
+    ahead. ``close`` commits there and raises here if anything failed."""
 
     def __init__(self, path: str):
         ctx = multiprocessing.get_context("fork")
@@ -241,32 +243,75 @@ class ChildInserter:
         self.process.start()
         rows_in.close()  # only the other process reads rows, only it writes the result
         result_out.close()
+        # Batches come in bursts (a timeline batch, then a case batch…): a thread feeds the pipe from
+        # a queue of up to QUEUED batches, so this process goes on drawing while the other catches up.
+        self._queue: queue.Queue = queue.Queue(maxsize=self.QUEUED)
+        self._broken = False
+        self._feeder = threading.Thread(target=self._feed, name="demo-inserter-feed", daemon=True)
+        self._feeder.start()
 
-    blocked = 0.0  # seconds this process waited for the other to take a batch
+    QUEUED = 48
+    blocked = 0.0  # seconds this process waited because the queue was full
+
+    def _feed(self) -> None:
+        while True:
+            data = self._queue.get()
+            if data is None:
+                return
+            try:
+                self._rows_out.send_bytes(data)
+            except OSError:  # the other process has gone; send() and close() say why
+                self._broken = True
+                return
+
+    def _put(self, item) -> bool:
+        """Queue ``item`` for the feeder; False if the other process has gone."""
+        while not self._broken:
+            try:
+                self._queue.put(item, timeout=1)
+                return True
+            except queue.Full:
+                continue
+        return False
 
     def send(self, sql: str, rows: list) -> None:
         data = pickle.dumps((sql, rows), protocol=pickle.HIGHEST_PROTOCOL)
         t = time.monotonic()
-        try:
-            self._rows_out.send_bytes(data)
-            self.blocked += time.monotonic() - t
-        except OSError:  # the other process has gone: say why
+        queued = self._put(data)
+        self.blocked += time.monotonic() - t
+        if not queued:
+            self._stop_feeding()
+            raise RuntimeError(f"演示数据写入进程失败：{self._result()[1]}")
+
+    def _stop_feeding(self) -> None:
+        self._put(None)
+        self._feeder.join()
+        if not self._rows_out.closed:
             self._rows_out.close()
-            raise RuntimeError(f"演示数据写入进程失败：{self._result()[1]}") from None
 
     def close(self) -> tuple[int, float, float]:
         """Rows inserted, seconds the other process was busy and idle."""
-        try:
-            self._rows_out.send_bytes(b"")
-        except OSError:
-            pass
-        self._rows_out.close()
+        self._put(b"")  # the end: the other process commits
+        self._stop_feeding()
         status, value = self._result()
         if status != "ok":
             raise RuntimeError(f"演示数据写入进程失败：{value}")
         return value
 
     def abort(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()  # its blocked write, if any, fails: the feeder ends
+        self._broken = True
+        while True:  # let a feeder waiting on an empty queue see the end
+            try:
+                self._queue.put_nowait(None)
+                break
+            except queue.Full:
+                try:
+                    self._queue.get_nowait()
+                except queue.Empty:
+                    pass
+        self._feeder.join()
         if not self._rows_out.closed:
             self._rows_out.close()
         if self.process.is_alive():
