@@ -1,8 +1,9 @@
 """Build the demo city: regions, organizations, mediators, users and cases.
 
 ``CityBuilder(small=…, seed=…).build()`` builds it (in one transaction, or in three phases with
-a second process inserting the rows: ``_build``) and returns a ``Summary``. The network is written with ``bulk_create``; the case tables (about two million
-rows for the full city) with ``RowWriter``. Historical cases (2016–2020) are planned first so
+a second process inserting the rows: ``_build``) and returns a ``Summary``. The network is
+written with ``bulk_create``; the case tables (about two million rows for the full city) with
+``RowWriter``. Historical cases (2016–2020) are planned first so
 that their totals land on the seed's figures (``geography.plan``), then written org by org in
 number order. A few hundred current-year cases in open states feed the workbench's 我的待办.
 """
