@@ -222,10 +222,8 @@ class CityBuilder:
             if not two_processes:
                 hist, current, screening = self._rows_phase()
                 return self._finish_phase(started, users, hist, current, screening)
-        self.writer.defer_orm = True
         with self.writer.child_process():
             hist, current, screening = self._rows_phase()
-        self.writer.defer_orm = False
         ct = self.writer.child_timings
         self.timings["写入进程（同时进行）"] = (ct["busy"], 0.0)
         self.timings["等待写入进程"] = (ct["blocked"], 0.0)
@@ -755,7 +753,7 @@ class CityBuilder:
                 organization_id=org_id, month=month, accepted=acc, successful=ok, amount=amount,
                 by_type=dict(by_type), success_by_type=dict(ok_type),
                 amount_by_type={k: str(v) for k, v in amount_type.items()}, submitted_at=submitted))
-        if self.writer.defer_orm:  # another process is inserting: written in the third phase
+        if self.writer.child is not None:  # another process is inserting: written in the third phase
             self._pending_orm.append((AggregateReport, objs))
         else:
             AggregateReport.objects.using(self.using).bulk_create(objs, batch_size=1000)

@@ -179,7 +179,6 @@ class ScreeningBuilder:
         """Read the rule tables and register the screening tables with the writer (before any
         rows are drawn: while another process inserts, this one only reads)."""
         self._setup()
-        text_signals({"warm": "预热"})  # the lexicon is read now, not in the middle of the rows
 
     def build(self) -> None:
         if not hasattr(self, "cadences"):

@@ -104,8 +104,7 @@ class RowWriter:
         self.counts: dict = {}
         self.touched: list = []
         self.deferred: list[str] = []
-        self.child: ChildInserter | None = None
-        self.defer_orm = False  # True while another process inserts: the builder must not write through the ORM
+        self.child: ChildInserter | None = None  # while set, another process inserts: write nothing through the ORM
         self.child_timings: dict = {}
 
     def tune(self) -> None:
