@@ -213,6 +213,14 @@ def test_scope_path_is_kept_by_the_database(world):
     copy.organization = world.orgs["v1"]
     [made] = Case.objects.bulk_create([copy])
     assert path_of(Case.objects.get(number="（2099）复制第1号")) == world.orgs["v1"].path
+    # a row inserted with another organization's path (or a forged one) gets its own; one inserted
+    # with the right path is left as it is (SQLite's trigger rewrites only a wrong path)
+    for n, written in enumerate(["/forged/", world.orgs["v3"].path, world.orgs["v1"].path]):
+        other = Case.objects.get(pk=case.pk)
+        other.pk, other.number, other.seq, other.scope_path = None, f"（2099）复制第{n + 2}号", 99990 + n, written
+        other.organization = world.orgs["v1"]
+        Case.objects.bulk_create([other])
+        assert path_of(Case.objects.get(number=f"（2099）复制第{n + 2}号")) == world.orgs["v1"].path
     dongan = world.orgs["dongan"]
     dongan.parent = world.orgs["baofeng"]
     dongan.save()
