@@ -33,7 +33,9 @@ Derived figures (``derive``): 受理合计 = 逐案受理 + 汇总受理; 调解
 
 How figures are counted
 -----------------------
-``fine_rows`` runs one grouped query per measure and yields rows
+``fine_rows`` runs one grouped query per kind of record (the cases' one counts 受理, 办结,
+调解成功 and its agreement together: the successes are accepted cases of the same groups; a
+period inside one month is not grouped by month) and yields rows
 (organization, month, top dispute type, source, measure, value). ``fold`` adds them up for a
 node by facet (total / type / source / kind / child). The same two functions feed live counts
 (small scopes, odd periods, tests) and the ``Rollup`` table (large scopes: rebuilt by
@@ -179,7 +181,6 @@ def fine_rows(path: str, period, org_ids=None, detail: bool = True, under: Organ
     ``under``'s own cases. A province's few edge days hold ~7,000 cases in ~7,000 villages: one
     row a village cost more to read and fold than to count.
     """
-    from tiaojie.routing.models import JudicialConfirmation
     from tiaojie.screening.models import Finding, HiddenDanger, ScreeningRound
     from tiaojie.stats.models import AggregateReport
     from tiaojie.warnings.models import PreventionOutcome
@@ -205,31 +206,33 @@ def fine_rows(path: str, period, org_ids=None, detail: bool = True, under: Organ
     def org_of(r):
         return (r["o"], r["k"]) if under is not None else r.get("o")
 
-    # 受理 and 办结 in one pass
+    # 受理, 办结, 调解成功 and everything about its agreement in one pass: the successes are the
+    # accepted cases of the same rows with outcome success (``success_cases``), so their groups are
+    # a subset of the accepted ones' and one grouped scan counts both
+    one_month = _one_month(periods)  # a period inside one month (a partial month, a rollup month):
+    month = {} if one_month else {"m": TruncMonth("accepted_on")}  # no per-row date_trunc
+
+    def among_ok(*extra, **fields):
+        return Q(SUCCEEDED, *extra, **fields)
+
     for r in (cases.filter(within("accepted_on", periods))
-              .values(m=TruncMonth("accepted_on"), s=F("source"), **by)
-              .annotate(n=Count("id"), closed=Count("id", filter=Q(outcome__in=[Outcome.SUCCESS, Outcome.FAILED,
-                                                                                 Outcome.TERMINATED])))
+              .values(**month, s=F("source"), **by)
+              .annotate(n=Count("id"),
+                        closed=Count("id", filter=Q(outcome__in=[Outcome.SUCCESS, Outcome.FAILED,
+                                                                 Outcome.TERMINATED])),
+                        succeeded=Count("id", filter=SUCCEEDED),
+                        amount=Sum("agreement_amount", filter=SUCCEEDED),
+                        oral=Count("id", filter=among_ok(agreement_kind=Agreement.Kind.ORAL)),
+                        written=Count("id", filter=among_ok(agreement_kind=Agreement.Kind.WRITTEN)),
+                        performed=Count("id", filter=among_ok(PERFORMED)),
+                        followed=Count("id", filter=among_ok(FOLLOWED)),
+                        confirmed=Count("id", filter=among_ok(confirmed())))
               .order_by()):
-        key = org_of(r), r["m"], r.get("t", ""), r["s"]
+        key = org_of(r), one_month or r["m"], r.get("t", ""), r["s"]
         yield (*key, "accepted", r["n"])
         group = SOURCE_GROUP_KEYS[SOURCE_REPORT_GROUP[Source(r["s"])]]
         yield (*key, f"acc_{group}", r["n"])
-        if r["closed"]:
-            yield (*key, "closed", r["closed"])
-    # 调解成功 and everything about its agreement
-    ok = (success_cases(cases, periods)
-          .values(m=TruncMonth("accepted_on"), s=F("source"), **by)
-          .annotate(succeeded=Count("id"), amount=Sum("agreement_amount"),
-                    oral=Count("id", filter=Q(agreement_kind=Agreement.Kind.ORAL)),
-                    written=Count("id", filter=Q(agreement_kind=Agreement.Kind.WRITTEN)),
-                    performed=Count("id", filter=Q(_performed=True)),
-                    followed=Count("id", filter=Q(_followed=True)),
-                    confirmed=Count("id", filter=Q(judicial_confirmation__status=JudicialConfirmation.Status.CONFIRMED)))
-          .order_by())
-    for r in ok:
-        key = org_of(r), r["m"], r.get("t", ""), r["s"]
-        for name in ("succeeded", "oral", "written", "performed", "followed", "confirmed"):
+        for name in ("closed", "succeeded", "oral", "written", "performed", "followed", "confirmed"):
             if r[name]:
                 yield (*key, name, r[name])
         if r["amount"]:
@@ -320,12 +323,30 @@ def prevented_hazards(qs, period: Period):
     return qs.filter(within("found_on", period), status=HiddenDanger.Status.RESOLVED)
 
 
+# 调解成功 and, of those, 履行 / 回访 / 司法确认: conditions on a case row (``fine_rows`` counts
+# with them; ``success_cases`` is the drill-down set)
+SUCCEEDED = Q(outcome=Outcome.SUCCESS)
+PERFORMED = Exists(FollowUp.objects.filter(case=OuterRef("pk"), performance=FollowUp.Performance.FULL))
+FOLLOWED = Exists(FollowUp.objects.filter(case=OuterRef("pk")))
+
+
+def confirmed():
+    """司法确认: the case's judicial confirmation is confirmed (routing's models import after these)."""
+    from tiaojie.routing.models import JudicialConfirmation
+
+    return Exists(JudicialConfirmation.objects.filter(case=OuterRef("pk"),
+                                                      status=JudicialConfirmation.Status.CONFIRMED))
+
+
 def success_cases(qs, period: Period):
     """The cases counted as 调解成功 in the period (also the drill-down set)."""
-    return qs.filter(within("accepted_on", period), outcome=Outcome.SUCCESS).annotate(
-        _performed=Exists(FollowUp.objects.filter(case=OuterRef("pk"), performance=FollowUp.Performance.FULL)),
-        _followed=Exists(FollowUp.objects.filter(case=OuterRef("pk"))),
-    )
+    return qs.filter(within("accepted_on", period), SUCCEEDED).annotate(_performed=PERFORMED, _followed=FOLLOWED)
+
+
+def _one_month(periods) -> dt.date | None:
+    """The first day of the one month every period lies in, or None."""
+    firsts = {p.start.replace(day=1) for p in periods} | {p.end.replace(day=1) for p in periods}
+    return firsts.pop() if len(firsts) == 1 else None
 
 
 # --------------------------------------------------------------------------- folding
