@@ -8,7 +8,7 @@ Creates (or empties) the dedicated database in DATABASE_URL (its name must conta
 villages (``gen_5m.bulk_orgs``), then writes by COPY ``--cases`` cases of 2016–today with
 facts composed per dispute type, ≈ 2.3 parties a case with names from surname and given-name
 tables (identifiers masked only: no encryption, the lists never decrypt), agreements for
-the successful ones, the case-number counters, and finally the statistics rollups (needed
+the successful ones, 回访 of most of them and 司法确认 of a few, the case-number counters, and finally the statistics rollups (needed
 by the dashboard; ``--skip-rollups`` to leave them out). Progress is printed as it goes.
 Each case's ``scope_path`` is written by the database trigger of migration cases 0008 during
 the COPY; the table is vacuumed at the end so that index-only scans see a settled table.
@@ -163,7 +163,8 @@ def main():
                  "dispute_type_id, facts, claims, region_id, place_detail, arose_on, people_count, amount_at_stake, "
                  "status, outcome, accepted_on, time_limit_days, extended_days, due_on, closed_on, archived_at, "
                  "close_reason, routes_informed, archive_forced, spans_villages, spans_townships, village_failed, "
-                 "major, version, updated_at, agreement_kind, agreement_amount")
+                 "major, version, updated_at, agreement_kind, agreement_amount, followed_up, fully_performed, "
+                 "judicially_confirmed")
     party_cols = ("case_id, role, kind, name, gender, ethnicity, birth_date, occupation, id_type, id_number_enc, "
                   "id_hash, id_masked, phone_enc, phone_masked, address, credit_code, legal_rep")
     n_parties = 0
@@ -223,6 +224,11 @@ def main():
                         accepted = None
                 due = accepted + dt.timedelta(days=30) if accepted else None
                 amount = rng.randrange(0, 500) * 100 if code in ("04", "06", "10", "14", "05") else 0
+                # 回访 of four successes in five, 15 days after the agreement took effect (履行 in
+                # most), 司法确认 of one written agreement in 25: the records are written below from
+                # these copies (as transitions.follow_up and routing.services keep them)
+                followed = outcome == "success" and i % 5 != 0 and closed + dt.timedelta(days=15) <= today
+                confirmed = outcome == "success" and i % 25 == 1 and closed + dt.timedelta(days=20) <= today
                 cp.write_row([
                     i, number, year, seq, org, org, registered, rng.choice(sources), rng.choice(channels), dtype,
                     facts, "", regions[org], "", day, rng.choice((2, 2, 2, 3, 4, 6)), amount, status, outcome,
@@ -230,7 +236,8 @@ def main():
                     outcome not in ("", "success"), False, False, False, False, False, 1, registered,
                     # the case's copy of its agreement (written below), as transitions.succeed keeps it
                     ("written" if i % 5 else "oral") if outcome == "success" else None,
-                    amount if outcome == "success" else None])
+                    amount if outcome == "success" else None,
+                    followed or None, (followed and i % 9 != 0) or None, confirmed or None])
                 party_buf.append((i, "applicant", "person", a))
                 party_buf.append((i, "respondent", "org" if company else "person", b_name))
                 if rng.random() < 0.28:
@@ -261,6 +268,17 @@ def main():
             for cid, amount, eff in ag_rows:
                 cp.write_row([cid, "written" if cid % 5 else "oral", "", "", "", "双方自愿达成协议", "", amount, eff,
                               f"{eff.isoformat()} 10:00:00+08"])
+        # the follow-ups and judicial confirmations behind the case's copies
+        cur.execute("INSERT INTO cases_followup (case_id, visited_on, visitor, method, performance, satisfaction, "
+                    "notes) SELECT c.id, a.effective_on + 15, '调解员', '电话', "
+                    "CASE WHEN c.fully_performed THEN 'full' ELSE 'partial' END, 'satisfied', '' "
+                    "FROM cases_case c JOIN cases_agreement a ON a.case_id = c.id WHERE c.followed_up")
+        cur.execute("INSERT INTO routing_judicialconfirmation (case_id, effective_on, applied_on, applicants, "
+                    "court_name, late_reason, status, answered_on, answer_note, decided_on, number, created_at, "
+                    "updated_at) SELECT c.id, a.effective_on, a.effective_on + 5, '双方当事人', '人民法院', '', "
+                    "'confirmed', a.effective_on + 8, '', a.effective_on + 20, "
+                    "'（' || extract(year FROM a.effective_on) || '）民特' || c.id || '号', now(), now() "
+                    "FROM cases_case c JOIN cases_agreement a ON a.case_id = c.id WHERE c.judicially_confirmed")
         cur.execute("SELECT setval(pg_get_serial_sequence('cases_case','id'), %s)", [args.cases])
         cur.execute("INSERT INTO cases_casenumbercounter (organization_id, year, last) "
                     "SELECT numbered_by_id, year, max(seq) FROM cases_case GROUP BY 1, 2")

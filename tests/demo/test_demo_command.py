@@ -619,3 +619,22 @@ def test_cases_keep_their_agreements_form_and_amount(city, db):
                               | Q(agreement_kind__isnull=True) | Q(agreement_amount__isnull=True)).exists()
     assert not Case.objects.filter(agreement__isnull=True).filter(
         Q(agreement_kind__isnull=False) | Q(agreement_amount__isnull=False)).exists()
+
+
+def test_cases_keep_their_follow_up_and_confirmation_copies(city, db):
+    """The generator writes each case's copies of its follow-ups and judicial confirmation as
+    ``transitions.follow_up`` and ``routing.services.record_court_result`` do (the statistics and
+    drill-downs count 回访, 履行 and 司法确认 from them)."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from tiaojie.cases.models import Case, FollowUp
+    from tiaojie.routing.models import JudicialConfirmation
+
+    fu = FollowUp.objects.filter(case=OuterRef("pk"))
+    full = fu.filter(performance="full")
+    ok = JudicialConfirmation.objects.filter(case=OuterRef("pk"), status="confirmed")
+    cases = Case.objects.annotate(f=Exists(fu), p=Exists(full), j=Exists(ok))
+    assert cases.filter(f=True).count() > 0 and cases.filter(j=True).count() > 0
+    for flag, has in (("followed_up", "f"), ("fully_performed", "p"), ("judicially_confirmed", "j")):
+        assert not cases.filter(Q(**{has: True}) & ~Q(**{flag: True})).exists(), flag
+        assert not cases.filter(Q(**{has: False}) & Q(**{flag + "__isnull": False})).exists(), flag

@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from tests.stats.helpers import make_case, this_year
 from tiaojie.cases.models import Source
-from tiaojie.routing.models import JudicialConfirmation
+from tiaojie.routing import services as routing_services
 from tiaojie.stats import figures, reports, rollups
 from tiaojie.stats.models import AggregateReport
-from tiaojie.testing import effects
+from tiaojie.testing import effects, version_of
 from tiaojie.warnings.models import PreventionOutcome
 
 
@@ -22,8 +22,13 @@ def data(world):
     c3 = make_case(world, org="v2", outcome="failed", source=Source.COURT, user="township", mediator="m2")
     c4 = make_case(world, org="v3", amount="2500", performance="partial", user="county2", mediator="m3")
     make_case(world, org="v1", outcome="registered")  # not accepted: counted nowhere
-    JudicialConfirmation.objects.create(case=c1, effective_on=c1.closed_on, applied_on=c1.closed_on,
-                                        applicants="甲、乙", court_name="卫东区人民法院", status="confirmed")
+    # 司法确认 through the steps that record it (the case keeps a copy of the court's result)
+    jc = routing_services.apply_confirmation(c1, world.users["v1"], version=version_of(c1), applied_on=c1.closed_on,
+                                             applicants="甲、乙", court_name="卫东区人民法院",
+                                             court_org=world.orgs["court"])
+    routing_services.record_court_result(jc, world.users["court"], version=version_of(c1), accepted=True,
+                                         answered_on=c1.closed_on, decision="confirmed", decided_on=c1.closed_on,
+                                         number="（2026）豫0403民特调确字第1号")
     PreventionOutcome.objects.create(case=c2, suicide=True, suicide_persons=1, criminal=True, criminal_persons=3)
     return {"c1": c1, "c2": c2, "c3": c3, "c4": c4}
 

@@ -211,6 +211,13 @@ class Case(models.Model):
     agreement_kind = models.CharField("协议形式（协议的副本）", max_length=10, null=True, blank=True, editable=False)
     agreement_amount = models.DecimalField("协议金额（协议的副本）", max_digits=14, decimal_places=2, null=True,
                                            blank=True, editable=False)
+    # Likewise what happened after it, each set once by the step that records it and never unset:
+    # a follow-up recorded (``transitions.follow_up``), one of them 已履行, the court's 确认有效
+    # (``routing.services.record_court_result``). NULL until then (nullable without a default, so
+    # that SQLite adds the columns without rebuilding ``cases_case``).
+    followed_up = models.BooleanField("已回访（回访记录的副本）", null=True, blank=True, editable=False)
+    fully_performed = models.BooleanField("已履行（回访记录的副本）", null=True, blank=True, editable=False)
+    judicially_confirmed = models.BooleanField("司法确认有效（司法确认的副本）", null=True, blank=True, editable=False)
     archived_at = models.DateTimeField("归档时间", null=True, blank=True)
     close_reason = models.TextField("不予受理/调解不成/终止原因", blank=True)
     routes_informed = models.BooleanField("已告知仲裁、行政、诉讼等途径", default=False)

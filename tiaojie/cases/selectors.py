@@ -4,10 +4,10 @@ Every queryset here starts from ``Case.objects.visible_to(user)`` (the one scope
 """
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from tiaojie.cases.models import Case, DisputeType, FollowUp, Party, Status, sources_in_group
+from tiaojie.cases.models import Case, DisputeType, Party, Status, sources_in_group
 from tiaojie.core import xlsx
 from tiaojie.orgs.models import kinds_in_group
 
@@ -84,9 +84,9 @@ def _filter_drill(qs, data: dict):
     if data.get("agreement_kind"):
         qs = qs.filter(agreement_kind=data["agreement_kind"])  # the case's copy (transitions.succeed)
     if data.get("performed"):
-        qs = qs.filter(Exists(FollowUp.objects.filter(case=OuterRef("pk"), performance=FollowUp.Performance.FULL)))
+        qs = qs.filter(fully_performed=True)  # the case's copy (transitions.follow_up)
     if data.get("confirmed"):
-        qs = qs.filter(judicial_confirmation__status="confirmed")
+        qs = qs.filter(judicially_confirmed=True)  # the case's copy (routing.services.record_court_result)
     if data.get("with_amount"):
         qs = qs.filter(agreement_amount__gt=0)
     if data.get("source_group"):

@@ -579,8 +579,13 @@ def follow_up(case, user, *, version, visited_on, visitor: str, performance: str
             method=(method or "上门")[:10], performance=performance, satisfaction=satisfaction, notes=notes,
             recorded_by=user,
         )
+        # the case's copy (``Case.followed_up``, ``Case.fully_performed``, read by the statistics):
+        # written here, the only code that records a follow-up, in the same row lock; never unset
+        c.followed_up = True
+        if performance == FollowUp.Performance.FULL:
+            c.fully_performed = True
         act.record(label=f"回访（{fu.get_performance_display()}，{fu.get_satisfaction_display()}）",
-                   reason=notes, data={"follow_up": fu.pk})
+                   reason=notes, data={"follow_up": fu.pk}, fields=["followed_up", "fully_performed"])
     return fu
 
 

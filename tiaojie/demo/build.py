@@ -582,7 +582,7 @@ class CityBuilder:
                           "time_limit_days", "extended_days", "due_on", "closed_on", "archived_at", "close_reason",
                           "routes_informed", "version", "updated_at", "archive_forced", "spans_villages",
                           "spans_townships", "village_failed", "major", "scope_path", "agreement_kind",
-                          "agreement_amount"])
+                          "agreement_amount", "followed_up", "fully_performed", "judicially_confirmed"])
         w.register(Party, ["id", "case_id", "role", "kind", "agent_for_id", "name", "gender", "ethnicity",
                            "birth_date", "occupation", "id_type", "id_number_enc", "id_hash", "id_masked",
                            "phone_enc", "phone_masked", "address", "credit_code", "legal_rep"])
@@ -1089,7 +1089,7 @@ class CityBuilder:
             visit = visit.replace(second=0, microsecond=0)
             if cutoff is not None and visit > cutoff:
                 stop = 3
-        sat = visit_at = None
+        sat = visit_at = perf = None
         if stop >= 4 and status == "succeeded":
             perf = PERFORMANCE.pick(self.rng)
             sat = "satisfied" if r() < 0.88 else ("basic" if r() < 0.9 else "unsatisfied")
@@ -1102,7 +1102,7 @@ class CityBuilder:
             status, last, visit_at = "followed_up", visit, visit
         if stop >= 5:
             if jc is not None:
-                last = max(last, jc)
+                last = max(last, jc[0])
             arch = (last + dt.timedelta(days=1 + 14 * r())).replace(second=0, microsecond=0)
             if not history and arch > now:
                 arch = last + (now - last) * (0.3 + 0.6 * r())
@@ -1164,12 +1164,16 @@ class CityBuilder:
                    outcome if stop >= 3 else "", accepted_on, 30, 0, due_on, closed_on,
                    ts(archived_at) if archived_at else None, close_reason, routes, len(events), ts(last),
                    False, False, False, False, False, o.obj.path,
-                   # the case's copy of its agreement's form and amount (as transitions.succeed writes it)
-                   agreement_row[2] if agreement_row else None, agreement_row[9] if agreement_row else None))
+                   # the case's copy of its agreement's form and amount (as transitions.succeed writes it),
+                   # of its follow-up (transitions.follow_up) and of the court's result (routing.services)
+                   agreement_row[2] if agreement_row else None, agreement_row[9] if agreement_row else None,
+                   True if perf else None, True if perf == "full" else None,
+                   True if jc is not None and jc[1] == "confirmed" else None))
         return status
 
     def _judicial(self, case_id, o: Org, county, closed_on, a_name, b_name, actor_id, events, cutoff, status):
-        """司法确认 of a written agreement; returns when the court's answer was recorded (or None)."""
+        """司法确认 of a written agreement; returns (when the court's answer, or the application, was
+        recorded, the status), or None when it was not applied for before ``cutoff``."""
         r = self.rng.random
         applied = closed_on + dt.timedelta(days=1 + int(r() * 6))
         applied_at = dt.datetime.combine(applied, dt.time(9 + int(r() * 7), int(r() * 60)))
@@ -1207,8 +1211,8 @@ class CityBuilder:
             label = {"confirmed": f"司法确认：确认有效（{number}）", "rejected": f"司法确认：驳回申请（{number}）",
                      "not_accepted": "司法确认：法院不予受理"}[jc_status]
             events.append(("jc_result", label[:60], None, None, at, note, f'{{"jc": {jid}, "status": "{jc_status}"}}'))
-            return at
-        return applied_at
+            return at, jc_status
+        return applied_at, jc_status
 
     def _referral(self, case_id, source, o: Org, county, reg, a_name, place, people_count, stop, closed_on, last,
                   events, cutoff, team, actor_id):

@@ -426,6 +426,9 @@ def record_court_result(jc, user, *, version, accepted: bool, answered_on, note:
                 raise TransitionError("文书编号不能超过80字", "number")
             jc.status, jc.decided_on, jc.number = decision, decided_on, number
         jc.save()
+        # the case's copy (``Case.judicially_confirmed``, read by the statistics); a result is final
+        act.case.judicially_confirmed = True if jc.status == S_.CONFIRMED else None
         label = RESULT_LABELS[jc.status] + (f"（{jc.number}）" if jc.number else "")
-        act.record(label=fit_text(label, 60), reason=jc.answer_note, data={"jc": jc.pk, "status": jc.status})
+        act.record(label=fit_text(label, 60), reason=jc.answer_note, data={"jc": jc.pk, "status": jc.status},
+                   fields=["judicially_confirmed"])
     return jc

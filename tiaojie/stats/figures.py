@@ -17,9 +17,11 @@ exactly one month and every figure about it can be drilled down with the same da
   terminated;
 * 协议金额 (``Agreement.amount``), 口头/书面协议 (``Agreement.kind``), 履行 (a follow-up recorded
   已履行), 回访 followed (any follow-up), 司法确认 (``JudicialConfirmation`` confirmed): of the
-  successful ones; the agreement's amount and form are read from the case's copy of them
-  (``Case.agreement_amount``, ``Case.agreement_kind``, written with the agreement by
-  ``transitions.succeed``), so the successes of a few days are counted from the case rows alone;
+  successful ones; all read from the case's copies of them (``Case.agreement_amount``,
+  ``agreement_kind``, written with the agreement by ``transitions.succeed``; ``followed_up``,
+  ``fully_performed`` by ``transitions.follow_up``; ``judicially_confirmed`` by
+  ``routing.services.record_court_result``), so the successes of a few days are counted from the
+  case rows alone;
 * 防止自杀/刑事/上访/械斗 (件 = outcomes with the flag, 人 = persons): ``PreventionOutcome`` of
   those cases, and of hidden dangers by the hazard's ``found_on``.
 
@@ -49,11 +51,11 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import CharField, Count, Exists, F, Func, OuterRef, Q, Sum, Value
+from django.db.models import CharField, Count, F, Func, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 
-from tiaojie.cases.models import SOURCE_REPORT_GROUP, Agreement, Case, DisputeType, FollowUp, Outcome, Source
+from tiaojie.cases.models import SOURCE_REPORT_GROUP, Agreement, Case, DisputeType, Outcome, Source
 from tiaojie.orgs.models import KIND_REPORT_GROUP, REPORT_GROUPS, Organization
 
 # Measures stored per cell (integers; amounts in fen so that sums stay exact).
@@ -226,7 +228,7 @@ def fine_rows(path: str, period, org_ids=None, detail: bool = True, under: Organ
                         written=Count("id", filter=among_ok(agreement_kind=Agreement.Kind.WRITTEN)),
                         performed=Count("id", filter=among_ok(PERFORMED)),
                         followed=Count("id", filter=among_ok(FOLLOWED)),
-                        confirmed=Count("id", filter=among_ok(confirmed())))
+                        confirmed=Count("id", filter=among_ok(CONFIRMED)))
               .order_by()):
         key = org_of(r), one_month or r["m"], r.get("t", ""), r["s"]
         yield (*key, "accepted", r["n"])
@@ -323,24 +325,18 @@ def prevented_hazards(qs, period: Period):
     return qs.filter(within("found_on", period), status=HiddenDanger.Status.RESOLVED)
 
 
-# 调解成功 and, of those, 履行 / 回访 / 司法确认: conditions on a case row (``fine_rows`` counts
-# with them; ``success_cases`` is the drill-down set)
+# 调解成功 and, of those, 履行 / 回访 / 司法确认: conditions on the case row alone (the copies
+# ``Case.fully_performed``, ``followed_up``, ``judicially_confirmed``, written by the steps that
+# record them); ``fine_rows`` counts with them, the drill-down lists filter by them
 SUCCEEDED = Q(outcome=Outcome.SUCCESS)
-PERFORMED = Exists(FollowUp.objects.filter(case=OuterRef("pk"), performance=FollowUp.Performance.FULL))
-FOLLOWED = Exists(FollowUp.objects.filter(case=OuterRef("pk")))
-
-
-def confirmed():
-    """司法确认: the case's judicial confirmation is confirmed (routing's models import after these)."""
-    from tiaojie.routing.models import JudicialConfirmation
-
-    return Exists(JudicialConfirmation.objects.filter(case=OuterRef("pk"),
-                                                      status=JudicialConfirmation.Status.CONFIRMED))
+PERFORMED = Q(fully_performed=True)
+FOLLOWED = Q(followed_up=True)
+CONFIRMED = Q(judicially_confirmed=True)
 
 
 def success_cases(qs, period: Period):
     """The cases counted as 调解成功 in the period (also the drill-down set)."""
-    return qs.filter(within("accepted_on", period), SUCCEEDED).annotate(_performed=PERFORMED, _followed=FOLLOWED)
+    return qs.filter(within("accepted_on", period), SUCCEEDED)
 
 
 def _one_month(periods) -> dt.date | None:
