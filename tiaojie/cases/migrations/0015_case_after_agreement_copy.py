@@ -14,12 +14,15 @@ them too, so the few days of a partial month are still read from the index alone
 from django.db import migrations, models
 
 COPY = {
+    # one statement: a row updated twice in the transaction would queue its foreign-key checks,
+    # and PostgreSQL refuses the index below while such events are pending
     "postgresql": [
-        "UPDATE cases_case c SET followed_up = TRUE, fully_performed = f.full FROM "
-        "(SELECT case_id, CASE WHEN bool_or(performance = 'full') THEN TRUE END AS full FROM cases_followup "
-        "GROUP BY case_id) f WHERE f.case_id = c.id",
-        "UPDATE cases_case c SET judicially_confirmed = TRUE FROM routing_judicialconfirmation j "
-        "WHERE j.case_id = c.id AND j.status = 'confirmed'",
+        "UPDATE cases_case c SET followed_up = r.followed, fully_performed = r.performed, judicially_confirmed = r.confirmed "
+        "FROM (SELECT case_id, CASE WHEN bool_or(fu) THEN TRUE END AS followed, "
+        "CASE WHEN bool_or(pf) THEN TRUE END AS performed, CASE WHEN bool_or(jc) THEN TRUE END AS confirmed "
+        "FROM (SELECT case_id, TRUE AS fu, performance = 'full' AS pf, FALSE AS jc FROM cases_followup "
+        "UNION ALL SELECT case_id, FALSE, FALSE, TRUE FROM routing_judicialconfirmation WHERE status = 'confirmed'"
+        ") x GROUP BY case_id) r WHERE r.case_id = c.id",
     ],
     "sqlite": [
         "UPDATE cases_case SET followed_up = 1 WHERE id IN (SELECT case_id FROM cases_followup)",
