@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Sum
 from django.utils import timezone
 
-from tiaojie.cases.models import Agreement, Assignment, Case, FollowUp, Outcome, Status
+from tiaojie.cases.models import Agreement, Assignment, Case, Outcome, Status
 from tiaojie.core import permissions
 from tiaojie.core.errors import DomainError, Refused
 from tiaojie.core.scope import Scope
@@ -159,9 +159,7 @@ def compute(user, county: Organization, year: int, month: int) -> CalculationRun
                                  closed_on__lte=end, closed_on__gte=earliest or end + dt.timedelta(days=1))
              .exclude(Exists(PaymentLine.objects.filter(case=OuterRef("pk"))))
              .select_related("organization", "agreement", "risk")
-             .annotate(escalated=Exists(Escalation.objects.filter(case=OuterRef("pk"))),
-                       performed=Exists(FollowUp.objects.filter(case=OuterRef("pk"),
-                                                                performance=FollowUp.Performance.FULL)))
+             .annotate(escalated=Exists(Escalation.objects.filter(case=OuterRef("pk"))))
              .prefetch_related(Prefetch("assignments", to_attr="leads",
                                         queryset=Assignment.objects.filter(active=True, lead=True)
                                         .select_related("mediator")))
@@ -209,7 +207,8 @@ def _case_refusal(c: Case, tier: str, standards: _Standards) -> tuple[str, Subsi
     ag = getattr(c, "agreement", None) if _has_agreement(c) else None
     if ag is not None and ag.kind == Agreement.Kind.ORAL and not std.oral_counts:
         return "口头协议，按标准不予补贴", std
-    if std.requires_performed and c.outcome == Outcome.SUCCESS and not c.performed:  # nothing to perform otherwise
+    # 已履行: the case's copy of its follow-ups (transitions.follow_up); nothing to perform otherwise
+    if std.requires_performed and c.outcome == Outcome.SUCCESS and not c.fully_performed:
         return "协议尚未确认履行完毕（回访）", std
     if std.requires_complete_file and c.status != Status.ARCHIVED:
         return "卷宗尚未归档", std
