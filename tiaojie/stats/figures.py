@@ -209,8 +209,8 @@ def fine_rows(path: str, period, org_ids=None, detail: bool = True, under: Organ
         return (r["o"], r["k"]) if under is not None else r.get("o")
 
     # 受理, 办结, 调解成功 and everything about its agreement in one pass: the successes are the
-    # accepted cases of the same rows with outcome success (``success_cases``), so their groups are
-    # a subset of the accepted ones' and one grouped scan counts both
+    # accepted cases of the same rows with outcome success (``SUCCEEDED``), so their groups are a
+    # subset of the accepted ones' and one grouped scan counts both
     one_month = _one_month(periods)  # a period inside one month (a partial month, a rollup month):
     month = {} if one_month else {"m": TruncMonth("accepted_on")}  # no per-row date_trunc
 
@@ -327,16 +327,12 @@ def prevented_hazards(qs, period: Period):
 
 # 调解成功 and, of those, 履行 / 回访 / 司法确认: conditions on the case row alone (the copies
 # ``Case.fully_performed``, ``followed_up``, ``judicially_confirmed``, written by the steps that
-# record them); ``fine_rows`` counts with them, the drill-down lists filter by them
+# record them); ``fine_rows`` counts with them, the drill-down lists (``cases.selectors``) filter
+# by the same columns
 SUCCEEDED = Q(outcome=Outcome.SUCCESS)
 PERFORMED = Q(fully_performed=True)
 FOLLOWED = Q(followed_up=True)
 CONFIRMED = Q(judicially_confirmed=True)
-
-
-def success_cases(qs, period: Period):
-    """The cases counted as 调解成功 in the period (also the drill-down set)."""
-    return qs.filter(within("accepted_on", period), SUCCEEDED)
 
 
 def _one_month(periods) -> dt.date | None:
