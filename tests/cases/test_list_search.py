@@ -48,3 +48,24 @@ def test_type_filter_takes_the_sub_types(two_cases):
     family = DisputeType.objects.get(code="01")
     assert list(filter_cases(Case.objects.all(), {"dispute_type": family})) == [second]
     assert list(filter_cases(Case.objects.all(), {"dispute_type": DisputeType.objects.get(code="02")})) == [first]
+
+
+@pytest.mark.parametrize("inline, names", [(0, 0), (0, 5), (5, 0), (5, 5)])
+def test_common_names_and_words_find_the_same_cases(world, monkeypatch, inline, names):
+    """Past the inline caps a keyword becomes a condition on each case (facts, ``EXISTS`` for names):
+    every combination of the two caps finds exactly the cases that match."""
+    from tiaojie.cases import models as case_models
+
+    user, org = world.users["v1"], world.orgs["v1"]
+    made = []
+    for i in range(4):
+        parties = sample_parties()
+        parties[0]["name"] = "欧阳小梅" if i < 3 else "宅基明"
+        made.append(register_case(user, organization=org, parties=parties, **sample_case_fields(
+            world, facts="双方因宅基地界址不清发生纠纷。" if i % 2 else "邻里之间因噪音发生口角。")))
+    monkeypatch.setattr(case_models, "SEARCH_INLINE_IDS", inline)
+    monkeypatch.setattr(case_models, "SEARCH_INLINE_NAME_IDS", names)
+    assert found("欧阳小梅") == made[:3]
+    assert found("宅基地") == [made[1], made[3]]     # a word of the facts
+    assert found("宅基") == [made[3]]                # two characters: names from their start only
+    assert found("小梅") == []
