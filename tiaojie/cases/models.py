@@ -155,9 +155,9 @@ class CaseQuerySet(ScopedQuerySet):
         name_ids = set(named[:SEARCH_INLINE_NAME_IDS + 1])
         own_ids = set(own[:cap])
         names_listed = len(name_ids) <= SEARCH_INLINE_NAME_IDS
-        if names_listed and len(own_ids) <= SEARCH_INLINE_IDS:
-            return self.filter(pk__in=sorted(name_ids | own_ids))
-        by_name = (Q(pk__in=sorted(name_ids)) if names_listed
+        if names_listed and len(own_ids) <= SEARCH_INLINE_IDS:  # one parameter (core.idlist)
+            return self.filter(pk__among=sorted(name_ids | own_ids))
+        by_name = (Q(pk__among=sorted(name_ids)) if names_listed
                    else Q(models.Exists(Party.objects.filter(name_q, case=models.OuterRef("pk")))))
         return self.filter(by_name | own_q)
 

@@ -7,4 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "基础设置"
 
     def ready(self):
-        from tiaojie.core import signals  # noqa: F401
+        from tiaojie.core import idlist, signals  # noqa: F401
+
+        idlist.register()
