@@ -218,3 +218,17 @@ def earlier_today(hours: float = 0, minutes: float = 0) -> dt.datetime:
     now = timezone.now()
     start = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(0, 0, 1)))
     return max(now - dt.timedelta(hours=hours, minutes=minutes), min(start, now))
+
+
+def assigned_attributes(tree):
+    """Every ``x.attr = …`` / ``x.attr += …`` in a parsed module, tuple targets unpacked: pairs
+    (line, ast.Attribute). The code scans of the tests (who may write a status, an agreement, a
+    copy on the case) look for the attributes they guard in it."""
+    import ast
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign | ast.AugAssign):
+            for t in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                for el in t.elts if isinstance(t, ast.Tuple) else [t]:
+                    if isinstance(el, ast.Attribute):
+                        yield node.lineno, el

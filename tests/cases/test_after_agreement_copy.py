@@ -20,7 +20,7 @@ from tiaojie.cases.models import Case, FollowUp
 from tiaojie.core.errors import DomainError
 from tiaojie.routing import services
 from tiaojie.routing.models import JudicialConfirmation
-from tiaojie.testing import version_of
+from tiaojie.testing import assigned_attributes, version_of
 
 ROOT = Path(__file__).resolve().parents[2] / "tiaojie"
 
@@ -114,15 +114,10 @@ COPIES = ("followed_up", "fully_performed", "judicially_confirmed")
 def _writes_records(tree) -> list[int]:
     """Lines creating or changing a follow-up or a judicial confirmation's status, or writing a copy."""
     lines = []
+    for line, el in assigned_attributes(tree):
+        if el.attr in COPIES or (el.attr == "status" and "jc" in ast.unparse(el.value).lower()):
+            lines.append(line)
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign | ast.AugAssign):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for t in targets:
-                for el in (t.elts if isinstance(t, ast.Tuple) else [t]):
-                    if isinstance(el, ast.Attribute) and el.attr in COPIES:
-                        lines.append(node.lineno)
-                    if isinstance(el, ast.Attribute) and el.attr == "status" and "jc" in ast.unparse(el.value).lower():
-                        lines.append(node.lineno)
         if isinstance(node, ast.Call):
             f = node.func
             if ast.unparse(f) in ("FollowUp", "JudicialConfirmation"):

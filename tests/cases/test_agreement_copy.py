@@ -18,7 +18,7 @@ from tests.cases.test_transitions import drive, mediating_with_session, valid_kw
 from tiaojie.cases import transitions
 from tiaojie.cases.models import Agreement, Case, Status
 from tiaojie.core.errors import DomainError
-from tiaojie.testing import provide_identity_proofs, version_of
+from tiaojie.testing import assigned_attributes, provide_identity_proofs, version_of
 
 ROOT = Path(__file__).resolve().parents[2] / "tiaojie"
 
@@ -109,16 +109,12 @@ def test_the_migration_copies_existing_agreements(world):
 def _writes_agreements(tree) -> list[int]:
     """Lines creating or changing an agreement, or writing the case's copy of one."""
     lines = []
+    for line, el in assigned_attributes(tree):
+        if el.attr in ("agreement_kind", "agreement_amount"):
+            lines.append(line)
+        if el.attr in ("kind", "amount") and isinstance(el.value, ast.Name) and el.value.id.lower() in ("ag", "agreement"):
+            lines.append(line)
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign | ast.AugAssign):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for t in targets:
-                for el in (t.elts if isinstance(t, ast.Tuple) else [t]):
-                    if isinstance(el, ast.Attribute) and el.attr in ("agreement_kind", "agreement_amount"):
-                        lines.append(node.lineno)
-                    if (isinstance(el, ast.Attribute) and el.attr in ("kind", "amount")
-                            and isinstance(el.value, ast.Name) and el.value.id.lower() in ("ag", "agreement")):
-                        lines.append(node.lineno)
         if isinstance(node, ast.Call):
             f = node.func
             name = ast.unparse(f)

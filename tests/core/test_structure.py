@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tiaojie.testing import assigned_attributes
+
 ROOT = Path(__file__).resolve().parents[2] / "tiaojie"
 # The layering, lowest first (README, "Architecture"). An app may import the ones before it;
 # apps of one layer (a tuple) may import each other (no cycle at import time, checked below).
@@ -82,14 +84,9 @@ def test_no_import_cycle():
 
 def _assigns_status(tree) -> list[int]:
     """Lines assigning ``<case>.status = …`` or creating/updating cases with a status."""
-    lines = []
+    lines = [line for line, t in assigned_attributes(tree)
+             if t.attr == "status" and isinstance(t.value, ast.Name) and "case" in t.value.id.lower()]
     for node in ast.walk(tree):
-        if isinstance(node, ast.Assign | ast.AugAssign):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for t in targets:
-                if (isinstance(t, ast.Attribute) and t.attr == "status" and isinstance(t.value, ast.Name)
-                        and "case" in t.value.id.lower()):
-                    lines.append(node.lineno)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
                 "update", "create", "bulk_update"):
             receiver = ast.unparse(node.func.value)
