@@ -214,9 +214,6 @@ def fine_rows(path: str, period, org_ids=None, detail: bool = True, under: Organ
     one_month = _one_month(periods)  # a period inside one month (a partial month, a rollup month):
     month = {} if one_month else {"m": TruncMonth("accepted_on")}  # no per-row date_trunc
 
-    def among_ok(*extra, **fields):
-        return Q(SUCCEEDED, *extra, **fields)
-
     for r in (cases.filter(within("accepted_on", periods))
               .values(**month, s=F("source"), **by)
               .annotate(n=Count("id"),
@@ -224,11 +221,11 @@ def fine_rows(path: str, period, org_ids=None, detail: bool = True, under: Organ
                                                                  Outcome.TERMINATED])),
                         succeeded=Count("id", filter=SUCCEEDED),
                         amount=Sum("agreement_amount", filter=SUCCEEDED),
-                        oral=Count("id", filter=among_ok(agreement_kind=Agreement.Kind.ORAL)),
-                        written=Count("id", filter=among_ok(agreement_kind=Agreement.Kind.WRITTEN)),
-                        performed=Count("id", filter=among_ok(PERFORMED)),
-                        followed=Count("id", filter=among_ok(FOLLOWED)),
-                        confirmed=Count("id", filter=among_ok(CONFIRMED)))
+                        oral=Count("id", filter=Q(SUCCEEDED, agreement_kind=Agreement.Kind.ORAL)),
+                        written=Count("id", filter=Q(SUCCEEDED, agreement_kind=Agreement.Kind.WRITTEN)),
+                        performed=Count("id", filter=SUCCEEDED & PERFORMED),
+                        followed=Count("id", filter=SUCCEEDED & FOLLOWED),
+                        confirmed=Count("id", filter=SUCCEEDED & CONFIRMED))
               .order_by()):
         key = org_of(r), one_month or r["m"], r.get("t", ""), r["s"]
         yield (*key, "accepted", r["n"])
