@@ -400,3 +400,56 @@ def test_edge_months_equal_the_straightforward_count(world, data, settings):
     city = figures.compute(world.orgs["city"], odd)
     assert city.source == "rollup" and city.total["accepted"] == 6 and city.total["amount_fen"] == 357_050  # 1000 + 2500 + 70.50 + 0
     assert city.total == figures.compute(world.orgs["city"], odd, live=True).total
+
+
+def test_largest_scopes_read_the_edges_of_an_odd_period_from_day_rollups(world, data, settings):
+    """The largest scopes keep rollups by day: an odd period's partial months are read from them
+    and give what a live count gives, per cell and per month; a change in an edge month shows
+    the figures as stale until the rebuild; a month rebuilt without a node's days (before the day
+    rollups existed) has its edges counted live, not read as zero."""
+    from tiaojie.cases.models import Case
+    from tiaojie.stats.models import RollupDay, RollupState
+
+    settings.TIAOJIE_STATS_ROLLUP_MIN = 1
+    from tiaojie.orgs.models import Organization
+
+    city = world.orgs["city"]
+    settings.TIAOJIE_STATS_DAY_ROLLUP_MIN = Organization.objects.filter(path__startswith=city.path).count() - 1
+    # (the city, and no county, keeps days)
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    prev = (first - dt.timedelta(days=1)).replace(day=1)
+    odd = figures.Period(prev - dt.timedelta(days=20), first + dt.timedelta(days=4))
+    for c, day in zip(data.values(), [odd.start, odd.start - dt.timedelta(days=1), odd.end, first], strict=True):
+        Case.objects.filter(pk=c.pk).update(accepted_on=day)
+    rollups.rebuild_due(full=True)
+    assert set(RollupDay.objects.values_list("node_id", flat=True)) == {city.pk}
+    assert RollupDay.objects.filter(node=city, day=odd.start, facet="total").exists()
+    for key in ("city", "weidong"):
+        fig = figures.compute(world.orgs[key], odd)
+        live = figures.compute(world.orgs[key], odd, live=True)
+        assert fig.source == "rollup" and not fig.stale and fig.as_of is not None
+        assert fig.cells == {k: dict(v) for k, v in live.cells.items()}
+        assert {m: dict(v) for m, v in fig.by_month.items()} == {m: dict(v) for m, v in live.by_month.items()}
+        totals = figures.compute(world.orgs[key], odd, totals=True)
+        assert totals.total == live.total
+    assert figures.compute(city, odd).total["accepted"] == 3
+    # a period inside one month: read from the days alone
+    short = figures.Period(first, first + dt.timedelta(days=4))
+    assert figures.split_months(short)[0] is None
+    assert figures.compute(city, short).source == "rollup"
+    assert figures.compute(city, short).total == figures.compute(city, short, live=True).total
+    # a change in an edge month after the rebuild: stale until rebuilt, then counted
+    with effects():
+        c = make_case(world, org="v2", user="township", mediator="m2")
+    Case.objects.filter(pk=c.pk).update(accepted_on=odd.end)
+    rollups.mark_dirty(odd.end, committed=True)
+    fig = figures.compute(city, odd)
+    assert fig.stale and fig.total["accepted"] == 3
+    rollups.rebuild_due()
+    assert figures.compute(city, odd).total["accepted"] == 4
+    # months rebuilt before their days were kept: the edges are counted live
+    RollupDay.objects.all().delete()
+    RollupState.objects.update(day_nodes=[])
+    assert figures.compute(city, odd).total == figures.compute(city, odd, live=True).total
+    assert figures.compute(city, odd).total["accepted"] == 4

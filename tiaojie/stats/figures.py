@@ -41,7 +41,9 @@ period inside one month is not grouped by month) and yields rows
 (organization, month, top dispute type, source, measure, value). ``fold`` adds them up for a
 node by facet (total / type / source / kind / child). The same two functions feed live counts
 (small scopes, odd periods, tests) and the ``Rollup`` table (large scopes: rebuilt by
-``rollups.rebuild``), so a rollup can never disagree with a live count of the same data.
+``rollups.rebuild``), so a rollup can never disagree with a live count of the same data. The
+largest scopes (``day_rollup_min_descendants``) also keep ``RollupDay`` rows, rebuilt with their
+month, from which ``compute`` reads the partial months at the ends of a period.
 """
 import datetime as dt
 import functools
@@ -169,7 +171,8 @@ class _ChildKey(Func):
                 [*cp, *sp, *cp, *sp, *cp, *sp, *cp, *sp])
 
 
-def fine_rows(path: str, period, org_ids=None, detail: bool = True, under: Organization | None = None):
+def fine_rows(path: str, period, org_ids=None, detail: bool = True, under: Organization | None = None,
+              by_day: bool = False):
     """Yield (org_id, month, type_code, source, measure, value) for the subtree ``path``.
 
     ``period``: a Period, or a list of Periods that share no month (the partial months at both
@@ -181,7 +184,9 @@ def fine_rows(path: str, period, org_ids=None, detail: bool = True, under: Organ
     child and the organization's kind — what ``fold`` needs for that node — in place of the
     organization: their first element is the pair (child key, kind), the child key "" for
     ``under``'s own cases. A province's few edge days hold ~7,000 cases in ~7,000 villages: one
-    row a village cost more to read and fold than to count.
+    row a village cost more to read and fold than to count. ``by_day``: the second element is the
+    day (the record's date) instead of its month (the day rollups); a monthly aggregate report
+    stays on the first day of its month, where a period counts it.
     """
     from tiaojie.screening.models import Finding, HiddenDanger, ScreeningRound
     from tiaojie.stats.models import AggregateReport
@@ -211,8 +216,12 @@ def fine_rows(path: str, period, org_ids=None, detail: bool = True, under: Organ
     # 受理, 办结, 调解成功 and everything about its agreement in one pass: the successes are the
     # accepted cases of the same rows with outcome success (``SUCCEEDED``), so their groups are a
     # subset of the accepted ones' and one grouped scan counts both
-    one_month = _one_month(periods)  # a period inside one month (a partial month, a rollup month):
-    month = {} if one_month else {"m": TruncMonth("accepted_on")}  # no per-row date_trunc
+    def bucket(date_field: str):
+        return F(date_field) if by_day else TruncMonth(date_field)
+
+    # a period inside one month (a partial month, a rollup month): no per-row date_trunc
+    one_month = None if by_day else _one_month(periods)
+    month = {} if one_month else {"m": bucket("accepted_on")}
 
     for r in (cases.filter(within("accepted_on", periods))
               .values(**month, s=F("source"), **by)
@@ -245,7 +254,7 @@ def fine_rows(path: str, period, org_ids=None, detail: bool = True, under: Organ
     for rel, date, tpath, spath in (("case", "accepted_on", "case__dispute_type", "case__source"),
                                     ("hazard", "found_on", "hazard__dispute_type", None)):
         qs = scoped(po.filter(within(f"{rel}__{date}", periods)), f"{rel}__organization__")
-        qs = qs.annotate(org=F(f"{rel}__organization_id"), m=TruncMonth(f"{rel}__{date}"),
+        qs = qs.annotate(org=F(f"{rel}__organization_id"), m=bucket(f"{rel}__{date}"),
                          t=Coalesce(F(f"{tpath}__parent__code"), F(f"{tpath}__code")),
                          **({"s": F(spath)} if spath else {}))
         group = ["org", "m", "t"] + (["s"] if spath else [])
@@ -255,15 +264,15 @@ def fine_rows(path: str, period, org_ids=None, detail: bool = True, under: Organ
                     yield r["org"], r["m"], r["t"], r.get("s", ""), name, r[name]
     # 排查
     for r in (scoped(ScreeningRound.objects.filter(within("period_start", periods)))
-              .values("organization_id", m=TruncMonth("period_start")).annotate(n=Count("id")).order_by()):
+              .values("organization_id", m=bucket("period_start")).annotate(n=Count("id")).order_by()):
         yield r["organization_id"], r["m"], "", "", "rounds", r["n"]
     for r in (scoped(Finding.objects.filter(within("round__period_start", periods)),
                      "round__organization__")
-              .values(org=F("round__organization_id"), m=TruncMonth("round__period_start"))
+              .values(org=F("round__organization_id"), m=bucket("round__period_start"))
               .annotate(n=Count("id")).order_by()):
         yield r["org"], r["m"], "", "", "found", r["n"]
     for r in (scoped(prevented_hazards(HiddenDanger.objects.all(), periods))
-              .values("organization_id", m=TruncMonth("found_on"),
+              .values("organization_id", m=bucket("found_on"),
                       t=Coalesce(F("dispute_type__parent__code"), F("dispute_type__code")))
               .annotate(n=Count("id")).order_by()):
         yield r["organization_id"], r["m"], r["t"], "", "prevented", r["n"]
@@ -454,22 +463,34 @@ def ratio(a, b) -> float | None:
 
 def compute(node: Organization, period: Period, *, live: bool = False, totals: bool = False) -> Figures:
     """Figures of ``node``'s subtree for ``period``. For a large scope (one with rollups) the
-    whole months come from the rollups and only the partial months at either end are counted
-    live, so any period costs about the same; small scopes, or ``live``, are counted live.
-    ``totals``: only the total facet (``Figures.total`` and ``by_month``; the dashboard's year
-    earlier), counted without a row per organization and type."""
-    from tiaojie.stats.models import Rollup
+    whole months come from the monthly rollups and the partial months at either end from the day
+    rollups of the largest scopes (a province: its few edge days hold thousands of cases) or
+    counted live, so any period costs about the same; small scopes, or ``live``, are counted
+    live. ``totals``: only the total facet (``Figures.total`` and ``by_month``; the dashboard's
+    year earlier), counted without a row per organization and type."""
+    from tiaojie.stats.models import Rollup, RollupChange, RollupState
 
     fig = Figures(node=node, period=period)
     if live or not Rollup.objects.filter(node=node).exists():
         _count_live(fig, node, period, totals)
         return fig
     inner, edges = split_months(period)
+    months = [p.start.replace(day=1) for p in edges] + (inner.months() if inner is not None else [])
+    states = {s.month: s for s in RollupState.objects.filter(month__in=months)}
     if inner is not None:
-        _read_rollups(fig, node, inner, totals)
-    if edges:
+        _read_rollups(fig, node, Rollup.objects.filter(month__gte=inner.start, month__lte=inner.end), totals)
+    # the edges from day rollups only when every edge month was rebuilt with this node's days
+    by_days = edges and all(node.pk in (getattr(states.get(p.start.replace(day=1)), "day_nodes", None) or [])
+                            for p in edges)
+    if by_days:
+        _read_day_rollups(fig, node, edges, totals)
+    elif edges:
         _count_live(fig, node, edges, totals)  # both partial months in one set of queries
-    fig.source = "rollup" if inner is not None else "live"
+    read = months if by_days else (inner.months() if inner is not None else [])
+    if read:
+        fig.source = "rollup"
+        fig.as_of = min((states[m].rebuilt_at for m in read if m in states and states[m].rebuilt_at), default=None)
+        fig.stale = RollupChange.objects.filter(month__in=read).exists()
     return fig
 
 
@@ -488,19 +509,40 @@ def split_months(period: Period) -> tuple[Period | None, list[Period]]:
     return Period(first, last), edges
 
 
-def _read_rollups(fig: Figures, node: Organization, inner: Period, totals: bool = False) -> None:
-    from tiaojie.stats.models import Rollup, RollupChange, RollupState
-
-    rows = Rollup.objects.filter(node=node, month__gte=inner.start, month__lte=inner.end)
+def _read_rollups(fig: Figures, node: Organization, rows, totals: bool = False, day: bool = False) -> None:
+    """Add the rollup rows ``rows`` of ``node`` (monthly, or by ``day``) into ``fig``."""
+    rows = rows.filter(node=node)
     if totals:
         rows = rows.filter(facet="total")
-    for month, facet, key, data in rows.values_list("month", "facet", "key", "data"):
+    for when, facet, key, data in rows.values_list("day" if day else "month", "facet", "key", "data"):
         _add(fig.cells.setdefault((facet, key), {}), data)
         if facet == "total":
-            _add(fig.by_month.setdefault(month, {}), data)
-    states = RollupState.objects.filter(month__gte=inner.start, month__lte=inner.end)
-    fig.as_of = min((s.rebuilt_at for s in states if s.rebuilt_at), default=None)
-    fig.stale = RollupChange.objects.filter(month__gte=inner.start, month__lte=inner.end).exists()
+            _add(fig.by_month.setdefault(when.replace(day=1), {}), data)
+
+
+def _read_day_rollups(fig: Figures, node: Organization, edges: list, totals: bool = False) -> None:
+    from tiaojie.stats.models import RollupDay
+
+    days = Q(pk__in=[])
+    for p in edges:
+        days |= Q(day__gte=p.start, day__lte=p.end)
+    _read_rollups(fig, node, RollupDay.objects.filter(days), totals, day=True)
+
+
+def day_rollup_min_descendants() -> int:
+    """Scopes with at least this many organizations below them also keep rollups by day."""
+    return max(getattr(settings, "TIAOJIE_STATS_DAY_ROLLUP_MIN", 5000), rollup_min_descendants())
+
+
+def live_cells(node: Organization, period, by_day: bool = False) -> dict:
+    """{month (or day): {(facet, key): measures}} of ``node``'s subtree counted from the records."""
+    # a root's subtree is (nearly) everything: counted without the join from every case to its
+    # organization for the path test, the rows of other trees (if any) are left out by ``fold``;
+    # the cases by child and kind of organization (``under``), a few hundred rows whatever the size
+    path = "" if node.parent_id is None else node.path
+    rows = [r for p in _periods(period) for r in fine_rows(path, p, under=node, by_day=by_day)]
+    orgs = subtree_map(node.path, {r[0] for r in rows if not isinstance(r[0], tuple)})
+    return fold(rows, node, orgs)
 
 
 def _count_live(fig: Figures, node: Organization, period, totals: bool = False) -> None:
@@ -516,12 +558,7 @@ def _count_live(fig: Figures, node: Organization, period, totals: bool = False) 
                 m = by_month.setdefault(month, {})
                 m[measure] = m.get(measure, 0) + value
         return
-    # a root's subtree is (nearly) everything: counted without the join from every case to its
-    # organization for the path test, the rows of other trees (if any) are left out by ``fold``;
-    # the cases by child and kind of organization (``under``), a few hundred rows whatever the size
-    rows = [r for p in periods for r in fine_rows("" if node.parent_id is None else node.path, p, under=node)]
-    orgs = subtree_map(node.path, {r[0] for r in rows if not isinstance(r[0], tuple)})
-    for month, cells in fold(rows, node, orgs).items():
+    for month, cells in live_cells(node, periods).items():
         for ck, data in cells.items():
             _add(fig.cells.setdefault(ck, {}), data)
             if ck == ("total", ""):

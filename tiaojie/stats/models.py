@@ -33,12 +33,32 @@ class Rollup(models.Model):
         constraints = [models.UniqueConstraint(fields=["node", "month", "facet", "key"], name="uniq_rollup_cell")]
 
 
+class RollupDay(models.Model):
+    """Daily figures of the largest subtrees (``figures.day_rollup_min_descendants``), the same
+    cells as ``Rollup``: the partial months at the ends of an odd period are read from here
+    instead of counted from a province's thousands of cases. Rebuilt with the month's rollups."""
+
+    node = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    facet = models.CharField(max_length=8)
+    key = models.CharField(max_length=40, blank=True)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "统计汇总（日）"
+        indexes = [models.Index(fields=["node", "day"])]
+        constraints = [models.UniqueConstraint(fields=["node", "day", "facet", "key"], name="uniq_rollup_day_cell")]
+
+
 class RollupState(models.Model):
-    """When each month's rollups were last rebuilt."""
+    """When each month's rollups were last rebuilt, and for which nodes its days were kept."""
 
     month = models.DateField(unique=True)
     dirty = models.BooleanField(default=False)  # kept for old rows; changes are ``RollupChange`` rows
     rebuilt_at = models.DateTimeField(null=True, blank=True)
+    # ids of the nodes whose ``RollupDay`` rows this rebuild wrote (a month rebuilt before the
+    # day rollups existed, or before a node grew large enough, has its edges counted live)
+    day_nodes = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "汇总状态"

@@ -1,5 +1,6 @@
 """Rollup tables (汇总表): monthly figures of every large subtree, so that a province
-dashboard or a yearly report reads a few hundred rows instead of millions of cases.
+dashboard or a yearly report reads a few hundred rows instead of millions of cases, and daily
+figures of the largest ones (``RollupDay``: the partial months of an odd period).
 
 ``rebuild(months)`` recounts those months with ``figures.fine_rows`` and ``figures.fold`` (the
 same code as live counts) and replaces their rows. Writes note the months they change after
@@ -25,13 +26,13 @@ RECENT_MONTHS = 2
 BATCH = 5000
 
 
-def large_nodes(orgs: dict) -> dict:
-    """Organizations whose subtree has at least ``rollup_min_descendants`` organizations."""
+def large_nodes(orgs: dict, limit: int | None = None) -> dict:
+    """Organizations whose subtree has at least ``limit`` (``rollup_min_descendants``) organizations."""
     below: dict = defaultdict(int)
     for path, _kind in orgs.values():
         for part in path.strip("/").split("/")[:-1]:
             below[int(part)] += 1
-    limit = figures.rollup_min_descendants()
+    limit = figures.rollup_min_descendants() if limit is None else limit
     return {pk: orgs[pk][0] for pk, n in below.items() if n >= limit and pk in orgs}
 
 
@@ -53,8 +54,11 @@ def rebuild(months: list[dt.date], progress=None) -> int:
     months = sorted(set(months))
     if not months:
         return 0
+    from tiaojie.orgs.models import Organization
+
     orgs = figures.org_map()
     ups, groups = _ancestry(orgs)
+    day_nodes = list(Organization.objects.filter(pk__in=large_nodes(orgs, figures.day_rollup_min_descendants())))
     written = 0
     runs, run = [], [months[0]]
     for m in months[1:]:
@@ -68,7 +72,10 @@ def rebuild(months: list[dt.date], progress=None) -> int:
         period = Period(run[0], next_month(run[-1]) - dt.timedelta(days=1))
         started = timezone.now()
         cells = _cells(figures.fine_rows("", period), ups, groups)
-        written += _replace(period, run, cells, started)
+        days = {(node.pk, day, *ck): dict(data) for node in day_nodes
+                for day, day_cells in figures.live_cells(node, period, by_day=True).items()
+                for ck, data in day_cells.items()}
+        written += _replace(period, run, cells, days, [node.pk for node in day_nodes], started)
         if progress:
             progress(i + 1, len(runs))
     log.info("rollups rebuilt: %s months, %s rows", len(months), written)
@@ -120,31 +127,39 @@ def _cells(rows, ups: dict, groups: dict) -> dict:
     return cells
 
 
-def _replace(period: Period, run: list, cells: dict, started) -> int:
-    """Replace the rollups of ``period`` by ``cells`` in one transaction; returns rows written."""
-    from django.db import connection
-
-    from tiaojie.stats.models import Rollup, RollupState
+def _replace(period: Period, run: list, cells: dict, days: dict, day_nodes: list, started) -> int:
+    """Replace the rollups of ``period`` by ``cells`` (monthly) and ``days`` (the day rollups of
+    ``day_nodes``) in one transaction; returns rows written."""
+    from tiaojie.stats.models import Rollup, RollupDay, RollupState
 
     with transaction.atomic():
         Rollup.objects.filter(month__gte=period.start, month__lte=period.end).delete()
-        if connection.vendor == "postgresql":
-            table = Rollup._meta.db_table
-            with connection.cursor() as cur, cur.connection.cursor().copy(
-                    f"COPY {table} (node_id, month, facet, key, data) FROM STDIN") as cp:
-                for (node_id, month, facet, key), data in cells.items():
-                    cp.write_row((node_id, month, facet, str(key), json.dumps(data)))
-        else:
-            batch = []
-            for (node_id, month, facet, key), data in cells.items():
-                batch.append(Rollup(node_id=node_id, month=month, facet=facet, key=str(key), data=data))
-                if len(batch) >= BATCH:
-                    Rollup.objects.bulk_create(batch)
-                    batch = []
-            Rollup.objects.bulk_create(batch)
+        RollupDay.objects.filter(day__gte=period.start, day__lte=period.end).delete()
+        _write(Rollup, ("node_id", "month", "facet", "key", "data"), cells)
+        _write(RollupDay, ("node_id", "day", "facet", "key", "data"), days)
         for m in run:
-            RollupState.objects.update_or_create(month=m, defaults={"rebuilt_at": started, "dirty": False})
-    return len(cells)
+            RollupState.objects.update_or_create(
+                month=m, defaults={"rebuilt_at": started, "dirty": False, "day_nodes": day_nodes})
+    return len(cells) + len(days)
+
+
+def _write(model, columns: tuple, cells: dict) -> None:
+    """Insert ``cells`` {(node id, date, facet, key): data} into ``model`` (COPY on PostgreSQL)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur, cur.connection.cursor().copy(
+                f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN") as cp:
+            for (node_id, when, facet, key), data in cells.items():
+                cp.write_row((node_id, when, facet, str(key), json.dumps(data)))
+        return
+    batch = []
+    for (node_id, when, facet, key), data in cells.items():
+        batch.append(model(**dict(zip(columns, (node_id, when, facet, str(key), data), strict=True))))
+        if len(batch) >= BATCH:
+            model.objects.bulk_create(batch)
+            batch = []
+    model.objects.bulk_create(batch)
 
 
 def all_months() -> list[dt.date]:
