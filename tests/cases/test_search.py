@@ -329,3 +329,23 @@ def test_preview_uses_the_text_analysis_when_present(world, client, monkeypatch)
     assert 'class="badge risk-orange">暴力伤害</span>' in html and "“推搡打倒在地”" in html
     assert 'data-fill-value="12000"' in html and 'data-fill-value="3"' in html
     assert "未知" in html  # an unknown code is shown, without a button
+
+
+def test_document_words_cut_run_by_run_equal_jieba_on_the_whole_text():
+    """``document_words`` cuts each run of characters jieba would cut on its own, remembering runs
+    seen before: the same words, in the same order, as jieba's search mode on the whole text — for
+    every text of the intake corpus, and for mixed scripts, full-width forms, numbers and breaks."""
+    import jieba
+
+    from tiaojie.intake.classifier import read_corpus
+
+    def whole(text):
+        return [w.lower() for w in jieba.cut_for_search(search._normalize(text)) if search._WORD.fullmatch(w)]
+
+    texts = [line.text for line in read_corpus()]
+    texts += ["ＡＢＣ公司欠款１２３４５元，张三于2024年5月3日在Ｘ市打人；e-mail: a_b@x.com 电话13800000000\r\n第二段①②",
+              "", "  \n", "和解", "C++与C#（3.5%）", "——邻居王某某、李某某因宅基地界址发生纠纷。" * 3]
+    assert len(texts) > 2000
+    for text in texts:
+        assert search.document_words(text) == whole(text), text
+    assert search.document_words("邻里纠纷，邻里纠纷") == whole("邻里纠纷") * 2  # a repeated run, from memory

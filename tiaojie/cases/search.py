@@ -97,8 +97,21 @@ def _normalize(text: str) -> str:
 
 def document_words(text: str) -> list[str]:
     """The words of ``text`` as the index keeps them: jieba's search mode (a long word and its parts:
-    肢体冲突 → 肢体, 冲突, 肢体冲突), two characters or more, lower case."""
-    return [w.lower() for w in jieba.cut_for_search(_normalize(text)) if _WORD.fullmatch(w)]
+    肢体冲突 → 肢体, 冲突, 肢体冲突), two characters or more, lower case.
+
+    jieba cuts each run of Chinese characters, letters and digits (its ``re_han_default``) on its
+    own and yields what lies between them one character at a time (never a word here), so the text
+    is cut run by run, and a run seen before is not cut again (``_run_words``): case texts repeat
+    their phrases (a year's 29,000 demo cases hold 357,000 runs, 116,000 of them different)."""
+    out: list[str] = []
+    for run in jieba.re_han_default.findall(_normalize(text)):
+        out.extend(_run_words(run))
+    return out
+
+
+@functools.lru_cache(maxsize=100_000)
+def _run_words(run: str) -> tuple[str, ...]:
+    return tuple(w.lower() for w in jieba.cut_for_search(run) if _WORD.fullmatch(w))
 
 
 def index_words(text: str, names=()) -> list[str]:
