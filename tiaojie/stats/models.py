@@ -11,21 +11,28 @@ from django.utils import timezone
 from tiaojie.core.scope import ScopedQuerySet, ScopeRule
 
 
-class Rollup(models.Model):
-    """Monthly figures of one organization's whole subtree, cut by one facet.
+class RollupCell(models.Model):
+    """One cell of rollup figures: one organization's whole subtree, cut by one facet.
 
-    Kept only for organizations with a large subtree (see ``figures.ROLLUP_MIN_DESCENDANTS``);
-    smaller scopes are counted live. ``facet`` is ``total`` (key ""), ``type`` (top dispute type
-    code), ``source`` (Case.source), ``kind`` (committee kind group) or ``child`` (id of the
-    organization one level down, or the node itself for its own cases). ``data`` holds the
-    measures named in ``figures.MEASURES``.
+    ``facet`` is ``total`` (key ""), ``type`` (top dispute type code), ``source`` (Case.source),
+    ``kind`` (committee kind group) or ``child`` (id of the organization one level down, or the
+    node itself for its own cases). ``data`` holds the measures named in ``figures.MEASURES``.
     """
 
     node = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+", db_index=False)
-    month = models.DateField()
     facet = models.CharField(max_length=8)
     key = models.CharField(max_length=40, blank=True)
     data = models.JSONField(default=dict)
+
+    class Meta:
+        abstract = True
+
+
+class Rollup(RollupCell):
+    """Monthly figures, kept only for organizations with a large subtree
+    (``figures.rollup_min_descendants``); smaller scopes are counted live."""
+
+    month = models.DateField()
 
     class Meta:
         verbose_name = verbose_name_plural = "统计汇总（月）"
@@ -33,16 +40,12 @@ class Rollup(models.Model):
         constraints = [models.UniqueConstraint(fields=["node", "month", "facet", "key"], name="uniq_rollup_cell")]
 
 
-class RollupDay(models.Model):
-    """Daily figures of the largest subtrees (``figures.day_rollup_min_descendants``), the same
-    cells as ``Rollup``: the partial months at the ends of an odd period are read from here
-    instead of counted from a province's thousands of cases. Rebuilt with the month's rollups."""
+class RollupDay(RollupCell):
+    """Daily figures of the largest subtrees (``figures.day_rollup_min_descendants``): the partial
+    months at the ends of an odd period are read from here instead of counted from a province's
+    thousands of cases. Rebuilt with the month's rollups."""
 
-    node = models.ForeignKey("orgs.Organization", on_delete=models.CASCADE, related_name="+", db_index=False)
     day = models.DateField()
-    facet = models.CharField(max_length=8)
-    key = models.CharField(max_length=40, blank=True)
-    data = models.JSONField(default=dict)
 
     class Meta:
         verbose_name = verbose_name_plural = "统计汇总（日）"
