@@ -69,3 +69,22 @@ def test_common_names_and_words_find_the_same_cases(world, monkeypatch, inline, 
     assert found("宅基地") == [made[1], made[3]]     # a word of the facts
     assert found("宅基") == [made[3]]                # two characters: names from their start only
     assert found("小梅") == []
+
+
+def test_words_apart_by_spaces_must_all_be_found(two_cases):
+    """"王伟 宅基地": the cases holding every word (a name and a word of the facts, a number and a
+    name), each word anywhere the search looks; a word no case holds leaves nothing; spaces of
+    either width, repeated words and more than ``SEARCH_MAX_WORDS`` words are taken calmly."""
+    from tiaojie.cases.models import SEARCH_MAX_WORDS
+
+    first, second = two_cases
+    assert found("王伟 宅基地") == [second]
+    assert found("欧阳建国　界址不清") == [second]     # a full-width space
+    assert found(f"{second.number} 王伟") == [second]
+    assert found("刘大海 宅基地") == []                 # each word is in a different case
+    assert found("宅基地 没有这个词") == []
+    assert found("  宅基地   宅基地 ") == [second]
+    assert found("排水问题 刘大海") == [first]
+    words = ["宅基地", "界址不清", "王伟", "欧阳", "发生纠纷"][:SEARCH_MAX_WORDS]
+    assert found(" ".join(words)) == [second]
+    assert found(" ".join([*words, "没有这个词"])) == [second]  # words past the limit are not asked

@@ -68,6 +68,7 @@ class CaseFilterForm(BootstrapMixin, forms.Form):
     """Filters of the case list (GET). Invalid values show an error and are not applied."""
 
     q = forms.CharField(label="关键词", required=False, max_length=100,
+                        help_text="多个词用空格分开，列出同时含有每个词的案件；一两个字的词只查当事人姓名和案号的开头",
                         widget=forms.TextInput(attrs={"placeholder": "案号、当事人姓名或案情", "type": "search"}))
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *Status.choices])
     dispute_type = forms.ModelChoiceField(label="纠纷类型", required=False, empty_label="全部类型", to_field_name="code",

@@ -104,6 +104,7 @@ SEARCH_INLINE_IDS = 2000
 # A name is shared by more parties than a word of the facts is by cases (孙小梅: 3,018 parties in a
 # province of 1,000,000 cases), and its matches come from one index: names keep the list longer.
 SEARCH_INLINE_NAME_IDS = 10000
+SEARCH_MAX_WORDS = 5  # words of one keyword search (each costs its own look-ups)
 
 
 class CaseQuerySet(ScopedQuerySet):
@@ -124,6 +125,15 @@ class CaseQuerySet(ScopedQuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
     def search(self, text: str):
+        """Cases holding every word of ``text`` — words apart by spaces, at most
+        ``SEARCH_MAX_WORDS``: "张三 宅基地" finds 张三's cases about 宅基地 — each in the case's
+        number, its facts or a party's name (``_search_word``)."""
+        qs = self
+        for word in list(dict.fromkeys((text or "").split()))[:SEARCH_MAX_WORDS]:
+            qs = qs._search_word(word)
+        return qs
+
+    def _search_word(self, text: str):
         """Cases whose number, facts or a party's name contain ``text``.
 
         The matches are looked up first by the indexes (trigram GIN on PostgreSQL, migration
