@@ -408,14 +408,13 @@ def test_largest_scopes_read_the_edges_of_an_odd_period_from_day_rollups(world, 
     the figures as stale until the rebuild; a month rebuilt without a node's days (before the day
     rollups existed) has its edges counted live, not read as zero."""
     from tiaojie.cases.models import Case
+    from tiaojie.orgs.models import Organization
     from tiaojie.stats.models import RollupDay, RollupState
 
-    settings.TIAOJIE_STATS_ROLLUP_MIN = 1
-    from tiaojie.orgs.models import Organization
-
     city = world.orgs["city"]
+    settings.TIAOJIE_STATS_ROLLUP_MIN = 1
+    # the city, and no county, keeps days
     settings.TIAOJIE_STATS_DAY_ROLLUP_MIN = Organization.objects.filter(path__startswith=city.path).count() - 1
-    # (the city, and no county, keeps days)
     today = timezone.localdate()
     first = today.replace(day=1)
     prev = (first - dt.timedelta(days=1)).replace(day=1)

@@ -475,18 +475,18 @@ def compute(node: Organization, period: Period, *, live: bool = False, totals: b
         _count_live(fig, node, period, totals)
         return fig
     inner, edges = split_months(period)
-    months = [p.start.replace(day=1) for p in edges] + (inner.months() if inner is not None else [])
-    states = {s.month: s for s in RollupState.objects.filter(month__in=months)}
+    whole = inner.months() if inner is not None else []
+    edge_months = [p.start.replace(day=1) for p in edges]
+    states = {s.month: s for s in RollupState.objects.filter(month__in=whole + edge_months)}
     if inner is not None:
         _read_rollups(fig, node, Rollup.objects.filter(month__gte=inner.start, month__lte=inner.end), totals)
     # the edges from day rollups only when every edge month was rebuilt with this node's days
-    by_days = edges and all(node.pk in (getattr(states.get(p.start.replace(day=1)), "day_nodes", None) or [])
-                            for p in edges)
+    by_days = bool(edges) and all(m in states and node.pk in states[m].day_nodes for m in edge_months)
     if by_days:
         _read_day_rollups(fig, node, edges, totals)
     elif edges:
         _count_live(fig, node, edges, totals)  # both partial months in one set of queries
-    read = months if by_days else (inner.months() if inner is not None else [])
+    read = whole + edge_months if by_days else whole
     if read:
         fig.source = "rollup"
         fig.as_of = min((states[m].rebuilt_at for m in read if m in states and states[m].rebuilt_at), default=None)
